@@ -1,0 +1,55 @@
+"""The flows and glossary shipped in the package."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from ._errors import FlowInvalidError, UnknownFlowError, UnknownLanguageError
+from ._loader import load_flow, load_glossary
+from ._model import LANGUAGES, Flow, Glossary
+
+
+def _root(package: str) -> Path:
+    return Path(str(files(package)))
+
+
+def flows_folder() -> Path:
+    return _root("mandaatwijzer.flows")
+
+
+def glossary_folder() -> Path:
+    return _root("mandaatwijzer.glossary")
+
+
+@cache
+def flow_ids() -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in flows_folder().iterdir() if (p / "flow.yaml").is_file()))
+
+
+@cache
+def glossary() -> Glossary:
+    return load_glossary(glossary_folder())
+
+
+@cache
+def flow(flow_id: str) -> Flow:
+    """A packaged flow, loaded and checked: the engine only ever sees flows without errors."""
+    if flow_id not in flow_ids():
+        raise UnknownFlowError(flow_id, flow_ids())
+    from ._checker import check  # the checker is only needed once per flow
+
+    loaded = load_flow(flows_folder() / flow_id)
+    errors = [problem for problem in check([loaded], glossary()) if problem.is_error]
+    if errors:
+        raise FlowInvalidError(
+            f"flow {flow_id!r} has {len(errors)} error(s); first: {errors[0].line()}"
+        )
+    return loaded
+
+
+def language(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise UnknownLanguageError(lang, LANGUAGES)
+    return lang

@@ -1,0 +1,80 @@
+"""A state as plain data in one language: the JSON shape shared by the CLI and the web API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import _urls
+from ._engine import State, Step
+from ._model import Flow, Glossary, GlossaryRef, Link, Node, Outcome, Question
+
+
+def glossary_link(glossary: Glossary, ref: GlossaryRef, lang: str) -> dict[str, Any]:
+    term = glossary.term(ref.term, lang)
+    return {
+        "kind": "glossary",
+        "label": term.term if term else ref.term,
+        "href": _urls.glossary_href(lang, ref.term),
+        "term": ref.term,
+        "source": ref.source,
+    }
+
+
+def outcome_link(flow: Flow, outcome: Outcome, link: Link, lang: str) -> dict[str, Any]:
+    if link.kind == "restart":
+        href = _urls.start_href(flow.id, lang)
+    elif link.kind == "howto":
+        href = _urls.howto_href(flow.id, lang, str(link.href))
+    else:
+        href = str(link.href)
+    return {
+        "kind": link.kind,
+        "label": flow.link_label(outcome.id, link.kind, lang),
+        "href": href,
+        "source": link.source,
+    }
+
+
+def node_view(flow: Flow, glossary: Glossary, node: Node, lang: str) -> dict[str, Any]:
+    texts = flow.node_texts(node.id, lang)
+    view: dict[str, Any] = {
+        "id": node.id,
+        "kind": node.kind,
+        "text": flow.text(node.id, lang),
+        "source": texts.text.source if texts.text else node.source,
+        "options": [],
+        "links": [],
+    }
+    if isinstance(node, Question):
+        view["options"] = [
+            {"value": value, "label": flow.option_label(node, value, lang)}
+            for value in node.options
+        ]
+    else:
+        if texts.note:
+            view["note"] = texts.note.value
+        view["links"] = [outcome_link(flow, node, link, lang) for link in node.links]
+    view["links"] += [glossary_link(glossary, ref, lang) for ref in node.glossary]
+    return view
+
+
+def step_view(flow: Flow, step: Step, lang: str) -> dict[str, str]:
+    question = step.question
+    return {
+        "question": question.id,
+        "text": flow.text(question.id, lang),
+        "answer": step.answer,
+        "label": flow.option_label(question, step.answer, lang),
+    }
+
+
+def state_view(state: State, glossary: Glossary, lang: str) -> dict[str, Any]:
+    flow = state.flow
+    return {
+        "flow": flow.id,
+        "lang": lang,
+        "answers": state.query,
+        "node": node_view(flow, glossary, state.node, lang),
+        "trace": [step_view(flow, step, lang) for step in state.trace],
+        "steps": [step_view(flow, step, lang) for step in state.steps],
+    }
