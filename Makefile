@@ -1,0 +1,27 @@
+# The two commands of the README: `make run` (the main job) and `make test` (the whole suite).
+# Both set up everything they need on a fresh machine: a virtual environment with the package.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint setup
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/mandaatwijzer guide
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/mandaatwijzer flow check
+
+test: lint
+	$(BIN)/pytest --cov --cov-report=term
