@@ -33,7 +33,8 @@ class Problem:
 
 def check(flows: Iterable[Flow], glossary: Glossary,
           all_flows: Iterable[Flow] = ()) -> list[Problem]:
-    """Problems of `flows`; a glossary term is unused when none of `flows` or `all_flows` uses it."""
+    """Problems of `flows`; a glossary term is unused when no flow of `flows` or `all_flows`
+    links to it."""
     flows = list(flows)
     problems = []
     for flow in flows:
@@ -46,8 +47,8 @@ def check(flows: Iterable[Flow], glossary: Glossary,
             for term_id in texts.terms if term_id not in used
         ]
         if texts.official is not None and not _is_url(texts.official):
-            problems.append(Problem("glossary", "official",
-                                    f"malformed URL {texts.official!r}; expected https://host/path"))
+            problems.append(Problem("glossary", "official", f"malformed URL {texts.official!r} "
+                                    f"in {lang!r}; expected https://host/path"))
     return problems
 
 
@@ -58,7 +59,10 @@ def _glossary_refs(flow: Flow) -> Iterator[GlossaryRef]:
 
 
 def _is_url(href: str) -> bool:
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # e.g. an unclosed "[" in the host
+        return False
     return (parts.scheme == "https" and "." in parts.netloc and not any(c.isspace() for c in href)
             and parts.netloc == parts.netloc.strip("."))
 
@@ -139,12 +143,12 @@ class _Check:
                             condition.question not in answered:
                         self.add(edge.question.id, f"route {number} tests "
                                  f"{condition.question!r}, which is not always answered before")
-            if edge.route is None:
+            if edge.route is None and edge.question.routes:  # no routes at all: said in routes()
                 self.add(edge.question.id,
                          f"dead end: option {edge.option!r} matches no route")
             if edge.cycle and edge.target is not None:
-                loop = [s.question.id for s in edge.steps] + [edge.question.id]
-                loop = loop[loop.index(edge.target.id):] + [edge.target.id]
+                loop = [*(s.question.id for s in edge.steps), edge.question.id]
+                loop = [*loop[loop.index(edge.target.id):], edge.target.id]
                 self.add(edge.question.id, "cycle: " + " → ".join(loop))
             if edge.target is not None:
                 reached.add(edge.target.id)
@@ -193,8 +197,9 @@ class _Check:
             kinds = {link.kind for link in node.links}
             for kind in sorted(kinds - node_texts.links.keys()):
                 self.add(node.id, f"label of the {kind} link missing in {lang!r}")
-            for kind in sorted(node_texts.links.keys() - kinds):
-                self.add(node.id, f"label in {lang!r} for a {kind} link the outcome does not have")
+            for extra in sorted(node_texts.links.keys() - kinds):
+                self.add(node.id, f"label in {lang!r} for the {extra} link, "
+                         "which the outcome does not have")
 
     def glossary_links(self) -> None:
         places = [("start", self.flow.start.glossary)]

@@ -52,8 +52,17 @@ def _read(path: Path) -> Doc:
         raise FlowFormatError(str(path), 1, "(file)", "the file does not exist",
                               "a readable file") from None
     except UnicodeDecodeError as error:
-        raise FlowFormatError(str(path), 1, "(file)", f"not UTF-8 ({error.reason})",
-                              "UTF-8 text") from None
+        # The reason alone ("invalid start byte") does not say where: find the byte's line.
+        data = error.object
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise FlowFormatError(str(path), line, "(file)",
+                              f"not UTF-8 ({error.reason}: byte 0x{data[error.start]:02x} "
+                              f"at column {column})", "UTF-8 text") from None
+    except OSError as error:
+        raise FlowFormatError(str(path), 1, "(file)",
+                              f"the file cannot be read ({error.strerror or error})",
+                              "a readable file") from None
     return _yamldoc.read(text, str(path))
 
 
@@ -107,7 +116,8 @@ def _question(qid: str, doc: Doc, default: Source) -> Question:
     qtype = cast(QuestionType, keys["type"].choice(("yes_no", "choice")))
     if qtype == "yes_no":
         if "options" in keys:
-            keys["options"].fail("a yes_no question lists no options", "no `options` key")
+            keys["options"].fail("a yes_no question with `options`",
+                                 "no `options` key (the options of yes_no are ja and nee)")
         options: tuple[str, ...] = YES_NO
     else:
         if "options" not in keys:
@@ -123,9 +133,10 @@ def _link(doc: Doc, default: Source) -> Link:
     kind = cast(LinkKind, keys["kind"].choice(LINK_KINDS))
     href = keys["href"].scalar() if "href" in keys else None
     if kind == "restart" and href is not None:
-        keys["href"].fail("a restart link has no href", "no `href` key")
+        keys["href"].fail("a restart link with an `href`",
+                          "no `href` key (restart goes back to the start)")
     if kind != "restart" and href is None:
-        doc.fail(f"a {kind} link without `href`",
+        doc.fail(f"{'an' if kind == 'external' else 'a'} {kind} link without `href`",
                  "an `href` (howto: a page slug; external: an https address)")
     return Link(kind, href, _source(keys.get("source"), default), doc.line)
 
@@ -166,10 +177,15 @@ def _node_texts(doc: Doc, default: Source) -> NodeTexts:
     )
 
 
+def _top(doc: Doc, required: set[str], optional: set[str]) -> dict[str, Doc]:
+    """The keys of a whole file; each value reports its key as the place of its problems."""
+    return {key: value.at(key) for key, value in doc.mapping(required, optional).items()}
+
+
 def load_texts(path: Path) -> FlowTexts:
     doc = _read(path)
-    keys = doc.mapping({"language", "source", "title", "nodes"},
-                       {"intro", "scope_note", "start_button", "yes_no"})
+    keys = _top(doc, {"language", "source", "title", "nodes"},
+                {"intro", "scope_note", "start_button", "yes_no"})
     language = keys["language"].scalar()
     if language != path.stem:
         keys["language"].fail(f"language {language!r} in a file named {path.name}",
@@ -195,20 +211,22 @@ def load_flow(folder: Path) -> Flow:
     """Load the flow in `folder`: `flow.yaml` and every `<language>.yaml` beside it."""
     path = folder / "flow.yaml"
     doc = _read(path)
-    keys = doc.mapping({"flow", "start", "questions", "outcomes"}, {"source"})
+    keys = _top(doc, {"flow", "start", "questions", "outcomes"}, {"source"})
     flow_id = keys["flow"].scalar()
     if flow_id != folder.name:
         keys["flow"].fail(f"flow id {flow_id!r} in folder {folder.name!r}",
                           f"the folder's name {folder.name!r}")
     source = _source(keys.get("source"), "seed")
-    start_keys = keys["start"].at("start").mapping({"first"}, {"glossary"})
+    start_keys = keys["start"].mapping({"first"}, {"glossary"})
     start = Start(start_keys["first"].scalar(), _glossary_refs(start_keys.get("glossary"), source),
                   keys["start"].line)
     questions = {qid: _question(qid, value, source) for qid, value in keys["questions"].items()}
     outcomes = {oid: _outcome(oid, value, source) for oid, value in keys["outcomes"].items()}
-    for oid, value in keys["outcomes"].at("outcomes").items():
-        if oid in questions:
-            value.fail(f"id {oid!r} is both a question and an outcome", "unique node ids")
+    # items() above made sure `outcomes` is a mapping of text ids; the key's line is the place.
+    for key_node, _ in keys["outcomes"].node.value:
+        key = Doc(key_node, str(path), str(key_node.value))
+        if key.scalar() in questions:
+            key.fail(f"id {key.scalar()!r} is both a question and an outcome", "unique node ids")
     texts = {lang: load_texts(folder / f"{lang}.yaml")
              for lang in LANGUAGES if (folder / f"{lang}.yaml").exists()}
     return Flow(flow_id, str(path), start, questions, outcomes, texts, source)
@@ -221,7 +239,11 @@ def load_glossary(folder: Path) -> Glossary:
         if not path.exists():
             continue
         doc = _read(path)
-        keys = doc.mapping({"language", "source", "terms"}, {"official"})
+        keys = _top(doc, {"language", "source", "terms"}, {"official"})
+        language = keys["language"].scalar()
+        if language != lang:
+            keys["language"].fail(f"language {language!r} in a file named {path.name}",
+                                  f"language {lang!r}")
         _source(keys["source"], "project")
         terms = {}
         for term_id, value in keys["terms"].items():

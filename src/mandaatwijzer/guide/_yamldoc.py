@@ -12,13 +12,20 @@ from ._errors import FlowFormatError
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
-_TAG_NAMES = {
+#: Scalars YAML reads as something other than text unless quoted (`no`, `1.0`, `2024-01-01`).
+_UNQUOTED = {
     "tag:yaml.org,2002:bool": "a yes/no value",
     "tag:yaml.org,2002:int": "a number",
     "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+_TAG_NAMES = {
+    **_UNQUOTED,
     _NULL: "nothing",
+    "tag:yaml.org,2002:merge": "a merge key (<<)",
     "tag:yaml.org,2002:map": "a mapping",
     "tag:yaml.org,2002:seq": "a list",
+    _STR: "a text",
 }
 
 try:
@@ -46,7 +53,8 @@ class Doc:
         raise FlowFormatError(self.file, self.line, self.where, problem, expected)
 
     def _kind(self) -> str:
-        return _TAG_NAMES.get(self.node.tag, "a text")
+        tag = str(self.node.tag)
+        return _TAG_NAMES.get(tag, f"a value tagged {tag}")
 
     def mapping(
         self, required: frozenset[str] | set[str], optional: frozenset[str] | set[str] = frozenset()
@@ -65,7 +73,9 @@ class Doc:
             found[name] = Doc(value_node, self.file, self.where)
         missing = sorted(required - found.keys())
         if missing:
-            self.fail(f"missing key {missing[0]!r}", "keys: " + ", ".join(sorted(required)))
+            names = ", ".join(repr(name) for name in missing)
+            self.fail(f"missing key{'s' if len(missing) > 1 else ''} {names}",
+                      "keys: " + ", ".join(sorted(required)))
         return found
 
     def items(self) -> Iterator[tuple[str, Doc]]:
@@ -77,7 +87,7 @@ class Doc:
             key = Doc(key_node, self.file, self.where)
             name = key.scalar()
             if name in seen:
-                key.fail(f"id {name!r} appears twice", "each id once")
+                key.at(name).fail(f"id {name!r} appears twice", "each id once")
             seen.add(name)
             yield name, Doc(value_node, self.file, name)
 
@@ -88,7 +98,7 @@ class Doc:
 
     def scalar(self) -> str:
         if not isinstance(self.node, yaml.ScalarNode) or self.node.tag != _STR:
-            hint = " (quote it)" if isinstance(self.node, yaml.ScalarNode) else ""
+            hint = " (quote it)" if self.node.tag in _UNQUOTED else ""
             self.fail(f"found {self._kind()}{hint}", "a text")
         value = str(self.node.value)
         if not value.strip():
@@ -109,8 +119,20 @@ def read(text: str, file: str) -> Doc:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = int(mark.line) + 1 if mark else 1
-        raise FlowFormatError(file, line, "(file)", f"YAML syntax: {error.problem}",
+        problem = str(error.problem or error.context or "invalid YAML")
+        if error.context and error.problem and error.context_mark:
+            if error.context.startswith("while "):  # where the unfinished thing began
+                problem += f" ({error.context} started on line {error.context_mark.line + 1})"
+            else:
+                problem = f"{error.context}, {problem}"
+        raise FlowFormatError(file, line, "(file)", f"YAML syntax: {problem}",
                               "valid YAML") from None
+    except yaml.reader.ReaderError as error:
+        # Raised before any mark exists: the position is an index into `text`.
+        line = text.count("\n", 0, int(error.position)) + 1
+        raise FlowFormatError(file, line, "(file)",
+                              f"character #x{int(error.character):04x}: {error.reason}",
+                              "printable text") from None
     if node is None:
         raise FlowFormatError(file, 1, "(file)", "the file is empty", "a mapping")
     return Doc(node, file, "(file)")
