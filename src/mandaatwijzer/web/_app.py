@@ -1,0 +1,81 @@
+"""The application factory: pages, API, static files, error pages and security headers."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.staticfiles import StaticFiles
+
+from .. import guide
+from ..api import router as api_router
+from ..config import Settings
+from . import _i18n, _pages
+from ._render import render
+from ._security import SecurityHeaders
+
+PAGES = [
+    Route("/", _pages.root),
+    Route("/{lang}/", _pages.index),
+    Route("/{lang}/glossary", _pages.glossary_page),
+    Route("/{lang}/flows/{flow}", _pages.start),
+    Route("/{lang}/flows/{flow}/step", _pages.step, methods=["GET"]),
+    Route("/{lang}/flows/{flow}/step", _pages.answer, methods=["POST"]),
+    Route("/{lang}/flows/{flow}/change/{question}", _pages.change),
+    Route("/{lang}/flows/{flow}/howto/{slug}", _pages.howto),
+    Route("/{lang}/flows/{flow}/diagram", _pages.diagram),
+]
+
+
+def _page_language(path: str, request: Request) -> str:
+    first = path.strip("/").split("/")[0]
+    if first in guide.LANGUAGES:
+        return first
+    return _i18n.negotiate(request.headers.get("accept-language"))
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    path = request.url.path
+    if path.startswith("/api/"):
+        code = "not_found" if error.status_code == 404 else "http_error"
+        return JSONResponse({"errors": [{"code": code, "message": str(error.detail),
+                                         "field": None}]}, status_code=error.status_code)
+    lang = _page_language(path, request)
+    return render(lang, "error.html", path=f"/{lang}/", status=error.status_code,
+                  status_code=error.status_code)
+
+
+def _api_docs(app: FastAPI) -> Any:
+    async def api_docs(request: Request) -> Response:
+        lang = _page_language("", request)
+        return render(lang, "api_docs.html", path=f"/{lang}/", spec=app.openapi())
+
+    return api_docs
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="Mandaatwijzer",
+        summary="The decision guide for external service providers in KIOSK, as JSON.",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.include_router(api_router)
+    app.add_route("/api/docs", _api_docs(app), include_in_schema=False)
+    for route in PAGES:
+        app.router.routes.append(route)
+    static = Path(str(files("mandaatwijzer.web"))) / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_middleware(SecurityHeaders, access_log=settings.access_log)
+    return app

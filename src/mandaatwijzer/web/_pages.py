@@ -1,0 +1,230 @@
+"""The guide's pages: thin handlers that turn a request into an engine call and a template."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from .. import guide
+from ..guide import _diagram, _export, _howto, _urls
+from ..guide._view import glossary_link, state_view
+from . import _i18n
+from ._render import render
+
+
+def _language(lang: str) -> str:
+    if lang not in guide.LANGUAGES:
+        raise HTTPException(404)
+    return lang
+
+
+def _flow(flow_id: str) -> guide.Flow:
+    try:
+        return guide.flow(flow_id)
+    except guide.UnknownFlowError:
+        raise HTTPException(404) from None
+
+
+def _answers(flow: guide.Flow, query: str) -> tuple[dict[str, str], bool]:
+    """The answers in a query string, and whether some had to be dropped to read it."""
+    try:
+        return guide.parse_query(query, flow.questions), False
+    except guide.MalformedQueryError:
+        answers: dict[str, str] = {}
+        for key, value in parse_qsl(query):
+            if key in flow.questions and value:
+                answers.setdefault(key, value)
+        return answers, True
+
+
+def _replay(flow: guide.Flow, query: str) -> tuple[guide.State, bool]:
+    answers, dropped = _answers(flow, query)
+    result = guide.replay(flow, answers)
+    return result.state, dropped or bool(result.problems)
+
+
+def _title(flow: guide.Flow, lang: str) -> str:
+    title = flow.texts[lang].title
+    return title.value if title else flow.id
+
+
+def _steps(state: guide.State, lang: str) -> list[dict[str, Any]]:
+    flow, query = state.flow, state.query
+    return [
+        {
+            "question": step.question.id,
+            "text": flow.text(step.question.id, lang),
+            "label": flow.option_label(step.question, step.answer, lang),
+            "change_href": f"/{lang}/flows/{flow.id}/change/{step.question.id}?{query}",
+        }
+        for step in state.steps
+    ]
+
+
+def _glossary_entries(refs: list[dict[str, Any]], lang: str, back: str) -> list[dict[str, Any]]:
+    terms = []
+    for ref in refs:
+        term = guide.glossary().term(ref["term"], lang)
+        if term is not None:
+            terms.append({"id": term.id, "term": term.term, "definition": term.definition,
+                          "href": f"/{lang}/glossary?back={quote(back, safe='')}#{term.id}"})
+    return terms
+
+
+def _step_page(request: Request, lang: str, flow: guide.Flow, state: guide.State, *,
+               notice: bool = False, error: str | None = None, change: str | None = None,
+               status: int = 200) -> Response:
+    view = state_view(state, guide.glossary(), lang)
+    node = view["node"]
+    here = _urls.step_href(flow.id, lang, state.query)
+    if change is not None:
+        question = flow.questions[change]
+        node = {"id": change, "kind": "question", "text": flow.text(change, lang),
+                "options": [{"value": v, "label": flow.option_label(question, v, lang)}
+                            for v in question.options],
+                "links": [glossary_link(guide.glossary(), ref, lang) for ref in question.glossary]}
+        back_href = here
+    elif state.steps:
+        back_href = _urls.step_href(flow.id, lang, guide.back(state).query)
+    else:
+        back_href = _urls.start_href(flow.id, lang)
+    refs = [link for link in node["links"] if link["kind"] == "glossary"]
+    links = [link for link in node["links"] if link["kind"] != "glossary"]
+    for link in links:
+        if link["kind"] == "howto":
+            link["href"] += f"?{state.query}"
+    context: dict[str, Any] = {
+        "flow": flow,
+        "title": _title(flow, lang),
+        "node": node,
+        "links": links,
+        "terms": _glossary_entries(refs, lang, here),
+        "steps": _steps(state, lang),
+        "trace": view["trace"],
+        "answers_query": state.query,
+        "action": here,
+        "back_href": back_href,
+        "start_href": _urls.start_href(flow.id, lang),
+        "diagram_href": f"/{lang}/flows/{flow.id}/diagram" + (f"?{state.query}" if state.query
+                                                              else ""),
+        "notice": notice,
+        "error": error,
+        "checked": state.answers.get(change) if change else None,
+    }
+    template = "outcome.html" if node["kind"] == "outcome" and change is None else "question.html"
+    return render(lang, template, path=request.url.path, query=request.url.query, status=status,
+                  **context)
+
+
+async def root(request: Request) -> Response:
+    lang = _i18n.negotiate(request.headers.get("accept-language"))
+    return RedirectResponse(f"/{lang}/", status_code=307, headers={"Vary": "Accept-Language"})
+
+
+async def index(request: Request) -> Response:
+    lang = _language(request.path_params["lang"])
+    flows = [guide.flow(flow_id) for flow_id in guide.flow_ids()]
+    return render(lang, "index.html", path=request.url.path, flows=flows)
+
+
+async def start(request: Request) -> Response:
+    lang = _language(request.path_params["lang"])
+    flow = _flow(request.path_params["flow"])
+    texts = flow.texts[lang]
+    refs = [{"term": ref.term} for ref in flow.start.glossary]
+    return render(lang, "start.html", path=request.url.path, flow=flow, texts=texts,
+                  terms=_glossary_entries(refs, lang, _urls.start_href(flow.id, lang)),
+                  step_href=_urls.step_href(flow.id, lang),
+                  diagram_href=f"/{lang}/flows/{flow.id}/diagram")
+
+
+async def step(request: Request) -> Response:
+    lang = _language(request.path_params["lang"])
+    flow = _flow(request.path_params["flow"])
+    state, dropped = _replay(flow, request.url.query)
+    return _step_page(request, lang, flow, state, notice=dropped)
+
+
+async def answer(request: Request) -> Response:
+    lang = _language(request.path_params["lang"])
+    flow = _flow(request.path_params["flow"])
+    state, _ = _replay(flow, request.url.query)
+    form = await request.form()
+    question_id, value = form.get("question"), form.get("answer")
+    if not isinstance(question_id, str) or not state.on_path(question_id) \
+            or question_id not in flow.questions:
+        # A stale or forged form: show where the answers really lead.
+        return RedirectResponse(_urls.step_href(flow.id, lang, state.query), status_code=303)
+    question = flow.questions[question_id]
+    if not isinstance(value, str) or value not in question.options:
+        t = _i18n.translations(lang).gettext
+        change = question_id if question_id != state.node.id else None
+        return _step_page(request, lang, flow, state, change=change, status=422,
+                          error=t("Choose one of the answers"))
+    new = guide.answer(state, question_id, value)
+    return RedirectResponse(_urls.step_href(flow.id, lang, new.query), status_code=303)
+
+
+async def change(request: Request) -> Response:
+    lang = _language(request.path_params["lang"])
+    flow = _flow(request.path_params["flow"])
+    state, _ = _replay(flow, request.url.query)
+    question_id = request.path_params["question"]
+    if question_id not in state.answers:
+        return RedirectResponse(_urls.step_href(flow.id, lang, state.query), status_code=303)
+    return _step_page(request, lang, flow, state, change=question_id)
+
+
+async def howto(request: Request) -> Response:
+    lang = _language(request.path_params["lang"])
+    flow = _flow(request.path_params["flow"])
+    slug = request.path_params["slug"]
+    page = _howto.packaged()[lang].get(slug)
+    outcome = next((o for o in flow.outcomes.values()
+                    if any(link.kind == "howto" and link.href == slug for link in o.links)), None)
+    if page is None or outcome is None:
+        raise HTTPException(404)
+    official = [link for link in outcome.links if link.kind == "external"]
+    state, _ = _replay(flow, request.url.query)
+    back_href = (_urls.step_href(flow.id, lang, state.query) if state.node.id == outcome.id
+                 else _urls.start_href(flow.id, lang))
+    return render(lang, "howto.html", path=request.url.path, query=request.url.query,
+                  flow=flow, page=page, back_href=back_href,
+                  official=[{"href": link.href,
+                             "label": flow.link_label(outcome.id, "external", lang)}
+                            for link in official])
+
+
+def _safe_back(back: str | None, lang: str) -> str | None:
+    """Only a path of this site, never an address elsewhere (no open redirect)."""
+    if not back or not back.startswith("/") or back.startswith("//") or "\\" in back:
+        return None
+    for other in guide.LANGUAGES:
+        if back.startswith(f"/{other}/"):
+            return f"/{lang}/" + back[len(other) + 2:]
+    return None
+
+
+async def glossary_page(request: Request) -> Response:
+    lang = _language(request.path_params["lang"])
+    texts = guide.glossary().texts[lang]
+    terms = sorted(texts.terms.values(), key=lambda t: t.term.lower())
+    return render(lang, "glossary.html", path=request.url.path, query=request.url.query,
+                  terms=terms, official=texts.official,
+                  back_href=_safe_back(request.query_params.get("back"), lang))
+
+
+async def diagram(request: Request) -> Response:
+    lang = _language(request.path_params["lang"])
+    flow = _flow(request.path_params["flow"])
+    state, _ = _replay(flow, request.url.query)
+    highlight = state if state.steps else None
+    return render(lang, "diagram.html", path=request.url.path, query=request.url.query,
+                  flow=flow, svg=_diagram.render_svg(flow, lang, highlight),
+                  outline=_export.to_outline(flow, lang),
+                  back_href=_urls.step_href(flow.id, lang, state.query) if state.steps
+                  else _urls.start_href(flow.id, lang))
