@@ -1,0 +1,146 @@
+"""What one step of the guide shows, independent of how it is drawn or answered.
+
+Every flow text (statements, option labels, link labels) comes from the flow data via
+`state_view`; only the interface strings come from the gettext catalogs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..guide import Glossary, State, state_view
+from ..guide._view import glossary_link
+from ._i18n import Gettext
+
+ActionKind = Literal["answer", "back", "restart", "glossary", "quit"]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """What the person chose: an option's value, a term id, or a command."""
+
+    kind: ActionKind
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    kind: str
+    label: str
+    href: str
+    #: The glossary term id of a glossary link.
+    term: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TraceItem:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A control besides the options, typed as `key` (or its word) in plain mode."""
+
+    key: str
+    kind: ActionKind
+    word: str
+    english: str
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    title: str
+    #: Shown again after a glossary lookup: keep it short so the definition stays in view.
+    again: bool
+    #: The start page's intro and scope note, shown at the first statement only.
+    intro: tuple[str, ...]
+    #: 1 for the first statement; the number of answers given plus one.
+    number: int
+    finished: bool
+    text: str
+    note: str
+    options: tuple[Option, ...]
+    #: Restart, how-to and external links of an outcome.
+    links: tuple[Link, ...]
+    #: Glossary terms linked from the statement or outcome (href points into the glossary).
+    terms: tuple[Link, ...]
+    #: The answers that led to an outcome.
+    trace: tuple[TraceItem, ...]
+    can_go_back: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    term: str
+    definition: str
+    official: str
+
+
+def _links(items: list[dict[str, Any]]) -> tuple[Link, ...]:
+    return tuple(
+        Link(str(i["kind"]), str(i["label"]), str(i["href"]), str(i.get("term", "")))
+        for i in items
+    )
+
+
+def build(state: State, glossary: Glossary, lang: str, *, again: bool = False) -> Screen:
+    view = state_view(state, glossary, lang)
+    node = view["node"]
+    flow_texts = state.flow.texts[lang]
+    links = node["links"]
+    at_start = not state.steps
+    if at_start:
+        # The start page's glossary links stand beside its intro, which leads into this statement.
+        seen = {link["term"] for link in links if link["kind"] == "glossary"}
+        links = links + [
+            glossary_link(glossary, ref, lang)
+            for ref in state.flow.start.glossary
+            if ref.term not in seen
+        ]
+    shown_intro = (flow_texts.intro, flow_texts.scope_note) if at_start and not again else ()
+    return Screen(
+        title=flow_texts.title.value if flow_texts.title else state.flow.id,
+        again=again,
+        intro=tuple(text.value for text in shown_intro if text),
+        number=len(state.steps) + 1,
+        finished=state.finished,
+        text=str(node["text"]),
+        note=str(node.get("note", "")),
+        options=tuple(Option(str(o["value"]), str(o["label"])) for o in node["options"]),
+        links=_links([link for link in links if link["kind"] != "glossary"]),
+        terms=_links([link for link in links if link["kind"] == "glossary"]),
+        trace=tuple(TraceItem(str(s["text"]), str(s["label"])) for s in view["trace"]),
+        can_go_back=bool(state.steps),
+    )
+
+
+def commands(screen: Screen, _: Gettext) -> tuple[Command, ...]:
+    """The controls that make sense on `screen`, in the order they are offered."""
+    found: list[Command] = []
+    if screen.finished:
+        found.append(Command("r", "restart", _("restart"), "restart"))
+    if screen.can_go_back:
+        found.append(Command("b", "back", _("back"), "back"))
+    if screen.can_go_back and not screen.finished:
+        found.append(Command("r", "restart", _("restart"), "restart"))
+    if screen.terms:
+        found.append(Command("g", "glossary", _("glossary"), "glossary"))
+    found.append(Command("q", "quit", _("quit"), "quit"))
+    return tuple(found)
+
+
+def definition(glossary: Glossary, term_id: str, lang: str, fallback: str) -> Definition:
+    term = glossary.term(term_id, lang)
+    texts = glossary.texts.get(lang)
+    official = (texts.official if texts else None) or ""
+    if term is None:
+        return Definition(fallback, "", official)
+    return Definition(term.term, term.definition, official)
