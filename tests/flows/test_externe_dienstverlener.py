@@ -76,20 +76,26 @@ def test_the_only_added_statement_is_the_no_right_outcome_and_it_is_marked_infer
     added = [node.id for node in FLOW.nodes if node.id not in SEED_TEXTS_NL]
     assert added == ["geen-recht"]
     text = FLOW.node_texts("geen-recht", "nl").text
-    assert text is not None and text.source == "inferred"
+    assert text is not None
+    assert text.source == "inferred"
 
 
 @pytest.mark.parametrize(("outcome", "note"), sorted(SEED_NOTES_NL.items()))
 def test_outcome_notes_are_the_seed_notes(outcome: str, note: str) -> None:
     text = FLOW.node_texts(outcome, "nl").note
-    assert text is not None and text.value == note and text.source == "seed"
+    assert text is not None
+    assert text.value == note
+    assert text.source == "seed"
 
 
 def test_the_start_page_has_the_seed_title_intro_and_scope_note() -> None:
     texts = FLOW.texts["nl"]
-    assert texts.title is not None and texts.title.value == SEED_TITLE
-    assert texts.intro is not None and texts.intro.value == SEED_INTRO
-    assert texts.scope_note is not None and texts.scope_note.value == SEED_SCOPE_NOTE
+    assert texts.title is not None
+    assert texts.title.value == SEED_TITLE
+    assert texts.intro is not None
+    assert texts.intro.value == SEED_INTRO
+    assert texts.scope_note is not None
+    assert texts.scope_note.value == SEED_SCOPE_NOTE
 
 
 def test_the_role_question_offers_the_two_seed_buttons() -> None:
@@ -156,7 +162,8 @@ def test_every_term_of_the_seed_reading_is_defined_in_dutch_and_english() -> Non
         assert set(glossary.texts[lang].terms) == terms
         for term in terms:
             entry = glossary.term(term, lang)
-            assert entry is not None and len(entry.definition) > 40
+            assert entry is not None
+            assert len(entry.definition) > 40
 
 
 def test_the_english_translation_is_complete_and_marked_as_translation() -> None:

@@ -9,4 +9,5 @@ def test_all_lists_exactly_the_public_names() -> None:
     public = {name for name in dir(guide) if not name.startswith("_")}
     modules = {name for name in public if type(getattr(guide, name)).__name__ == "module"}
     assert set(guide.__all__) == public - modules
-    assert guide.__all__ == sorted(guide.__all__, key=lambda n: (not n.isupper(), n[0].islower(), n))
+    order = sorted(guide.__all__, key=lambda n: (not n.isupper(), n[0].islower(), n))
+    assert guide.__all__ == order

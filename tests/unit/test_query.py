@@ -39,7 +39,9 @@ def test_values_are_percent_encoded() -> None:
     ("eid=ja&eid=nee", "question 'eid' is answered twice"),
     ("eid=", "question 'eid' has an empty answer"),
 ])
-def test_a_malformed_query_string_is_refused_with_what_is_expected(query: str, message: str) -> None:
+def test_a_malformed_query_string_is_refused_with_what_is_expected(
+    query: str, message: str
+) -> None:
     with pytest.raises(guide.MalformedQueryError, match=message):
         guide.parse_query(query, FLOW.questions)
 

@@ -2,7 +2,19 @@
 
 from ._catalog import flow, flow_ids, glossary, language
 from ._checker import Problem, check
-from ._engine import Replay, State, Step, answer, back, change, from_query, replay, resolve, restart, start
+from ._engine import (
+    Replay,
+    State,
+    Step,
+    answer,
+    back,
+    change,
+    from_query,
+    replay,
+    resolve,
+    restart,
+    start,
+)
 from ._errors import (
     AnswerError,
     FlowFormatError,

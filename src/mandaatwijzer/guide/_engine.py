@@ -82,7 +82,8 @@ def replay(flow: Flow, answers: Mapping[str, str]) -> Replay:
         steps.append(Step(node, value))
         route, consulted = node.route(used)
         decisive |= consulted
-        assert route is not None and route.goto is not None, "packaged flows are checked"
+        assert route is not None, "packaged flows are checked"
+        assert route.goto is not None, "packaged flows are checked"
         node = flow.node(route.goto)
     assert node is not None, "packaged flows are checked"
     invalid = {p.question for p in problems if isinstance(p, InvalidValueError)}

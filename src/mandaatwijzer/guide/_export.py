@@ -6,7 +6,6 @@ import json
 
 from ._model import Condition, Flow, Outcome, Question, Route
 
-
 _OTHERWISE = {"nl": "anders", "en": "otherwise"}
 _ANY = {"nl": "elk antwoord", "en": "any answer"}
 
@@ -68,7 +67,8 @@ def to_dot(flow: Flow, lang: str) -> str:
              "    start [shape=oval, label=" + quote(flow.id) + "];"]
     for node in flow.nodes:
         shape = "diamond" if isinstance(node, Question) else "box"
-        lines.append(f"    {quote(node.id)} [shape={shape}, label={quote(flow.text(node.id, lang))}];")
+        label = quote(flow.text(node.id, lang))
+        lines.append(f"    {quote(node.id)} [shape={shape}, label={label}];")
     lines.append(f"    start -> {quote(flow.start.first)};")
     for source, target, label in _edges(flow, lang):
         lines.append(f"    {quote(source)} -> {quote(target)} [label={quote(label)}];")
