@@ -24,9 +24,9 @@ class PlainUI:
         self._out.write(text + "\n")
 
     def _read(self, prompt: str) -> str:
-        self._out.write(prompt)
-        self._out.flush()
         try:
+            self._out.write(prompt)
+            self._out.flush()
             line = self._in.readline()
         except KeyboardInterrupt:
             self._line()
