@@ -161,10 +161,9 @@ async def answer(request: Request) -> Response:
         return RedirectResponse(_urls.step_href(flow.id, lang, state.query), status_code=303)
     question = flow.questions[question_id]
     if not isinstance(value, str) or value not in question.options:
-        t = _i18n.translations(lang).gettext
         change = question_id if question_id != state.node.id else None
         return _step_page(request, lang, flow, state, change=change, status=422,
-                          error=t("Choose one of the answers"))
+                          error=_i18n.translations(lang).gettext("Choose one of the answers"))
     new = guide.answer(state, question_id, value)
     return RedirectResponse(_urls.step_href(flow.id, lang, new.query), status_code=303)
 
