@@ -1,0 +1,153 @@
+"""In-memory repository and unit of work: the fake beside the SQL adapter, for fast tests."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Self
+
+from ..registry.identifiers import EnterpriseNumber, NationalNumber
+from ..registry.model import (
+    Dossier,
+    LocalAdmin,
+    Mandate,
+    Organisation,
+    Party,
+    Person,
+    Right,
+    WorkRelation,
+)
+from ..registry.ports import AuditEvent, Entity, Page
+
+
+class MemoryRepository:
+    def __init__(self) -> None:
+        self.entities: dict[type, dict[str, Entity]] = {
+            kind: {} for kind in (Person, Organisation, WorkRelation, Right, LocalAdmin,
+                                  Mandate, Dossier)
+        }
+
+    def person(self, person_id: str) -> Person | None:
+        found = self.entities[Person].get(person_id)
+        return found if isinstance(found, Person) else None
+
+    def person_by_number(self, number: NationalNumber) -> Person | None:
+        return next((p for p in self._people() if p.national_number == number), None)
+
+    def _people(self) -> list[Person]:
+        return [p for p in self.entities[Person].values() if isinstance(p, Person)]
+
+    def _orgs(self) -> list[Organisation]:
+        return [o for o in self.entities[Organisation].values() if isinstance(o, Organisation)]
+
+    def _relations(self) -> list[WorkRelation]:
+        return [r for r in self.entities[WorkRelation].values() if isinstance(r, WorkRelation)]
+
+    def _mandates(self) -> list[Mandate]:
+        return [m for m in self.entities[Mandate].values() if isinstance(m, Mandate)]
+
+    def organisation(self, organisation_id: str) -> Organisation | None:
+        found = self.entities[Organisation].get(organisation_id)
+        return found if isinstance(found, Organisation) else None
+
+    def organisation_by_number(self, number: EnterpriseNumber) -> Organisation | None:
+        return next((o for o in self._orgs() if o.enterprise_number == number), None)
+
+    def work_relation(self, relation_id: str) -> WorkRelation | None:
+        found = self.entities[WorkRelation].get(relation_id)
+        return found if isinstance(found, WorkRelation) else None
+
+    def work_relations_of(self, person_id: str) -> Sequence[WorkRelation]:
+        return [r for r in self._relations() if r.person_id == person_id]
+
+    def work_relations_at(self, organisation_id: str) -> Sequence[WorkRelation]:
+        return [r for r in self._relations() if r.organisation_id == organisation_id]
+
+    def right(self, right_id: str) -> Right | None:
+        found = self.entities[Right].get(right_id)
+        return found if isinstance(found, Right) else None
+
+    def rights_on(self, relation_ids: Sequence[str]) -> Sequence[Right]:
+        wanted = set(relation_ids)
+        return [r for r in self.entities[Right].values()
+                if isinstance(r, Right) and r.work_relation_id in wanted]
+
+    def local_admins_of(self, organisation_id: str) -> Sequence[LocalAdmin]:
+        return [a for a in self.entities[LocalAdmin].values()
+                if isinstance(a, LocalAdmin) and a.organisation_id == organisation_id]
+
+    def local_admin_roles_of(self, person_id: str) -> Sequence[LocalAdmin]:
+        return [a for a in self.entities[LocalAdmin].values()
+                if isinstance(a, LocalAdmin) and a.person_id == person_id]
+
+    def mandate(self, mandate_id: str) -> Mandate | None:
+        found = self.entities[Mandate].get(mandate_id)
+        return found if isinstance(found, Mandate) else None
+
+    def mandates_given_by(self, giver: Party) -> Sequence[Mandate]:
+        return [m for m in self._mandates() if m.giver == giver]
+
+    def mandates_taken_by(self, taker: Party) -> Sequence[Mandate]:
+        return [m for m in self._mandates() if m.taker == taker]
+
+    def mandates_pending_transfer_to(self, taker: Party) -> Sequence[Mandate]:
+        return [m for m in self._mandates() if m.pending_transfer_to == taker]
+
+    def organisations_represented_by(self, person_id: str) -> Sequence[Organisation]:
+        return [o for o in self._orgs() if person_id in o.legal_representatives]
+
+    def dossiers_of(self, applicant: Party) -> Sequence[Dossier]:
+        return [d for d in self.entities[Dossier].values()
+                if isinstance(d, Dossier) and d.applicant == applicant]
+
+    def persons(self, offset: int, limit: int) -> Page[Person]:
+        people = sorted(self._people(), key=lambda p: p.name.lower())
+        return Page(people[offset:offset + limit], len(people), offset, limit)
+
+    def organisations(self, offset: int, limit: int) -> Page[Organisation]:
+        orgs = sorted(self._orgs(), key=lambda o: o.name.lower())
+        return Page(orgs[offset:offset + limit], len(orgs), offset, limit)
+
+    def add(self, entity: Entity) -> None:
+        self.entities[type(entity)][entity.id] = entity
+
+
+class MemoryUnitOfWork:
+    """Works on a copy of the committed state; only `commit` makes the copy the state."""
+
+    def __init__(self) -> None:
+        self.committed = MemoryRepository()
+        self.repo = self.committed
+        self.events: list[AuditEvent] = []
+        self._pending: list[AuditEvent] = []
+        self._depth = 0
+
+    def __enter__(self) -> Self:
+        if self._depth == 0:
+            self.repo = copy.deepcopy(self.committed)
+            self._pending = []
+        self._depth += 1
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self.rollback()
+
+    def commit(self) -> None:
+        self.committed = self.repo
+        self.repo = copy.deepcopy(self.committed) if self._depth else self.committed
+        self.events += self._pending
+        self._pending = []
+
+    def rollback(self) -> None:
+        self.repo = self.committed
+        self._pending = []
+
+    def record(self, event: AuditEvent) -> None:
+        self._pending.append(event)
+
+    def changed(self, entity: Entity) -> None:
+        """Entities are changed in place in the working copy: nothing to do."""

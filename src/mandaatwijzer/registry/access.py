@@ -1,0 +1,363 @@
+"""The central query: may this person manage that applicant's dossiers, and why (not)?
+
+`decide` is pure: it reasons over `AccessFacts`, which a repository gathers in one go. An
+allowed decision lists every route that holds, each as a chain of facts with ids and dates; a
+denied one lists, for every route that could apply, the first missing link, who can fix it and
+the guide outcome that describes the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from .model import (
+    EntityGroup,
+    Mandate,
+    MandateStatus,
+    Organisation,
+    PartyKind,
+    Person,
+    Right,
+    RightKind,
+    WorkRelation,
+)
+
+# Route names.
+SELF = "self"
+LEGAL_REPRESENTATIVE = "legal_representative"
+KIOSK_APPLICANT_RIGHT = "kiosk_applicant_right"
+MANDATE_TO_PERSON = "mandate_to_person"
+MANDATE_TO_PROVIDER = "mandate_to_provider"
+
+# Guide outcomes (flow externe-dienstverlener) that describe a fix.
+OUTCOME_GRANT_EXECUTOR = "recht-mandaatuitvoerder"
+OUTCOME_GRANT_MANAGER = "recht-mandaatbeheerder"
+OUTCOME_CONCLUDE_MANDATE = "mandaat-afsluiten"
+OUTCOME_ASK_MANAGER_RIGHT = "vraag-recht"
+
+
+@dataclass(frozen=True, slots=True)
+class Employment:
+    """A work relation of the person, its organisation, and the rights granted on it."""
+
+    relation: WorkRelation
+    organisation: Organisation
+    rights: tuple[Right, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AccessFacts:
+    person: Person
+    applicant: Person | Organisation
+    #: The person's work relations (every organisation), with their rights.
+    employments: tuple[Employment, ...]
+    #: KIOSK mandates the applicant gave (to the person, or to organisations).
+    mandates: tuple[Mandate, ...]
+    #: The organisations that take those mandates, by id.
+    takers: Mapping[str, Organisation] = field(default_factory=dict)
+    #: Local administrators and mandate managers of the relevant organisations (names by org).
+    local_admins: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    mandate_managers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One fact in a chain: what it is, its id, and the dates it holds between."""
+
+    kind: str
+    id: str
+    text: str
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    name: str
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """The first missing link of a route, who can fix it, and where the guide explains how."""
+
+    route: str
+    code: str
+    text: str
+    fixer: str
+    guide_outcome: str | None = None
+    organisation_id: str | None = None
+    mandate_id: str | None = None
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    person_id: str
+    applicant_id: str
+    day: date
+    routes: tuple[Route, ...]
+    gaps: tuple[Gap, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return bool(self.routes)
+
+
+def _names(names: Sequence[str]) -> str:
+    return f" ({', '.join(names)})" if names else ""
+
+
+def _right_link(right: Right, holder: str, org: Organisation) -> Link:
+    return Link("right", right.id, f"{holder} holds ‘{right.kind}’ at {org.name}",
+                right.period.start, right.period.end)
+
+
+def _relation_link(employment: Employment, holder: str) -> Link:
+    relation = employment.relation
+    return Link("work_relation", relation.id,
+                f"{holder} has a work relation with {employment.organisation.name}",
+                relation.period.start, relation.period.end)
+
+
+def _mandate_link(mandate: Mandate, giver: str, taker: str) -> Link:
+    activated = mandate.activated_at
+    return Link("mandate", mandate.id, f"{giver} gave {taker} mandate {mandate.id} (KIOSK), "
+                f"active since {activated.date().isoformat() if activated else '?'}",
+                mandate.period.start, mandate.period.end)
+
+
+def _active_right(employment: Employment, kind: RightKind, day: date) -> Right | None:
+    return next((r for r in employment.rights if r.kind is kind and r.active(day)), None)
+
+
+def _lapsed_right(employment: Employment, kind: RightKind, day: date) -> Right | None:
+    return next((r for r in employment.rights if r.kind is kind and not r.active(day)), None)
+
+
+def _mandate_gap(route: str, mandate: Mandate, taker_name: str, day: date,
+                 managers: Sequence[str], giver_name: str) -> Gap | None:
+    """What keeps an existing mandate from being in force on `day`, if anything."""
+    status = mandate.status(day)
+    if status is MandateStatus.AWAITING_TAKER:
+        if mandate.taker.kind is PartyKind.PERSON:
+            return Gap(route=route, mandate_id=mandate.id, code="mandate_awaits_taker",
+                       text=f"mandate {mandate.id} awaits the signature of {taker_name}",
+                       fixer=taker_name)
+        if not managers:
+            return Gap(route=route, mandate_id=mandate.id,
+                       code="mandate_awaits_taker_without_manager",
+                       text=f"mandate {mandate.id} awaits the signature of a mandate "
+                       f"administrator of {taker_name}, and {taker_name} has none",
+                       fixer=f"the local administrator of {taker_name} must grant someone "
+                       f"‘{RightKind.MANDATE_MANAGER}’", guide_outcome=OUTCOME_GRANT_MANAGER,
+                       organisation_id=mandate.taker.id)
+        return Gap(route=route, mandate_id=mandate.id, code="mandate_awaits_taker",
+                   text=f"mandate {mandate.id} awaits the signature of a mandate administrator "
+                   f"of {taker_name}", fixer=f"a mandate administrator of {taker_name}"
+                   f"{_names(managers)}", guide_outcome=OUTCOME_CONCLUDE_MANDATE,
+                   organisation_id=mandate.taker.id)
+    if status is MandateStatus.AWAITING_GIVER:
+        return Gap(route=route, mandate_id=mandate.id, code="mandate_awaits_giver",
+                   text=f"mandate {mandate.id} awaits the signature of {giver_name}",
+                   fixer=giver_name)
+    if status is MandateStatus.STOPPED:
+        stopped = mandate.stopped_at.date().isoformat() if mandate.stopped_at else "?"
+        return Gap(route=route, mandate_id=mandate.id, code="mandate_stopped",
+                   text=f"mandate {mandate.id} was stopped on {stopped} by {mandate.stopped_by}",
+                   fixer=f"{giver_name} must give a new mandate",
+                   guide_outcome=OUTCOME_CONCLUDE_MANDATE)
+    if status is MandateStatus.EXPIRED:
+        assert mandate.period.end is not None
+        return Gap(route=route, mandate_id=mandate.id, code="mandate_expired",
+                   text=f"mandate {mandate.id} expired on {mandate.period.end.isoformat()}",
+                   fixer=f"{giver_name} must give a new mandate",
+                   guide_outcome=OUTCOME_CONCLUDE_MANDATE)
+    if status is MandateStatus.TRANSFERRED:
+        return Gap(route=route, mandate_id=mandate.id, code="mandate_transferred",
+                   text=f"mandate {mandate.id} was transferred to "
+                   f"{mandate.transferred_to} (mandate {mandate.successor_id})",
+                   fixer=f"{giver_name} must give a new mandate",
+                   guide_outcome=OUTCOME_CONCLUDE_MANDATE)
+    if not mandate.period.contains(day):
+        return Gap(route=route, mandate_id=mandate.id, code="mandate_not_started",
+                   text=f"mandate {mandate.id} starts on {mandate.period.start.isoformat()}",
+                   fixer="nobody: wait until it starts")
+    return None
+
+
+def _rank(mandate: Mandate, day: date) -> int:
+    """Prefer the mandate closest to being in force when explaining."""
+    order = [MandateStatus.ACTIVE, MandateStatus.AWAITING_TAKER, MandateStatus.AWAITING_GIVER,
+             MandateStatus.EXPIRED, MandateStatus.STOPPED, MandateStatus.TRANSFERRED]
+    return order.index(mandate.status(day))
+
+
+def decide(facts: AccessFacts, day: date) -> Decision:
+    person, applicant = facts.person, facts.applicant
+    routes: list[Route] = []
+    gaps: list[Gap] = []
+    who = person.name
+    applicant_is_person = isinstance(applicant, Person)
+
+    # 1. Self: a person always manages their own dossiers.
+    if applicant_is_person and applicant.id == person.id:
+        routes.append(Route(SELF, (Link("self", person.id,
+                                        f"{who} is the applicant themself"),)))
+
+    if isinstance(applicant, Organisation):
+        group = applicant.entity_group
+        # 2. Legal representative (listed in the KBO).
+        if person.id in applicant.legal_representatives:
+            routes.append(Route(LEGAL_REPRESENTATIVE, (Link(
+                "legal_representative", applicant.id,
+                f"{who} is a legal representative of {applicant.name}"),)))
+        elif group in (EntityGroup.ECONOMIC_ACTOR, EntityGroup.LOCAL_GOVERNMENT):
+            gaps.append(Gap(LEGAL_REPRESENTATIVE, "not_legal_representative",
+                            f"{who} is not a legal representative of {applicant.name}",
+                            "the KBO lists the legal representatives; only a change there "
+                            "fixes this"))
+        # 3. The right KIOSK Aanvrager on a work relation with the applicant.
+        if group in (EntityGroup.ECONOMIC_ACTOR, EntityGroup.LOCAL_GOVERNMENT):
+            _kiosk_route(facts, day, routes, gaps)
+
+    # 4. A mandate from the applicant to the person.
+    if applicant_is_person and applicant.id != person.id:
+        _person_mandate_route(facts, day, routes, gaps)
+
+    # 5. A mandate from the applicant to a provider P, and SSM Mandaatuitvoerder at P.
+    if applicant_is_person or (isinstance(applicant, Organisation)
+                               and applicant.entity_group is EntityGroup.ECONOMIC_ACTOR):
+        _provider_route(facts, day, routes, gaps)
+    elif isinstance(applicant, Organisation) and \
+            applicant.entity_group is EntityGroup.LOCAL_GOVERNMENT:
+        gaps.append(Gap(MANDATE_TO_PROVIDER, "local_government_gives_no_mandate",
+                        f"{applicant.name} is a local government, which cannot give a mandate "
+                        "to an external service provider", "nobody: the rules exclude it"))
+
+    return Decision(person.id, applicant.id, day, tuple(routes), () if routes else tuple(gaps))
+
+
+def _kiosk_route(facts: AccessFacts, day: date, routes: list[Route], gaps: list[Gap]) -> None:
+    person, applicant = facts.person, facts.applicant
+    assert isinstance(applicant, Organisation)
+    admins = facts.local_admins.get(applicant.id, ())
+    fixer = f"the local administrator of {applicant.name}{_names(admins)}"
+    employment = next((e for e in facts.employments
+                       if e.organisation.id == applicant.id and e.relation.active(day)), None)
+    route = KIOSK_APPLICANT_RIGHT
+    if employment is None:
+        gaps.append(Gap(route, "no_work_relation",
+                        f"{person.name} has no work relation with {applicant.name}",
+                        f"{fixer} must add {person.name} as a user", organisation_id=applicant.id))
+        return
+    right = _active_right(employment, RightKind.KIOSK_APPLICANT, day)
+    if right is None:
+        lapsed = _lapsed_right(employment, RightKind.KIOSK_APPLICANT, day)
+        text = f"{person.name} does not hold ‘{RightKind.KIOSK_APPLICANT}’ at {applicant.name}"
+        if lapsed is not None:
+            text += _lapse(lapsed)
+        gaps.append(Gap(route, "no_kiosk_applicant_right", text,
+                        f"{fixer} must grant {person.name} ‘{RightKind.KIOSK_APPLICANT}’",
+                        organisation_id=applicant.id))
+        return
+    if not person.has_eid:
+        gaps.append(Gap(route, "no_eid", f"{person.name} has no Belgian eID",
+                        f"{person.name} must get a Belgian eID"))
+        return
+    routes.append(Route(route, (_relation_link(employment, person.name),
+                                _right_link(right, person.name, applicant))))
+
+
+def _lapse(right: Right) -> str:
+    if right.withdrawn_on is not None:
+        return f" (right {right.id} was withdrawn on {right.withdrawn_on.isoformat()})"
+    if right.period.end is not None:
+        return f" (right {right.id} ended on {right.period.end.isoformat()})"
+    return f" (right {right.id} starts on {right.period.start.isoformat()})"
+
+
+def _person_mandate_route(facts: AccessFacts, day: date, routes: list[Route],
+                          gaps: list[Gap]) -> None:
+    person, applicant = facts.person, facts.applicant
+    mine = sorted((m for m in facts.mandates
+                   if m.taker.kind is PartyKind.PERSON and m.taker.id == person.id),
+                  key=lambda m: _rank(m, day))
+    route = MANDATE_TO_PERSON
+    if not mine:
+        gaps.append(Gap(route, "no_mandate",
+                        f"{applicant.name} gave {person.name} no mandate",
+                        f"{applicant.name} must give {person.name} a mandate in SSM"))
+        return
+    gap = _mandate_gap(route, mine[0], person.name, day, (), applicant.name)
+    if gap is not None:
+        gaps.append(gap)
+        return
+    routes.append(Route(route, (_mandate_link(mine[0], applicant.name, person.name),)))
+
+
+def _provider_route(facts: AccessFacts, day: date, routes: list[Route],
+                    gaps: list[Gap]) -> None:
+    person, applicant = facts.person, facts.applicant
+    route = MANDATE_TO_PROVIDER
+    to_orgs: dict[str, list[Mandate]] = {}
+    for mandate in facts.mandates:
+        if mandate.taker.kind is PartyKind.ORGANISATION:
+            to_orgs.setdefault(mandate.taker.id, []).append(mandate)
+    employers = {e.organisation.id: e for e in facts.employments
+                 if e.relation.active(day) and e.organisation.is_service_provider}
+    candidates = list(dict.fromkeys([*employers, *to_orgs]))
+    if not candidates:
+        gaps.append(Gap(route, "no_provider",
+                        f"{person.name} works for no external service provider, and "
+                        f"{applicant.name} gave no provider a mandate",
+                        f"{applicant.name} must give a provider a mandate, whose local "
+                        f"administrator grants {person.name} ‘{RightKind.MANDATE_EXECUTOR}’",
+                        guide_outcome=OUTCOME_CONCLUDE_MANDATE))
+        return
+    for org_id in candidates:
+        employment = employers.get(org_id)
+        org = employment.organisation if employment else facts.takers[org_id]
+        admins = facts.local_admins.get(org_id, ())
+        managers = facts.mandate_managers.get(org_id, ())
+        mandates = sorted(to_orgs.get(org_id, []), key=lambda m: _rank(m, day))
+        if not mandates:
+            gaps.append(Gap(route, "no_mandate",
+                            f"{applicant.name} gave {org.name} no mandate",
+                            f"{applicant.name} must give {org.name} a mandate in SSM, and a "
+                            f"mandate administrator of {org.name}{_names(managers)} must sign it",
+                            guide_outcome=OUTCOME_CONCLUDE_MANDATE, organisation_id=org_id))
+            continue
+        mandate = mandates[0]
+        gap = _mandate_gap(route, mandate, org.name, day, managers, applicant.name)
+        if gap is not None:
+            gaps.append(gap)
+            continue
+        mandate_link = _mandate_link(mandate, applicant.name, org.name)
+        if employment is None:
+            gaps.append(Gap(route, "no_work_relation",
+                            f"{person.name} has no work relation with {org.name}",
+                            f"the local administrator of {org.name}{_names(admins)} must add "
+                            f"{person.name} as a user and grant ‘{RightKind.MANDATE_EXECUTOR}’",
+                            guide_outcome=OUTCOME_GRANT_EXECUTOR, organisation_id=org_id,
+                            mandate_id=mandate.id, links=(mandate_link,)))
+            continue
+        right = _active_right(employment, RightKind.MANDATE_EXECUTOR, day)
+        if right is None:
+            lapsed = _lapsed_right(employment, RightKind.MANDATE_EXECUTOR, day)
+            text = f"{person.name} does not hold ‘{RightKind.MANDATE_EXECUTOR}’ at {org.name}"
+            gaps.append(Gap(route, "no_executor_right",
+                            text + (_lapse(lapsed) if lapsed else ""),
+                            f"the local administrator of {org.name}{_names(admins)} must grant "
+                            f"{person.name} ‘{RightKind.MANDATE_EXECUTOR}’",
+                            guide_outcome=OUTCOME_GRANT_EXECUTOR, organisation_id=org_id,
+                            mandate_id=mandate.id,
+                            links=(mandate_link, _relation_link(employment, person.name))))
+            continue
+        routes.append(Route(route, (mandate_link, _relation_link(employment, person.name),
+                                    _right_link(right, person.name, org))))
+
+
+__all__ = ["AccessFacts", "Decision", "Employment", "Gap", "Link", "Route", "decide"]

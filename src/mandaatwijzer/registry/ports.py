@@ -1,0 +1,105 @@
+"""What the use cases need from storage: a repository and a unit of work (the ports)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Generic, Protocol, Self, TypeVar
+
+from .identifiers import EnterpriseNumber, NationalNumber
+from .model import (
+    Dossier,
+    LocalAdmin,
+    Mandate,
+    Organisation,
+    Party,
+    Person,
+    Right,
+    WorkRelation,
+)
+
+Entity = Person | Organisation | WorkRelation | Right | LocalAdmin | Mandate | Dossier
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One change: who did what to which entity, when, and its state before and after."""
+
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    at: datetime
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: Sequence[T]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+
+class Repository(Protocol):
+    def person(self, person_id: str) -> Person | None: ...
+    def person_by_number(self, number: NationalNumber) -> Person | None: ...
+    def organisation(self, organisation_id: str) -> Organisation | None: ...
+    def organisation_by_number(self, number: EnterpriseNumber) -> Organisation | None: ...
+    def work_relation(self, relation_id: str) -> WorkRelation | None: ...
+    def work_relations_of(self, person_id: str) -> Sequence[WorkRelation]: ...
+    def work_relations_at(self, organisation_id: str) -> Sequence[WorkRelation]: ...
+    def right(self, right_id: str) -> Right | None: ...
+    def rights_on(self, relation_ids: Sequence[str]) -> Sequence[Right]: ...
+    def local_admins_of(self, organisation_id: str) -> Sequence[LocalAdmin]: ...
+    def local_admin_roles_of(self, person_id: str) -> Sequence[LocalAdmin]: ...
+    def mandate(self, mandate_id: str) -> Mandate | None: ...
+    def mandates_given_by(self, giver: Party) -> Sequence[Mandate]: ...
+    def mandates_taken_by(self, taker: Party) -> Sequence[Mandate]: ...
+    def mandates_pending_transfer_to(self, taker: Party) -> Sequence[Mandate]: ...
+    def organisations_represented_by(self, person_id: str) -> Sequence[Organisation]: ...
+    def dossiers_of(self, applicant: Party) -> Sequence[Dossier]: ...
+    def persons(self, offset: int, limit: int) -> Page[Person]: ...
+    def organisations(self, offset: int, limit: int) -> Page[Organisation]: ...
+    def add(self, entity: Entity) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """A transaction: everything or nothing. Leaving the block without commit rolls back."""
+
+    repo: Repository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    def record(self, event: AuditEvent) -> None: ...
+
+    def changed(self, entity: Entity) -> None:
+        """Tell the unit of work that `entity` was modified in place."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """The current moment, injectable so that tests and demos choose the date."""
+
+    fixed: datetime | None = None
+
+    def now(self) -> datetime:
+        return self.fixed if self.fixed is not None else datetime.now(UTC)

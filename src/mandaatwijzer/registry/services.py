@@ -1,0 +1,451 @@
+"""The registry's use cases: plain functions over a unit of work, each one transaction.
+
+Every change is checked against the rules first and recorded as an audit event in the same
+transaction; a refused action changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from . import rules
+from .audit import snapshot
+from .errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
+from .identifiers import EnterpriseNumber, NationalNumber
+from .model import (
+    Dossier,
+    EntityGroup,
+    LocalAdmin,
+    Mandate,
+    MandateStatus,
+    Organisation,
+    Party,
+    PartyKind,
+    Period,
+    Person,
+    Right,
+    RightKind,
+    Signature,
+    WorkRelation,
+    new_id,
+)
+from .ports import AuditEvent, Clock, Entity, UnitOfWork
+
+SYSTEM = "system"
+
+
+def _record(uow: UnitOfWork, clock: Clock, actor: str, action: str, entity: Entity,
+            before: dict[str, Any] | None) -> None:
+    uow.record(AuditEvent(actor, action, type(entity).__name__.lower(), entity.id, clock.now(),
+                          before, snapshot(entity)))
+
+
+def _period(start: date, end: date | None, field: str = "until") -> Period:
+    if end is not None and end < start:
+        raise ValidationError(field, f"{end.isoformat()} lies before the start "
+                              f"{start.isoformat()}", "a date on or after the start")
+    return Period(start, end)
+
+
+def _change(uow: UnitOfWork, clock: Clock, actor: str, action: str, entity: Entity,
+            mutate: Callable[[], None]) -> None:
+    before = snapshot(entity)
+    mutate()
+    uow.changed(entity)
+    _record(uow, clock, actor, action, entity, before)
+
+
+# --- persons, organisations, dossiers (registered by the system: import, demo, admin) -------
+
+
+def register_person(uow: UnitOfWork, clock: Clock, national_number: str, name: str,
+                    has_eid: bool = True, actor: str = SYSTEM) -> Person:
+    number = NationalNumber.parse(national_number)
+    if not name.strip():
+        raise ValidationError("name", "is empty", "the person's name")
+    with uow:
+        if uow.repo.person_by_number(number) is not None:
+            raise ConflictError(f"a person with national number {number.masked} is already "
+                                "registered")
+        person = Person(new_id("P"), number, name.strip(), has_eid)
+        uow.repo.add(person)
+        _record(uow, clock, actor, "register_person", person, None)
+        uow.commit()
+    return person
+
+
+def register_organisation(uow: UnitOfWork, clock: Clock, name: str, entity_group: str,
+                          enterprise_number: str | None = None,
+                          legal_representatives: Iterable[str] = (),
+                          actor: str = SYSTEM) -> Organisation:
+    try:
+        group = EntityGroup(entity_group)
+    except ValueError:
+        raise ValidationError("entity_group", f"{entity_group!r} is not an entity group",
+                              "one of: " + ", ".join(g.value for g in EntityGroup)) from None
+    if not name.strip():
+        raise ValidationError("name", "is empty", "the organisation's name")
+    number = EnterpriseNumber.parse(enterprise_number) if enterprise_number else None
+    if group.needs_enterprise_number and number is None:
+        raise ValidationError("enterprise_number", f"is missing for a {group.value}",
+                              "a KBO enterprise number")
+    with uow:
+        if number is not None and uow.repo.organisation_by_number(number) is not None:
+            raise ConflictError(f"an organisation with enterprise number {number} is already "
+                                "registered")
+        representatives = set(legal_representatives)
+        for person_id in representatives:
+            rules.person(uow.repo, person_id)
+        org = Organisation(new_id("O"), name.strip(), group, number, representatives)
+        uow.repo.add(org)
+        _record(uow, clock, actor, "register_organisation", org, None)
+        uow.commit()
+    return org
+
+
+def add_dossier(uow: UnitOfWork, clock: Clock, applicant: Party, title: str,
+                status: str = "draft", actor: str = SYSTEM) -> Dossier:
+    with uow:
+        _party(uow, applicant)
+        dossier = Dossier(new_id("D"), applicant, title.strip(), status)
+        uow.repo.add(dossier)
+        _record(uow, clock, actor, "add_dossier", dossier, None)
+        uow.commit()
+    return dossier
+
+
+def _party(uow: UnitOfWork, party: Party) -> Person | Organisation:
+    if party.kind is PartyKind.PERSON:
+        return rules.person(uow.repo, party.id)
+    return rules.organisation(uow.repo, party.id)
+
+
+# --- the user management: local administrators, work relations and rights ------------------
+
+
+def appoint_local_admin(uow: UnitOfWork, clock: Clock, actor_id: str, organisation_id: str,
+                        person_id: str, start: date | None = None) -> LocalAdmin:
+    today = clock.now().date()
+    with uow:
+        actor = rules.person(uow.repo, actor_id)
+        org = rules.organisation(uow.repo, organisation_id)
+        rules.person(uow.repo, person_id)
+        if not rules.is_legal_representative(actor, org):
+            raise RuleViolationError(rules.LEGAL_REPRESENTATIVE_ONLY,
+                                f"only a legal representative of {org.name} appoints its local "
+                                "administrators")
+        rules.require_eid(actor, f"appoint a local administrator of {org.name}")
+        if any(a.person_id == person_id and a.active(today)
+               for a in uow.repo.local_admins_of(org.id)):
+            raise ConflictError("that person is already a local administrator there")
+        admin = LocalAdmin(new_id("LA"), org.id, person_id, actor.id, Period(start or today))
+        uow.repo.add(admin)
+        _record(uow, clock, actor.id, "appoint_local_admin", admin, None)
+        uow.commit()
+    return admin
+
+
+def add_work_relation(uow: UnitOfWork, clock: Clock, actor_id: str, organisation_id: str,
+                      person_id: str, start: date | None = None, end: date | None = None,
+                      user_type: str = "employee") -> WorkRelation:
+    today = clock.now().date()
+    with uow:
+        actor = rules.person(uow.repo, actor_id)
+        org = rules.organisation(uow.repo, organisation_id)
+        rules.person(uow.repo, person_id)
+        rules.require_rights_authority(uow.repo, actor, org, today)
+        rules.require_eid(actor, f"manage the users of {org.name}")
+        if any(r.organisation_id == org.id and r.active(today)
+               for r in uow.repo.work_relations_of(person_id)):
+            raise ConflictError("that person already has a work relation with "
+                                f"{org.name}")
+        relation = WorkRelation(new_id("WR"), person_id, org.id, _period(start or today, end),
+                                user_type)
+        uow.repo.add(relation)
+        _record(uow, clock, actor.id, "add_work_relation", relation, None)
+        uow.commit()
+    return relation
+
+
+def grant_right(uow: UnitOfWork, clock: Clock, actor_id: str, work_relation_id: str,
+                kind: str, start: date | None = None, end: date | None = None) -> Right:
+    today = clock.now().date()
+    try:
+        right_kind = RightKind(kind)
+    except ValueError:
+        raise ValidationError("kind", f"{kind!r} is not a right",
+                              "one of: " + ", ".join(k.value for k in RightKind)) from None
+    with uow:
+        actor = rules.person(uow.repo, actor_id)
+        relation = uow.repo.work_relation(work_relation_id)
+        if relation is None:
+            raise NotFoundError("work relation", work_relation_id)
+        org = rules.organisation(uow.repo, relation.organisation_id)
+        rules.require_rights_authority(uow.repo, actor, org, today)
+        rules.require_eid(actor, f"grant rights on behalf of {org.name}")
+        if not relation.active(today):
+            raise ConflictError(f"the work relation {relation.id} has ended")
+        holder = rules.person(uow.repo, relation.person_id)
+        if right_kind is RightKind.KIOSK_APPLICANT and not holder.has_eid:
+            raise RuleViolationError(rules.KIOSK_APPLICANT_NEEDS_EID,
+                                f"{holder.name} has no Belgian eID, which "
+                                f"‘{RightKind.KIOSK_APPLICANT}’ requires")
+        period = _period(start or today, end)
+        if any(r.kind is right_kind and r.active(period.start)
+               for r in uow.repo.rights_on([relation.id])):
+            raise ConflictError(f"{holder.name} already holds ‘{right_kind}’ at {org.name}")
+        right = Right(new_id("R"), relation.id, right_kind, actor.id, period)
+        uow.repo.add(right)
+        _record(uow, clock, actor.id, "grant_right", right, None)
+        uow.commit()
+    return right
+
+
+def withdraw_right(uow: UnitOfWork, clock: Clock, actor_id: str, right_id: str,
+                   on: date | None = None) -> Right:
+    today = clock.now().date()
+    with uow:
+        actor = rules.person(uow.repo, actor_id)
+        right = uow.repo.right(right_id)
+        if right is None:
+            raise NotFoundError("right", right_id)
+        relation = uow.repo.work_relation(right.work_relation_id)
+        assert relation is not None
+        org = rules.organisation(uow.repo, relation.organisation_id)
+        rules.require_rights_authority(uow.repo, actor, org, today)
+        rules.require_eid(actor, f"withdraw rights on behalf of {org.name}")
+        if right.withdrawn_on is not None:
+            raise ConflictError(f"the right {right.id} was already withdrawn on "
+                                f"{right.withdrawn_on.isoformat()}")
+
+        def withdraw() -> None:
+            right.withdrawn_on, right.withdrawn_by = on or today, actor.id
+
+        _change(uow, clock, actor.id, "withdraw_right", right, withdraw)
+        uow.commit()
+    return right
+
+
+# --- mandates ------------------------------------------------------------------------------
+
+
+def _check_sides(uow: UnitOfWork, giver: Party, taker: Party) -> None:
+    giver_entity = _party(uow, giver)
+    taker_entity = _party(uow, taker)
+    if giver == taker:
+        raise ValidationError("taker", "is the giver", "another person or a service provider")
+    if isinstance(giver_entity, Organisation):
+        if giver_entity.entity_group is EntityGroup.LOCAL_GOVERNMENT and \
+                isinstance(taker_entity, Organisation):
+            raise RuleViolationError(rules.NO_LOCAL_GOVERNMENT_MANDATE,
+                                f"{giver_entity.name} is a local government, which cannot give a "
+                                "mandate to an external service provider")
+        if giver_entity.entity_group is not EntityGroup.ECONOMIC_ACTOR:
+            raise RuleViolationError(rules.GIVER_MAY_GIVE,
+                                f"{giver_entity.name} is a {giver_entity.entity_group.value}; "
+                                "only persons and economic actors give KIOSK mandates")
+        if isinstance(taker_entity, Person):
+            raise RuleViolationError(rules.ORGANISATION_GIVES_TO_PROVIDER,
+                                f"{giver_entity.name} can give a mandate only to an external "
+                                "service provider, not to a person")
+    if isinstance(taker_entity, Person) and not taker_entity.has_eid:
+        raise RuleViolationError(rules.TAKER_PERSON_NEEDS_EID,
+                            f"{taker_entity.name} has no Belgian eID, which a mandate taker needs")
+    if isinstance(taker_entity, Organisation) and not taker_entity.is_service_provider:
+        raise RuleViolationError(rules.PROVIDER_IS_ECONOMIC_ACTOR,
+                            f"{taker_entity.name} is not an external service provider (an "
+                            "economic actor with an enterprise number)")
+
+
+def _blocking(mandates: Iterable[Mandate], taker: Party, day: date) -> Mandate | None:
+    open_states = {MandateStatus.ACTIVE, MandateStatus.AWAITING_GIVER,
+                   MandateStatus.AWAITING_TAKER}
+    return next((m for m in mandates if m.taker == taker and m.status(day) in open_states), None)
+
+
+def create_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, giver: Party, taker: Party,
+                   start: date | None = None, end: date | None = None) -> Mandate:
+    """Create a KIOSK mandate; the creator signs for the side they act for."""
+    now = clock.now()
+    today = now.date()
+    with uow:
+        actor = rules.person(uow.repo, actor_id)
+        _check_sides(uow, giver, taker)
+        side = next((s for s in (giver, taker)
+                     if rules.signing_refusal(uow.repo, actor, s, today) is None), None)
+        if side is None:
+            raise RuleViolationError(rules.PARTY_TO_MANDATE,
+                                f"{actor.name} acts for neither the giver nor the taker; nobody "
+                                "creates a mandate in which they are neither")
+        rules.require_eid(actor, "sign a mandate")
+        existing = _blocking(uow.repo.mandates_given_by(giver), taker, today)
+        if existing is not None:
+            raise ConflictError(f"mandate {existing.id} between them is already "
+                                f"{existing.status(today).value}")
+        mandate = Mandate(new_id("M"), giver, taker, _period(start or today, end), actor.id, now)
+        signature = Signature(actor.id, now)
+        if side == giver:
+            mandate.giver_signature = signature
+        else:
+            mandate.taker_signature = signature
+        uow.repo.add(mandate)
+        _record(uow, clock, actor.id, "create_mandate", mandate, None)
+        uow.commit()
+    return mandate
+
+
+def _mandate(uow: UnitOfWork, mandate_id: str) -> Mandate:
+    mandate = uow.repo.mandate(mandate_id)
+    if mandate is None:
+        raise NotFoundError("mandate", mandate_id)
+    return mandate
+
+
+def _awaited_side(mandate: Mandate, day: date) -> Party:
+    status = mandate.status(day)
+    if status is MandateStatus.AWAITING_GIVER:
+        return mandate.giver
+    if status is MandateStatus.AWAITING_TAKER:
+        return mandate.taker
+    raise ConflictError(f"mandate {mandate.id} is {status.value}; it awaits no signature")
+
+
+def sign_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) -> Mandate:
+    """Sign the side a mandate awaits; for a proposed transfer, sign as the new taker."""
+    now = clock.now()
+    today = now.date()
+    with uow:
+        actor = rules.person(uow.repo, actor_id)
+        mandate = _mandate(uow, mandate_id)
+        if mandate.pending_transfer_to is not None and \
+                mandate.status(today) is MandateStatus.ACTIVE:
+            rules.require_signer(uow.repo, actor, mandate.pending_transfer_to, today)
+            rules.require_eid(actor, "sign a mandate")
+            successor = _complete_transfer(uow, clock, actor, mandate)
+            uow.commit()
+            return successor
+        side = _awaited_side(mandate, today)
+        rules.require_signer(uow.repo, actor, side, today)
+        rules.require_eid(actor, "sign a mandate")
+
+        def sign() -> None:
+            if side == mandate.giver:
+                mandate.giver_signature = Signature(actor.id, now)
+            else:
+                mandate.taker_signature = Signature(actor.id, now)
+
+        _change(uow, clock, actor.id, "sign_mandate", mandate, sign)
+        uow.commit()
+    return mandate
+
+
+def refuse_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) -> Mandate:
+    """Refuse to sign: the mandate stops without ever becoming active."""
+    now = clock.now()
+    with uow:
+        actor = rules.person(uow.repo, actor_id)
+        mandate = _mandate(uow, mandate_id)
+        side = _awaited_side(mandate, now.date())
+        rules.require_signer(uow.repo, actor, side, now.date())
+
+        def refuse() -> None:
+            mandate.stopped_by, mandate.stopped_at = actor.id, now
+
+        _change(uow, clock, actor.id, "refuse_mandate", mandate, refuse)
+        uow.commit()
+    return mandate
+
+
+def stop_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) -> Mandate:
+    """Either side stops a mandate (active, or still awaiting a signature)."""
+    now = clock.now()
+    today = now.date()
+    with uow:
+        actor = rules.person(uow.repo, actor_id)
+        mandate = _mandate(uow, mandate_id)
+        status = mandate.status(today)
+        if status not in (MandateStatus.ACTIVE, MandateStatus.AWAITING_GIVER,
+                          MandateStatus.AWAITING_TAKER):
+            raise ConflictError(f"mandate {mandate.id} is {status.value}; only an active or "
+                                "awaiting mandate can be stopped")
+        if all(rules.signing_refusal(uow.repo, actor, side, today) is not None
+               for side in (mandate.giver, mandate.taker)):
+            raise RuleViolationError(rules.EITHER_SIDE_STOPS,
+                                f"{actor.name} acts for neither side of mandate {mandate.id}; "
+                                "only the giver's or the taker's signers stop it")
+
+        def stop() -> None:
+            mandate.stopped_by, mandate.stopped_at = actor.id, now
+            mandate.pending_transfer_to = None
+
+        _change(uow, clock, actor.id, "stop_mandate", mandate, stop)
+        uow.commit()
+    return mandate
+
+
+def transfer_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str,
+                     new_taker: Party) -> Mandate:
+    """Propose handing an active mandate to another provider, which must then sign it."""
+    today = clock.now().date()
+    with uow:
+        actor = rules.person(uow.repo, actor_id)
+        mandate = _mandate(uow, mandate_id)
+        status = mandate.status(today)
+        if status is not MandateStatus.ACTIVE:
+            raise ConflictError(f"mandate {mandate.id} is {status.value}; only an active "
+                                "mandate can be transferred")
+        if all(rules.signing_refusal(uow.repo, actor, side, today) is not None
+               for side in (mandate.giver, mandate.taker)):
+            raise RuleViolationError(rules.TRANSFER_BY_PARTY,
+                                f"{actor.name} acts for neither side of mandate {mandate.id}")
+        rules.require_eid(actor, "transfer a mandate")
+        if new_taker.kind is not PartyKind.ORGANISATION or new_taker == mandate.taker:
+            raise ValidationError("new_taker", "is not another organisation",
+                                  "another external service provider")
+        _check_sides(uow, mandate.giver, new_taker)
+
+        def propose() -> None:
+            mandate.pending_transfer_to = new_taker
+
+        _change(uow, clock, actor.id, "transfer_mandate", mandate, propose)
+        uow.commit()
+    return mandate
+
+
+def _complete_transfer(uow: UnitOfWork, clock: Clock, actor: Person,
+                       mandate: Mandate) -> Mandate:
+    now = clock.now()
+    new_taker = mandate.pending_transfer_to
+    assert new_taker is not None
+    successor = Mandate(new_id("M"), mandate.giver, new_taker,
+                        Period(max(now.date(), mandate.period.start), mandate.period.end),
+                        actor.id, now, giver_signature=mandate.giver_signature,
+                        taker_signature=Signature(actor.id, now), predecessor_id=mandate.id)
+    uow.repo.add(successor)
+    _record(uow, clock, actor.id, "accept_transfer", successor, None)
+
+    def hand_over() -> None:
+        mandate.transferred_to, mandate.successor_id = new_taker, successor.id
+        mandate.pending_transfer_to = None
+
+    _change(uow, clock, actor.id, "transferred", mandate, hand_over)
+    return successor
+
+
+__all__ = [
+    "SYSTEM",
+    "add_dossier",
+    "add_work_relation",
+    "appoint_local_admin",
+    "create_mandate",
+    "grant_right",
+    "refuse_mandate",
+    "register_organisation",
+    "register_person",
+    "sign_mandate",
+    "stop_mandate",
+    "transfer_mandate",
+    "withdraw_right",
+]
