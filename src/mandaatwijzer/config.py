@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+DEFAULT_DATABASE_URL = "sqlite:///mandaatwijzer.sqlite3"
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() not in {"0", "false", "no", "off", ""}
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,6 +19,19 @@ class Settings:
     port: int = 8000
     #: Log one line per request (method, path without query, status, time). Never the answers.
     access_log: bool = True
+    #: SQLAlchemy URL: a SQLite file by default, or postgresql+psycopg://user@host/db.
+    database_url: str = DEFAULT_DATABASE_URL
+    #: Demo mode: load the demo dataset into an empty database and offer a sign-in page that
+    #: lets a visitor act as any demo person. Never for real data.
+    demo: bool = False
+    #: Key that signs session cookies and CSRF tokens; required outside demo mode.
+    secret_key: str = field(default="", repr=False)
+
+    def __repr__(self) -> str:
+        secret = "'***'" if self.secret_key else "''"
+        return (f"Settings(host={self.host!r}, port={self.port}, access_log={self.access_log}, "
+                f"database_url={_mask_url(self.database_url)!r}, demo={self.demo}, "
+                f"secret_key={secret})")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -24,5 +43,18 @@ class Settings:
         return cls(
             host=env.get("MANDAATWIJZER_HOST", defaults.host),
             port=int(port),
-            access_log=env.get("MANDAATWIJZER_ACCESS_LOG", "1") not in {"0", "false", "no"},
+            access_log=_flag(env.get("MANDAATWIJZER_ACCESS_LOG", "1")),
+            database_url=env.get("MANDAATWIJZER_DATABASE_URL", defaults.database_url),
+            demo=_flag(env.get("MANDAATWIJZER_DEMO", "0")),
+            secret_key=env.get("MANDAATWIJZER_SECRET_KEY", ""),
         )
+
+
+def _mask_url(url: str) -> str:
+    """A database URL with its password hidden."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}{sep}{user}:***@{host}"
