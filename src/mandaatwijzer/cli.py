@@ -1,31 +1,40 @@
-"""The command line. Thin: parse, call the guide, print; errors become one line and an exit code."""
+"""The command line. Thin: parse, call the guide, print; errors become one line and an exit code.
+
+Cold start matters for `guide ... --json`, the command that scripts call: `main` answers it
+without importing typer (whose parameter handling imports pydantic, ~200 ms on a small
+machine; see docs/performance.md). Every other command line, and every one that the fast
+path does not recognise, goes to the typer application, which is built on first use of
+`app`. Both ways run the same code after parsing, so they print the same.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
-from typing import Annotated, NoReturn
-
-import typer
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 from .guide import _errors
 
-app = typer.Typer(
-    name="mandaatwijzer",
-    help="Mandaatwijzer: the decision guide and registry for external service providers in KIOSK.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-flow_app = typer.Typer(help="Inspect, check and export the packaged flows.", no_args_is_help=True)
-app.add_typer(flow_app, name="flow")
+if TYPE_CHECKING:
+    import typer
+
+    from .guide._engine import State
+
+    app: typer.Typer
+    flow_app: typer.Typer
 
 DEFAULT_FLOW = "externe-dienstverlener"
-Lang = Annotated[str, typer.Option("--lang", "-l", help="Language of the texts: nl or en.")]
+_LANG_HELP = "Language of the texts: nl or en."
+
+
+def _report(error: _errors.GuideError) -> None:
+    sys.stderr.write(f"mandaatwijzer: error: {error.message}\n")
 
 
 def _fail(error: _errors.GuideError) -> NoReturn:
-    sys.stderr.write(f"mandaatwijzer: error: {error.message}\n")
+    _report(error)
     raise typer.Exit(error.exit_code)
 
 
@@ -33,14 +42,14 @@ def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-@flow_app.command("check")
 def flow_check(
     flows: Annotated[list[str] | None, typer.Argument(
         help="Flow ids, or folders holding a flow.yaml; all packaged flows when none.")] = None,
 ) -> None:
     """Check flows: routing, texts in every language, glossary links and addresses."""
-    from .guide import _catalog, _checker, _loader
     from pathlib import Path
+
+    from .guide import _catalog, _checker, _loader
 
     try:
         packaged = [_loader.load_flow(_catalog.flows_folder() / f) for f in _catalog.flow_ids()]
@@ -59,16 +68,16 @@ def flow_check(
     for problem in problems:
         sys.stdout.write(problem.line() + "\n")
     errors = sum(problem.is_error for problem in problems)
-    summary = f"{len(targets)} flow(s) checked: {errors} error(s), {len(problems) - errors} warning(s)"
+    warnings = len(problems) - errors
+    summary = f"{len(targets)} flow(s) checked: {errors} error(s), {warnings} warning(s)"
     sys.stderr.write(summary + "\n")
     if errors:
         raise typer.Exit(1)
 
 
-@flow_app.command("paths")
 def flow_paths(
     flow_id: Annotated[str, typer.Argument(help="The flow id.")] = DEFAULT_FLOW,
-    lang: Lang = "nl",
+    lang: Annotated[str, typer.Option("--lang", "-l", help=_LANG_HELP)] = "nl",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List every path from the start to an outcome, with a stable id."""
@@ -97,11 +106,10 @@ def flow_paths(
         sys.stdout.write(f"{path.id}  {given}  →  {path.outcome.id}\n")
 
 
-@flow_app.command("export")
 def flow_export(
     flow_id: Annotated[str, typer.Argument(help="The flow id.")] = DEFAULT_FLOW,
     fmt: Annotated[str, typer.Option("--format", "-f", help="mermaid, dot or text.")] = "text",
-    lang: Lang = "nl",
+    lang: Annotated[str, typer.Option("--lang", "-l", help=_LANG_HELP)] = "nl",
 ) -> None:
     """Export the flow as a Mermaid or Graphviz diagram, or as an indented text outline."""
     from .guide import _catalog, _export
@@ -119,33 +127,150 @@ def flow_export(
     sys.stdout.write(render(flow, lang))
 
 
-@app.command("guide")
+def _guide_state(flow_id: str, lang: str, answers: str | None) -> State:
+    """The state `guide` starts from; raises the GuideError to report."""
+    from .guide import _catalog, _engine
+
+    flow = _catalog.flow(flow_id)
+    _catalog.language(lang)
+    return _engine.from_query(flow, answers or "")
+
+
+def _print_state(state: State, lang: str) -> None:
+    from .guide import _catalog, _view
+
+    _print_json(_view.state_view(state, _catalog.glossary(), lang))
+
+
 def guide(
     flow_id: Annotated[str, typer.Argument(help="The flow id.")] = DEFAULT_FLOW,
-    lang: Lang = "nl",
+    lang: Annotated[str, typer.Option("--lang", "-l", help=_LANG_HELP)] = "nl",
     answers: Annotated[str | None, typer.Option(
         "--answers", "-a", help="Answers as a query string, e.g. 'eid=ja&rol=mandaatbeheerder'."
     )] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the state as JSON and stop.")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the state as JSON and stop.")] = False,
 ) -> None:
     """Walk through a flow one statement at a time (or print a state with --answers --json)."""
-    from .guide import _catalog, _engine
-
     try:
-        flow = _catalog.flow(flow_id)
-        _catalog.language(lang)
-        state = _engine.from_query(flow, answers or "")
+        state = _guide_state(flow_id, lang, answers)
     except _errors.GuideError as error:
         _fail(error)
     if as_json:
-        from .guide import _view
-
-        _print_json(_view.state_view(state, _catalog.glossary(), lang))
+        _print_state(state, lang)
         return
+    from .guide import _catalog
     from .terminal import run
 
     raise typer.Exit(run(state, _catalog.glossary(), lang))
 
 
+@cache
+def _build_app() -> typer.Typer:
+    """The typer application. Typer is imported here, not at the top: see the module doc."""
+    global typer  # the commands' annotations and bodies name the module `typer`
+    import typer
+
+    application = typer.Typer(
+        name="mandaatwijzer",
+        help="Mandaatwijzer: the decision guide and registry for external service providers "
+             "in KIOSK.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    flows = typer.Typer(help="Inspect, check and export the packaged flows.", no_args_is_help=True)
+    application.add_typer(flows, name="flow")
+    flows.command("check")(flow_check)
+    flows.command("paths")(flow_paths)
+    flows.command("export")(flow_export)
+    application.command("guide")(guide)
+    globals().update(app=application, flow_app=flows)
+    return application
+
+
+def __getattr__(name: str) -> Any:
+    """`app` and `flow_app` are built on first use (PEP 562)."""
+    if name in ("app", "flow_app"):
+        _build_app()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- the fast path -------------------------------------------------------------------------
+
+_VALUE_OPTIONS = {"--lang": "lang", "-l": "lang", "--answers": "answers", "-a": "answers"}
+
+
+def _parse_guide_json(args: list[str]) -> tuple[str, str, str | None] | None:
+    """(flow id, lang, answers) when `args` is plainly `guide [FLOW] [options] --json`.
+
+    Accepts only what click parses one obvious way: `--json`, `--lang`/`-l` and
+    `--answers`/`-a` each at most once, a value as the next argument (not starting with
+    "-") or after "=" on a long option, and at most one positional argument not starting
+    with "-". Anything else (help, `--`, joined short options, repeats, errors, the
+    interactive guide without `--json`) returns None and is left to typer.
+    """
+    if not args or args[0] != "guide":
+        return None
+    found: dict[str, str] = {}
+    positional: list[str] = []
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg == "--json":
+            name, value = "json", ""
+        elif arg.startswith("--") and "=" in arg:
+            option, value = arg.split("=", 1)
+            if option not in _VALUE_OPTIONS:
+                return None
+            name = _VALUE_OPTIONS[option]
+        elif arg in _VALUE_OPTIONS:
+            value = next(rest, "-")
+            if value.startswith("-"):
+                return None
+            name = _VALUE_OPTIONS[arg]
+        elif arg.startswith("-"):
+            return None
+        else:
+            positional.append(arg)
+            continue
+        if name in found:
+            return None
+        found[name] = value
+    if "json" not in found or len(positional) > 1:
+        return None
+    flow_id = positional[0] if positional else DEFAULT_FLOW
+    return flow_id, found.get("lang", "nl"), found.get("answers")
+
+
+def _fast_path(args: list[str]) -> int | None:
+    """The exit code of `guide ... --json` run without typer, or None to leave it to typer."""
+    if os.name == "nt" or any(
+        key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ
+    ):  # typer would expand wildcards (Windows) or answer a shell-completion request
+        return None
+    parsed = _parse_guide_json(args)
+    if parsed is None:
+        return None
+    flow_id, lang, answers = parsed
+    try:
+        try:
+            state = _guide_state(flow_id, lang, answers)
+        except _errors.GuideError as error:
+            _report(error)
+            return error.exit_code
+        _print_state(state, lang)
+    except KeyboardInterrupt:  # as typer's main does
+        return 130
+    except BrokenPipeError:  # as typer's main does: exit 1, and no complaint at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return 0
+
+
 def main() -> None:
-    app()
+    code = _fast_path(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
+    _build_app()()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
+from importlib import import_module
 from pathlib import Path
 
 from ._errors import FlowInvalidError, UnknownFlowError, UnknownLanguageError
@@ -12,7 +12,14 @@ from ._model import LANGUAGES, Flow, Glossary
 
 
 def _root(package: str) -> Path:
-    return Path(str(files(package)))
+    """The folder of `package`: for a package on disk, what importlib.resources.files() gives,
+    without importing importlib.resources (about 20 ms of every cold start)."""
+    file = import_module(package).__file__
+    if file is None:  # pragma: no cover - a namespace package
+        from importlib.resources import files
+
+        return Path(str(files(package)))
+    return Path(file).parent
 
 
 def flows_folder() -> Path:
