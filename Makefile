@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/mandaatwijzer guide
+	$(BIN)/mandaatwijzer serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -165,6 +165,36 @@ def guide(
     raise typer.Exit(run(state, _catalog.glossary(), lang))
 
 
+def serve(
+    host: Annotated[str | None, typer.Option(
+        help="Address to listen on (default: MANDAATWIJZER_HOST or 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(
+        help="Port to listen on (default: MANDAATWIJZER_PORT or 8000).", min=1,
+        max=65535)] = None,
+) -> None:
+    """Start the web guide: pages, glossary, diagrams and the JSON API, in one process."""
+    import dataclasses
+    import logging
+
+    import uvicorn
+
+    from .config import Settings
+    from .web import create_app
+
+    try:
+        settings = Settings.from_env()
+    except ValueError as error:
+        sys.stderr.write(f"mandaatwijzer: error: {error}\n")
+        raise typer.Exit(2) from None
+    settings = dataclasses.replace(settings, host=host or settings.host,
+                                   port=port or settings.port)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
+    sys.stderr.write(f"Mandaatwijzer: http://{settings.host}:{settings.port}/\n")
+    # uvicorn's own access log would print query strings, which hold the answers: ours does not.
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=False,
+                server_header=False)
+
+
 @cache
 def _build_app() -> typer.Typer:
     """The typer application. Typer is imported here, not at the top: see the module doc."""
@@ -185,6 +215,7 @@ def _build_app() -> typer.Typer:
     flows.command("paths")(flow_paths)
     flows.command("export")(flow_export)
     application.command("guide")(guide)
+    application.command("serve")(serve)
     globals().update(app=application, flow_app=flows)
     return application
 
