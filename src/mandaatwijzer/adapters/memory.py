@@ -18,7 +18,7 @@ from ..registry.model import (
     Right,
     WorkRelation,
 )
-from ..registry.ports import AuditEvent, Entity, Page
+from ..registry.ports import AuditEvent, Entity, Page, Repository
 
 
 class MemoryRepository:
@@ -116,16 +116,23 @@ class MemoryRepository:
 class MemoryUnitOfWork:
     """Works on a copy of the committed state; only `commit` makes the copy the state."""
 
+    #: Typed as the port, so that the unit of work satisfies `UnitOfWork`.
+    repo: Repository
+
     def __init__(self) -> None:
         self.committed = MemoryRepository()
-        self.repo = self.committed
+        self._use(self.committed)
         self.events: list[AuditEvent] = []
         self._pending: list[AuditEvent] = []
         self._depth = 0
 
+    def _use(self, working: MemoryRepository) -> None:
+        self._working = working
+        self.repo = working
+
     def __enter__(self) -> Self:
         if self._depth == 0:
-            self.repo = copy.deepcopy(self.committed)
+            self._use(copy.deepcopy(self.committed))
             self._pending = []
         self._depth += 1
         return self
@@ -137,13 +144,13 @@ class MemoryUnitOfWork:
             self.rollback()
 
     def commit(self) -> None:
-        self.committed = self.repo
-        self.repo = copy.deepcopy(self.committed) if self._depth else self.committed
+        self.committed = self._working
+        self._use(copy.deepcopy(self.committed) if self._depth else self.committed)
         self.events += self._pending
         self._pending = []
 
     def rollback(self) -> None:
-        self.repo = self.committed
+        self._use(self.committed)
         self._pending = []
 
     def record(self, event: AuditEvent) -> None:

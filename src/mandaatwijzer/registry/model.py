@@ -182,17 +182,21 @@ class Mandate:
     predecessor_id: str | None = None
 
     def status(self, day: date) -> MandateStatus:
-        """The state on `day`; expiry needs no job: it follows from the end date."""
+        """The state on `day`; expiry needs no job: it follows from the end date.
+
+        A mandate whose end date has passed is expired whether or not both sides signed: it
+        can no longer become active.
+        """
         if self.successor_id is not None:
             return MandateStatus.TRANSFERRED
         if self.stopped_at is not None:
             return MandateStatus.STOPPED
+        if self.period.end is not None and day > self.period.end:
+            return MandateStatus.EXPIRED
         if self.giver_signature is None:
             return MandateStatus.AWAITING_GIVER
         if self.taker_signature is None:
             return MandateStatus.AWAITING_TAKER
-        if self.period.end is not None and day > self.period.end:
-            return MandateStatus.EXPIRED
         return MandateStatus.ACTIVE
 
     def in_force(self, day: date) -> bool:

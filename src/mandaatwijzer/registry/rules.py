@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from .errors import NotFoundError, RuleViolationError
-from .model import Organisation, Party, PartyKind, Person, RightKind
+from .model import EntityGroup, Organisation, Party, PartyKind, Person, RightKind
 from .ports import Repository
 
 # Rule names, as they appear in refusals (and in docs/registry.md).
@@ -24,6 +24,7 @@ ORGANISATION_GIVES_TO_PROVIDER = "organisation_gives_to_provider"
 KIOSK_APPLICANT_NEEDS_EID = "kiosk_applicant_needs_eid"
 EITHER_SIDE_STOPS = "either_side_stops"
 TRANSFER_BY_PARTY = "transfer_by_party"
+IN_USER_MANAGEMENT = "in_user_management"
 
 
 def person(repo: Repository, person_id: str) -> Person:
@@ -44,6 +45,18 @@ def require_eid(actor: Person, doing: str) -> None:
     if not actor.has_eid:
         raise RuleViolationError(EID_REQUIRED,
                             f"{actor.name} has no Belgian eID, which is needed to {doing}")
+
+
+def require_user_management(org: Organisation) -> None:
+    """De facto associations and foreign organisations are managed inside KIOSK: the Flemish
+    user management has no local administrators, work relations or rights for them."""
+    if org.entity_group in (EntityGroup.DE_FACTO_ASSOCIATION,
+                            EntityGroup.FOREIGN_ORGANISATION):
+        raise RuleViolationError(
+            IN_USER_MANAGEMENT,
+            f"{org.name} is a {org.entity_group.value.replace('_', ' ')}, which is managed "
+            "inside KIOSK by its main representative, not in the user management",
+        )
 
 
 def is_legal_representative(actor: Person, org: Organisation) -> bool:

@@ -7,13 +7,13 @@ transaction; a refused action changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, TypeVar
 
 from . import rules
 from .audit import snapshot
 from .errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
-from .identifiers import EnterpriseNumber, NationalNumber
+from .identifiers import EnterpriseNumber, InvalidIdentifierError, NationalNumber
 from .model import (
     Dossier,
     EntityGroup,
@@ -34,6 +34,7 @@ from .model import (
 from .ports import AuditEvent, Clock, Entity, UnitOfWork
 
 SYSTEM = "system"
+_Number = TypeVar("_Number", NationalNumber, EnterpriseNumber)
 
 
 def _record(uow: UnitOfWork, clock: Clock, actor: str, action: str, entity: Entity,
@@ -42,11 +43,23 @@ def _record(uow: UnitOfWork, clock: Clock, actor: str, action: str, entity: Enti
                           before, snapshot(entity)))
 
 
-def _period(start: date, end: date | None, field: str = "until") -> Period:
+def _period(start: date, end: date | None, today: date, field: str = "end") -> Period:
     if end is not None and end < start:
         raise ValidationError(field, f"{end.isoformat()} lies before the start "
                               f"{start.isoformat()}", "a date on or after the start")
+    if end is not None and end < today:
+        raise ValidationError(field, f"{end.isoformat()} lies in the past",
+                              f"today ({today.isoformat()}) or later")
     return Period(start, end)
+
+
+def _identifier(kind: type[_Number], text: str) -> _Number:
+    """Parse an identifier; a bad one is a `ValidationError` naming the field (never the
+    national number itself)."""
+    try:
+        return kind.parse(text)
+    except InvalidIdentifierError as error:
+        raise ValidationError(error.field, error.problem, error.expected) from None
 
 
 def _change(uow: UnitOfWork, clock: Clock, actor: str, action: str, entity: Entity,
@@ -62,7 +75,7 @@ def _change(uow: UnitOfWork, clock: Clock, actor: str, action: str, entity: Enti
 
 def register_person(uow: UnitOfWork, clock: Clock, national_number: str, name: str,
                     has_eid: bool = True, actor: str = SYSTEM) -> Person:
-    number = NationalNumber.parse(national_number)
+    number = _identifier(NationalNumber, national_number)
     if not name.strip():
         raise ValidationError("name", "is empty", "the person's name")
     with uow:
@@ -87,10 +100,15 @@ def register_organisation(uow: UnitOfWork, clock: Clock, name: str, entity_group
                               "one of: " + ", ".join(g.value for g in EntityGroup)) from None
     if not name.strip():
         raise ValidationError("name", "is empty", "the organisation's name")
-    number = EnterpriseNumber.parse(enterprise_number) if enterprise_number else None
+    number = _identifier(EnterpriseNumber, enterprise_number) if enterprise_number else None
     if group.needs_enterprise_number and number is None:
         raise ValidationError("enterprise_number", f"is missing for a {group.value}",
                               "a KBO enterprise number")
+    if not group.needs_enterprise_number and number is not None:
+        # De facto associations, foreign organisations and departments of an organising
+        # authority have no enterprise number of their own.
+        raise ValidationError("enterprise_number", f"is given for a {group.value}",
+                              "none: this entity group has no enterprise number of its own")
     with uow:
         if number is not None and uow.repo.organisation_by_number(number) is not None:
             raise ConflictError(f"an organisation with enterprise number {number} is already "
@@ -107,6 +125,8 @@ def register_organisation(uow: UnitOfWork, clock: Clock, name: str, entity_group
 
 def add_dossier(uow: UnitOfWork, clock: Clock, applicant: Party, title: str,
                 status: str = "draft", actor: str = SYSTEM) -> Dossier:
+    if not title.strip():
+        raise ValidationError("title", "is empty", "the dossier's title")
     with uow:
         _party(uow, applicant)
         dossier = Dossier(new_id("D"), applicant, title.strip(), status)
@@ -132,6 +152,7 @@ def appoint_local_admin(uow: UnitOfWork, clock: Clock, actor_id: str, organisati
         actor = rules.person(uow.repo, actor_id)
         org = rules.organisation(uow.repo, organisation_id)
         rules.person(uow.repo, person_id)
+        rules.require_user_management(org)
         if not rules.is_legal_representative(actor, org):
             raise RuleViolationError(rules.LEGAL_REPRESENTATIVE_ONLY,
                                 f"only a legal representative of {org.name} appoints its local "
@@ -155,14 +176,15 @@ def add_work_relation(uow: UnitOfWork, clock: Clock, actor_id: str, organisation
         actor = rules.person(uow.repo, actor_id)
         org = rules.organisation(uow.repo, organisation_id)
         rules.person(uow.repo, person_id)
+        rules.require_user_management(org)
         rules.require_rights_authority(uow.repo, actor, org, today)
         rules.require_eid(actor, f"manage the users of {org.name}")
         if any(r.organisation_id == org.id and r.active(today)
                for r in uow.repo.work_relations_of(person_id)):
             raise ConflictError("that person already has a work relation with "
                                 f"{org.name}")
-        relation = WorkRelation(new_id("WR"), person_id, org.id, _period(start or today, end),
-                                user_type)
+        relation = WorkRelation(new_id("WR"), person_id, org.id,
+                                _period(start or today, end, today), user_type)
         uow.repo.add(relation)
         _record(uow, clock, actor.id, "add_work_relation", relation, None)
         uow.commit()
@@ -183,19 +205,26 @@ def grant_right(uow: UnitOfWork, clock: Clock, actor_id: str, work_relation_id: 
         if relation is None:
             raise NotFoundError("work relation", work_relation_id)
         org = rules.organisation(uow.repo, relation.organisation_id)
+        rules.require_user_management(org)
         rules.require_rights_authority(uow.repo, actor, org, today)
         rules.require_eid(actor, f"grant rights on behalf of {org.name}")
-        if not relation.active(today):
-            raise ConflictError(f"the work relation {relation.id} has ended")
         holder = rules.person(uow.repo, relation.person_id)
         if right_kind is RightKind.KIOSK_APPLICANT and not holder.has_eid:
             raise RuleViolationError(rules.KIOSK_APPLICANT_NEEDS_EID,
                                 f"{holder.name} has no Belgian eID, which "
                                 f"‘{RightKind.KIOSK_APPLICANT}’ requires")
-        period = _period(start or today, end)
-        if any(r.kind is right_kind and r.active(period.start)
+        period = _period(start or today, end, today)
+        if period.start < relation.period.start:
+            raise ConflictError(f"the work relation {relation.id} starts on "
+                                f"{relation.period.start.isoformat()}, after the right would")
+        if not relation.active(period.start):
+            assert relation.period.end is not None
+            raise ConflictError(f"the work relation {relation.id} ended on "
+                                f"{relation.period.end.isoformat()}")
+        if any(r.kind is right_kind and _overlap(r, period)
                for r in uow.repo.rights_on([relation.id])):
-            raise ConflictError(f"{holder.name} already holds ‘{right_kind}’ at {org.name}")
+            raise ConflictError(f"{holder.name} already holds ‘{right_kind}’ at {org.name} "
+                                "for part of that period")
         right = Right(new_id("R"), relation.id, right_kind, actor.id, period)
         uow.repo.add(right)
         _record(uow, clock, actor.id, "grant_right", right, None)
@@ -203,9 +232,26 @@ def grant_right(uow: UnitOfWork, clock: Clock, actor_id: str, work_relation_id: 
     return right
 
 
+def _overlap(right: Right, period: Period) -> bool:
+    """Whether `right` holds on some day of `period`."""
+    last = right.period.end
+    if right.withdrawn_on is not None:
+        withdrawn_eve = right.withdrawn_on - timedelta(days=1)
+        last = withdrawn_eve if last is None else min(last, withdrawn_eve)
+    if last is not None and last < right.period.start:
+        return False
+    return (period.end is None or right.period.start <= period.end) and \
+        (last is None or period.start <= last)
+
+
 def withdraw_right(uow: UnitOfWork, clock: Clock, actor_id: str, right_id: str,
                    on: date | None = None) -> Right:
     today = clock.now().date()
+    effective = on or today
+    if effective < today:
+        raise ValidationError("on", f"{effective.isoformat()} lies in the past",
+                              f"today ({today.isoformat()}) or later: a withdrawal does not "
+                              "reach back")
     with uow:
         actor = rules.person(uow.repo, actor_id)
         right = uow.repo.right(right_id)
@@ -219,9 +265,12 @@ def withdraw_right(uow: UnitOfWork, clock: Clock, actor_id: str, right_id: str,
         if right.withdrawn_on is not None:
             raise ConflictError(f"the right {right.id} was already withdrawn on "
                                 f"{right.withdrawn_on.isoformat()}")
+        if right.period.end is not None and right.period.end < effective:
+            raise ConflictError(f"the right {right.id} ends on "
+                                f"{right.period.end.isoformat()}, before {effective.isoformat()}")
 
         def withdraw() -> None:
-            right.withdrawn_on, right.withdrawn_by = on or today, actor.id
+            right.withdrawn_on, right.withdrawn_by = effective, actor.id
 
         _change(uow, clock, actor.id, "withdraw_right", right, withdraw)
         uow.commit()
@@ -259,10 +308,23 @@ def _check_sides(uow: UnitOfWork, giver: Party, taker: Party) -> None:
                             "economic actor with an enterprise number)")
 
 
+_OPEN = frozenset({MandateStatus.ACTIVE, MandateStatus.AWAITING_GIVER,
+                   MandateStatus.AWAITING_TAKER})
+
+
 def _blocking(mandates: Iterable[Mandate], taker: Party, day: date) -> Mandate | None:
-    open_states = {MandateStatus.ACTIVE, MandateStatus.AWAITING_GIVER,
-                   MandateStatus.AWAITING_TAKER}
-    return next((m for m in mandates if m.taker == taker and m.status(day) in open_states), None)
+    """An open mandate to `taker` (or one awaiting transfer to it), which a new one would
+    duplicate."""
+    return next((m for m in mandates if taker in (m.taker, m.pending_transfer_to)
+                 and m.status(day) in _OPEN), None)
+
+
+def _refuse_duplicate(uow: UnitOfWork, giver: Party, taker: Party, day: date) -> None:
+    existing = _blocking(uow.repo.mandates_given_by(giver), taker, day)
+    if existing is None:
+        return
+    state = existing.status(day).value if existing.taker == taker else "awaiting transfer"
+    raise ConflictError(f"mandate {existing.id} from {giver} to {taker} is already {state}")
 
 
 def create_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, giver: Party, taker: Party,
@@ -280,11 +342,9 @@ def create_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, giver: Party, t
                                 f"{actor.name} acts for neither the giver nor the taker; nobody "
                                 "creates a mandate in which they are neither")
         rules.require_eid(actor, "sign a mandate")
-        existing = _blocking(uow.repo.mandates_given_by(giver), taker, today)
-        if existing is not None:
-            raise ConflictError(f"mandate {existing.id} between them is already "
-                                f"{existing.status(today).value}")
-        mandate = Mandate(new_id("M"), giver, taker, _period(start or today, end), actor.id, now)
+        _refuse_duplicate(uow, giver, taker, today)
+        mandate = Mandate(new_id("M"), giver, taker, _period(start or today, end, today),
+                          actor.id, now)
         signature = Signature(actor.id, now)
         if side == giver:
             mandate.giver_signature = signature
@@ -342,13 +402,29 @@ def sign_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) 
 
 
 def refuse_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) -> Mandate:
-    """Refuse to sign: the mandate stops without ever becoming active."""
+    """Refuse to sign: the mandate stops without ever becoming active.
+
+    For a proposed transfer, the new taker refuses the transfer: the mandate stays active
+    with its current taker.
+    """
     now = clock.now()
     with uow:
         actor = rules.person(uow.repo, actor_id)
         mandate = _mandate(uow, mandate_id)
+        new_taker = mandate.pending_transfer_to
+        if new_taker is not None and mandate.status(now.date()) is MandateStatus.ACTIVE:
+            rules.require_signer(uow.repo, actor, new_taker, now.date())
+            rules.require_eid(actor, "refuse a mandate transfer")
+
+            def keep() -> None:
+                mandate.pending_transfer_to = None
+
+            _change(uow, clock, actor.id, "refuse_transfer", mandate, keep)
+            uow.commit()
+            return mandate
         side = _awaited_side(mandate, now.date())
         rules.require_signer(uow.repo, actor, side, now.date())
+        rules.require_eid(actor, "refuse a mandate")
 
         def refuse() -> None:
             mandate.stopped_by, mandate.stopped_at = actor.id, now
@@ -366,8 +442,7 @@ def stop_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) 
         actor = rules.person(uow.repo, actor_id)
         mandate = _mandate(uow, mandate_id)
         status = mandate.status(today)
-        if status not in (MandateStatus.ACTIVE, MandateStatus.AWAITING_GIVER,
-                          MandateStatus.AWAITING_TAKER):
+        if status not in _OPEN:
             raise ConflictError(f"mandate {mandate.id} is {status.value}; only an active or "
                                 "awaiting mandate can be stopped")
         if all(rules.signing_refusal(uow.repo, actor, side, today) is not None
@@ -375,6 +450,7 @@ def stop_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) 
             raise RuleViolationError(rules.EITHER_SIDE_STOPS,
                                 f"{actor.name} acts for neither side of mandate {mandate.id}; "
                                 "only the giver's or the taker's signers stop it")
+        rules.require_eid(actor, "stop a mandate")
 
         def stop() -> None:
             mandate.stopped_by, mandate.stopped_at = actor.id, now
@@ -405,6 +481,10 @@ def transfer_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: s
             raise ValidationError("new_taker", "is not another organisation",
                                   "another external service provider")
         _check_sides(uow, mandate.giver, new_taker)
+        if mandate.pending_transfer_to is not None:
+            raise ConflictError(f"mandate {mandate.id} already awaits transfer to "
+                                f"{mandate.pending_transfer_to}")
+        _refuse_duplicate(uow, mandate.giver, new_taker, today)
 
         def propose() -> None:
             mandate.pending_transfer_to = new_taker
@@ -430,7 +510,7 @@ def _complete_transfer(uow: UnitOfWork, clock: Clock, actor: Person,
         mandate.transferred_to, mandate.successor_id = new_taker, successor.id
         mandate.pending_transfer_to = None
 
-    _change(uow, clock, actor.id, "transferred", mandate, hand_over)
+    _change(uow, clock, actor.id, "accept_transfer", mandate, hand_over)
     return successor
 
 
