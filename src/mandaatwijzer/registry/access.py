@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from .model import (
     EntityGroup,
@@ -30,6 +31,9 @@ LEGAL_REPRESENTATIVE = "legal_representative"
 KIOSK_APPLICANT_RIGHT = "kiosk_applicant_right"
 MANDATE_TO_PERSON = "mandate_to_person"
 MANDATE_TO_PROVIDER = "mandate_to_provider"
+#: Not a route in the user management: de facto associations and foreign organisations
+#: appoint their representatives inside KIOSK (only used to explain a denial).
+INSIDE_KIOSK = "inside_kiosk"
 
 # Guide outcomes (flow externe-dienstverlener) that describe a fix.
 OUTCOME_GRANT_EXECUTOR = "recht-mandaatuitvoerder"
@@ -134,65 +138,88 @@ def _active_right(employment: Employment, kind: RightKind, day: date) -> Right |
 
 
 def _lapsed_right(employment: Employment, kind: RightKind, day: date) -> Right | None:
-    return next((r for r in employment.rights if r.kind is kind and not r.active(day)), None)
+    """The latest grant of `kind` that does not hold on `day` (withdrawn, ended, or future)."""
+    lapsed = [r for r in employment.rights if r.kind is kind and not r.active(day)]
+    return max(lapsed, key=lambda r: r.period.start, default=None)
 
 
-def _mandate_gap(route: str, mandate: Mandate, taker_name: str, day: date,
-                 managers: Sequence[str], giver_name: str) -> Gap | None:
+def _side_signers(name: str, is_person: bool) -> str:
+    if is_person:
+        return name
+    return (f"a legal representative of {name} or a holder of ‘{RightKind.MANDATE_MANAGER}’ "
+            "there")
+
+
+def _mandate_gap(route: str, mandate: Mandate, facts: AccessFacts, taker_name: str,
+                 day: date) -> Gap | None:
     """What keeps an existing mandate from being in force on `day`, if anything."""
     status = mandate.status(day)
+    giver_name = facts.applicant.name
+    to_provider = mandate.taker.kind is PartyKind.ORGANISATION
+    # The guide's outcomes are about mandates to external service providers.
+    conclude = OUTCOME_CONCLUDE_MANDATE if to_provider else None
+    gap = partial(Gap, route=route, mandate_id=mandate.id,
+                  organisation_id=mandate.taker.id if to_provider else None)
     if status is MandateStatus.AWAITING_TAKER:
-        if mandate.taker.kind is PartyKind.PERSON:
-            return Gap(route=route, mandate_id=mandate.id, code="mandate_awaits_taker",
-                       text=f"mandate {mandate.id} awaits the signature of {taker_name}",
-                       fixer=taker_name)
-        if not managers:
-            return Gap(route=route, mandate_id=mandate.id,
-                       code="mandate_awaits_taker_without_manager",
+        managers = facts.mandate_managers.get(mandate.taker.id, ())
+        if to_provider and not managers:
+            admins = facts.local_admins.get(mandate.taker.id, ())
+            return gap(code="mandate_awaits_taker_without_manager",
                        text=f"mandate {mandate.id} awaits the signature of a mandate "
                        f"administrator of {taker_name}, and {taker_name} has none",
-                       fixer=f"the local administrator of {taker_name} must grant someone "
-                       f"‘{RightKind.MANDATE_MANAGER}’", guide_outcome=OUTCOME_GRANT_MANAGER,
-                       organisation_id=mandate.taker.id)
-        return Gap(route=route, mandate_id=mandate.id, code="mandate_awaits_taker",
-                   text=f"mandate {mandate.id} awaits the signature of a mandate administrator "
-                   f"of {taker_name}", fixer=f"a mandate administrator of {taker_name}"
-                   f"{_names(managers)}", guide_outcome=OUTCOME_CONCLUDE_MANDATE,
-                   organisation_id=mandate.taker.id)
+                       fixer=f"the local administrator of {taker_name}{_names(admins)} must "
+                       f"grant someone ‘{RightKind.MANDATE_MANAGER}’ to sign it (or a legal "
+                       f"representative of {taker_name} signs it)",
+                       guide_outcome=OUTCOME_GRANT_MANAGER)
+        if to_provider:
+            return gap(code="mandate_awaits_taker",
+                       text=f"mandate {mandate.id} awaits the signature of a mandate "
+                       f"administrator of {taker_name}",
+                       fixer=f"a mandate administrator of {taker_name}{_names(managers)} must "
+                       "sign it in SSM", guide_outcome=OUTCOME_CONCLUDE_MANDATE)
+        return gap(code="mandate_awaits_taker",
+                   text=f"mandate {mandate.id} awaits the signature of {taker_name}",
+                   fixer=f"{taker_name} must sign it in SSM")
     if status is MandateStatus.AWAITING_GIVER:
-        return Gap(route=route, mandate_id=mandate.id, code="mandate_awaits_giver",
+        signers = _side_signers(giver_name, isinstance(facts.applicant, Person))
+        return gap(code="mandate_awaits_giver",
                    text=f"mandate {mandate.id} awaits the signature of {giver_name}",
-                   fixer=giver_name)
+                   fixer=f"{signers} must sign it in SSM", guide_outcome=conclude)
+    renew = f"{giver_name} must give {taker_name} a new mandate"
     if status is MandateStatus.STOPPED:
-        stopped = mandate.stopped_at.date().isoformat() if mandate.stopped_at else "?"
-        return Gap(route=route, mandate_id=mandate.id, code="mandate_stopped",
-                   text=f"mandate {mandate.id} was stopped on {stopped} by {mandate.stopped_by}",
-                   fixer=f"{giver_name} must give a new mandate",
-                   guide_outcome=OUTCOME_CONCLUDE_MANDATE)
+        when = mandate.stopped_at.date().isoformat() if mandate.stopped_at else "?"
+        how = "stopped" if mandate.activated_at is not None else "refused"
+        return gap(code="mandate_stopped",
+                   text=f"mandate {mandate.id} was {how} on {when} by {mandate.stopped_by}",
+                   fixer=renew, guide_outcome=conclude)
     if status is MandateStatus.EXPIRED:
         assert mandate.period.end is not None
-        return Gap(route=route, mandate_id=mandate.id, code="mandate_expired",
+        return gap(code="mandate_expired",
                    text=f"mandate {mandate.id} expired on {mandate.period.end.isoformat()}",
-                   fixer=f"{giver_name} must give a new mandate",
-                   guide_outcome=OUTCOME_CONCLUDE_MANDATE)
+                   fixer=renew, guide_outcome=conclude)
     if status is MandateStatus.TRANSFERRED:
-        return Gap(route=route, mandate_id=mandate.id, code="mandate_transferred",
+        new_taker = mandate.transferred_to
+        successor = facts.takers.get(new_taker.id) if new_taker is not None else None
+        return gap(code="mandate_transferred",
                    text=f"mandate {mandate.id} was transferred to "
-                   f"{mandate.transferred_to} (mandate {mandate.successor_id})",
-                   fixer=f"{giver_name} must give a new mandate",
-                   guide_outcome=OUTCOME_CONCLUDE_MANDATE)
+                   f"{successor.name if successor else new_taker} "
+                   f"(mandate {mandate.successor_id})",
+                   fixer=renew, guide_outcome=conclude)
     if not mandate.period.contains(day):
-        return Gap(route=route, mandate_id=mandate.id, code="mandate_not_started",
-                   text=f"mandate {mandate.id} starts on {mandate.period.start.isoformat()}",
-                   fixer="nobody: wait until it starts")
+        start = mandate.period.start.isoformat()
+        return gap(code="mandate_not_started",
+                   text=f"mandate {mandate.id} starts on {start}",
+                   fixer=f"nobody: it takes effect on {start}")
     return None
 
 
-def _rank(mandate: Mandate, day: date) -> int:
+_ORDER = (MandateStatus.ACTIVE, MandateStatus.AWAITING_TAKER, MandateStatus.AWAITING_GIVER,
+          MandateStatus.EXPIRED, MandateStatus.STOPPED, MandateStatus.TRANSFERRED)
+
+
+def _rank(mandate: Mandate, day: date) -> tuple[bool, int]:
     """Prefer the mandate closest to being in force when explaining."""
-    order = [MandateStatus.ACTIVE, MandateStatus.AWAITING_TAKER, MandateStatus.AWAITING_GIVER,
-             MandateStatus.EXPIRED, MandateStatus.STOPPED, MandateStatus.TRANSFERRED]
-    return order.index(mandate.status(day))
+    return not mandate.in_force(day), _ORDER.index(mandate.status(day))
 
 
 def decide(facts: AccessFacts, day: date) -> Decision:
@@ -222,6 +249,8 @@ def decide(facts: AccessFacts, day: date) -> Decision:
         # 3. The right KIOSK Aanvrager on a work relation with the applicant.
         if group in (EntityGroup.ECONOMIC_ACTOR, EntityGroup.LOCAL_GOVERNMENT):
             _kiosk_route(facts, day, routes, gaps)
+        else:
+            gaps.append(_outside_user_management(applicant, who))
 
     # 4. A mandate from the applicant to the person.
     if applicant_is_person and applicant.id != person.id:
@@ -240,6 +269,41 @@ def decide(facts: AccessFacts, day: date) -> Decision:
     return Decision(person.id, applicant.id, day, tuple(routes), () if routes else tuple(gaps))
 
 
+def _outside_user_management(applicant: Organisation, who: str) -> Gap:
+    """Why the user management and SSM cannot give `who` access to this applicant."""
+    if applicant.entity_group is EntityGroup.ORGANISING_AUTHORITY:
+        return Gap(INSIDE_KIOSK, "route_not_documented",
+                   f"{applicant.name} is a department of an organising authority; how it "
+                   "appoints representatives is not documented",
+                   "DCJM (the KIOSK helpdesk) can say how; report it at least 7 calendar days "
+                   "before a submission deadline", organisation_id=applicant.id)
+    if applicant.entity_group is EntityGroup.DE_FACTO_ASSOCIATION:
+        kind, stand_in = "de facto association", "a board member"
+    else:
+        kind, stand_in = "foreign organisation", "a delegate"
+    return Gap(INSIDE_KIOSK, "managed_inside_kiosk",
+               f"{applicant.name} is a {kind}, whose representatives are appointed inside "
+               "KIOSK, not through the user management or SSM",
+               f"the main representative of {applicant.name} must appoint {who} inside KIOSK; "
+               f"without one, {stand_in} applies for registration and DCJM decides within "
+               "10 days", organisation_id=applicant.id)
+
+
+def _no_relation_text(facts: AccessFacts, org: Organisation, day: date) -> str:
+    """'X has no work relation with O', saying when a former (or future) one ends (starts)."""
+    text = f"{facts.person.name} has no work relation with {org.name}"
+    other = max((e.relation for e in facts.employments if e.organisation.id == org.id),
+                key=lambda r: r.period.start, default=None)
+    if other is None:
+        return text
+    if other.period.start > day:
+        return text + f" yet (work relation {other.id} starts on " \
+            f"{other.period.start.isoformat()})"
+    assert other.period.end is not None
+    return text + f" any more (work relation {other.id} ended on " \
+        f"{other.period.end.isoformat()})"
+
+
 def _kiosk_route(facts: AccessFacts, day: date, routes: list[Route], gaps: list[Gap]) -> None:
     person, applicant = facts.person, facts.applicant
     assert isinstance(applicant, Organisation)
@@ -250,7 +314,7 @@ def _kiosk_route(facts: AccessFacts, day: date, routes: list[Route], gaps: list[
     route = KIOSK_APPLICANT_RIGHT
     if employment is None:
         gaps.append(Gap(route, "no_work_relation",
-                        f"{person.name} has no work relation with {applicant.name}",
+                        _no_relation_text(facts, applicant, day),
                         f"{fixer} must add {person.name} as a user", organisation_id=applicant.id))
         return
     right = _active_right(employment, RightKind.KIOSK_APPLICANT, day)
@@ -291,9 +355,14 @@ def _person_mandate_route(facts: AccessFacts, day: date, routes: list[Route],
                         f"{applicant.name} gave {person.name} no mandate",
                         f"{applicant.name} must give {person.name} a mandate in SSM"))
         return
-    gap = _mandate_gap(route, mine[0], person.name, day, (), applicant.name)
+    gap = _mandate_gap(route, mine[0], facts, person.name, day)
     if gap is not None:
         gaps.append(gap)
+        return
+    if not person.has_eid:
+        # A mandate taker who is a person logs in to KIOSK with a Belgian eID.
+        gaps.append(Gap(route, "no_eid", f"{person.name} has no Belgian eID",
+                        f"{person.name} must get a Belgian eID", mandate_id=mine[0].id))
         return
     routes.append(Route(route, (_mandate_link(mine[0], applicant.name, person.name),)))
 
@@ -306,13 +375,16 @@ def _provider_route(facts: AccessFacts, day: date, routes: list[Route],
     for mandate in facts.mandates:
         if mandate.taker.kind is PartyKind.ORGANISATION:
             to_orgs.setdefault(mandate.taker.id, []).append(mandate)
+    # An organisation does not give itself a mandate: its own staff use the routes above.
     employers = {e.organisation.id: e for e in facts.employments
-                 if e.relation.active(day) and e.organisation.is_service_provider}
-    candidates = list(dict.fromkeys([*employers, *to_orgs]))
+                 if e.relation.active(day) and e.organisation.is_service_provider
+                 and e.organisation.id != applicant.id}
+    candidates = [org_id for org_id in dict.fromkeys([*employers, *to_orgs])
+                  if org_id in employers or org_id in facts.takers]
     if not candidates:
         gaps.append(Gap(route, "no_provider",
-                        f"{person.name} works for no external service provider, and "
-                        f"{applicant.name} gave no provider a mandate",
+                        f"{applicant.name} gave no external service provider a mandate, and "
+                        f"{person.name} works for no provider that could take one",
                         f"{applicant.name} must give a provider a mandate, whose local "
                         f"administrator grants {person.name} ‘{RightKind.MANDATE_EXECUTOR}’",
                         guide_outcome=OUTCOME_CONCLUDE_MANDATE))
@@ -331,14 +403,13 @@ def _provider_route(facts: AccessFacts, day: date, routes: list[Route],
                             guide_outcome=OUTCOME_CONCLUDE_MANDATE, organisation_id=org_id))
             continue
         mandate = mandates[0]
-        gap = _mandate_gap(route, mandate, org.name, day, managers, applicant.name)
+        gap = _mandate_gap(route, mandate, facts, org.name, day)
         if gap is not None:
             gaps.append(gap)
             continue
         mandate_link = _mandate_link(mandate, applicant.name, org.name)
         if employment is None:
-            gaps.append(Gap(route, "no_work_relation",
-                            f"{person.name} has no work relation with {org.name}",
+            gaps.append(Gap(route, "no_work_relation", _no_relation_text(facts, org, day),
                             f"the local administrator of {org.name}{_names(admins)} must add "
                             f"{person.name} as a user and grant ‘{RightKind.MANDATE_EXECUTOR}’",
                             guide_outcome=OUTCOME_GRANT_EXECUTOR, organisation_id=org_id,
