@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -88,11 +88,14 @@ def may_manage(repo: Repository, person_id: str, applicant: Party, day: date) ->
     return decide(gather_facts(repo, person_id, applicant, day), day)
 
 
-def _page(items: Sequence[T], offset: int, limit: int) -> Page[T]:
+def _check_paging(offset: int, limit: int) -> None:
     if offset < 0:
         raise ValidationError("offset", f"is {offset}", "0 or more")
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError("limit", f"is {limit}", f"1 to {MAX_PAGE}")
+
+
+def _page(items: Sequence[T], offset: int, limit: int) -> Page[T]:
     return Page(items[offset:offset + limit], len(items), offset, limit)
 
 
@@ -108,80 +111,74 @@ def _applicant(repo: Repository, party: Party) -> Applicant | None:
     return Applicant(party, entity.name) if entity is not None else None
 
 
+def _kiosk_mandates(mandates: Iterable[Mandate], day: date) -> list[Mandate]:
+    return [m for m in mandates if m.type == "KIOSK" and m.in_force(day)]
+
+
+# The listings gather candidates cheaply, then keep those `may_manage` allows: a listing
+# never says more or less than the decision for one applicant does.
+
+
 def applicants_for(repo: Repository, person_id: str, day: date, offset: int = 0,
                    limit: int = 50) -> Page[Applicant]:
-    """The applicants whose dossiers the person may manage, by name."""
+    """The applicants whose dossiers the person may manage: themself first, then by name."""
+    _check_paging(offset, limit)
     person = rules.person(repo, person_id)
-    found: dict[Party, Applicant] = {person.party: Applicant(person.party, person.name)}
-    for org in repo.organisations_represented_by(person.id):
-        found[org.party] = Applicant(org.party, org.name)
-    relations = [r for r in repo.work_relations_of(person.id) if r.active(day)]
-    rights = [r for r in repo.rights_on([r.id for r in relations]) if r.active(day)]
-    for relation in relations:
-        kinds = {r.kind for r in rights if r.work_relation_id == relation.id}
-        org_party = Party(PartyKind.ORGANISATION, relation.organisation_id)
-        if RightKind.KIOSK_APPLICANT in kinds and person.has_eid:
-            applicant = _applicant(repo, org_party)
-            if applicant is not None:
-                found[org_party] = applicant
-        if RightKind.MANDATE_EXECUTOR in kinds:
-            for mandate in repo.mandates_taken_by(org_party):
-                if mandate.in_force(day) and mandate.type == "KIOSK":
-                    _add(repo, found, mandate.giver)
-    for mandate in repo.mandates_taken_by(person.party):
-        if mandate.in_force(day) and mandate.type == "KIOSK":
-            _add(repo, found, mandate.giver)
-    ordered = sorted(found.values(), key=lambda a: (a.party != person.party, a.name.lower()))
-    return _page(ordered, offset, limit)
-
-
-def _add(repo: Repository, found: dict[Party, Applicant], party: Party) -> None:
-    if party not in found:
+    candidates = [person.party, *(org.party for org in repo.organisations_represented_by(
+        person.id))]
+    for relation in repo.work_relations_of(person.id):
+        if relation.active(day):
+            employer = Party(PartyKind.ORGANISATION, relation.organisation_id)
+            candidates.append(employer)
+            candidates += [m.giver for m in _kiosk_mandates(repo.mandates_taken_by(employer),
+                                                            day)]
+    candidates += [m.giver for m in _kiosk_mandates(repo.mandates_taken_by(person.party), day)]
+    found = []
+    for party in dict.fromkeys(candidates):
         applicant = _applicant(repo, party)
-        if applicant is not None:
-            found[party] = applicant
+        if applicant is not None and may_manage(repo, person.id, party, day).allowed:
+            found.append(applicant)
+    found.sort(key=lambda a: (a.party != person.party, a.name.lower(), a.party.id))
+    return _page(found, offset, limit)
 
 
 def persons_for(repo: Repository, applicant: Party, day: date, offset: int = 0,
                 limit: int = 50) -> Page[Person]:
     """The persons who may manage the applicant's dossiers, by name."""
-    found: dict[str, Person] = {}
-
-    def add(person_id: str, condition: Callable[[Person], bool] = lambda p: True) -> None:
-        person = repo.person(person_id)
-        if person is not None and condition(person):
-            found[person.id] = person
-
+    _check_paging(offset, limit)
+    candidates: list[str] = []
     if applicant.kind is PartyKind.PERSON:
-        add(rules.person(repo, applicant.id).id)
+        candidates.append(rules.person(repo, applicant.id).id)
     else:
         org = rules.organisation(repo, applicant.id)
-        for person_id in org.legal_representatives:
-            add(person_id)
-        for person_id in _holders(repo, org.id, RightKind.KIOSK_APPLICANT, day):
-            add(person_id, lambda p: p.has_eid)
-    for mandate in repo.mandates_given_by(applicant):
-        if not mandate.in_force(day) or mandate.type != "KIOSK":
-            continue
+        candidates += sorted(org.legal_representatives)
+        candidates += _staff(repo, org.id, day)
+    for mandate in _kiosk_mandates(repo.mandates_given_by(applicant), day):
         if mandate.taker.kind is PartyKind.PERSON:
-            add(mandate.taker.id)
+            candidates.append(mandate.taker.id)
         else:
-            for person_id in _holders(repo, mandate.taker.id, RightKind.MANDATE_EXECUTOR, day):
-                add(person_id)
-    return _page(sorted(found.values(), key=lambda p: p.name.lower()), offset, limit)
+            candidates += _staff(repo, mandate.taker.id, day)
+    found = []
+    for person_id in dict.fromkeys(candidates):
+        person = repo.person(person_id)
+        if person is not None and may_manage(repo, person.id, applicant, day).allowed:
+            found.append(person)
+    found.sort(key=lambda p: (p.name.lower(), p.id))
+    return _page(found, offset, limit)
 
 
-def _holders(repo: Repository, org_id: str, kind: RightKind, day: date) -> list[str]:
-    relations = [r for r in repo.work_relations_at(org_id) if r.active(day)]
-    holding = {r.work_relation_id for r in repo.rights_on([r.id for r in relations])
-               if r.kind is kind and r.active(day)}
-    return [r.person_id for r in relations if r.id in holding]
+def _staff(repo: Repository, org_id: str, day: date) -> list[str]:
+    return [r.person_id for r in repo.work_relations_at(org_id) if r.active(day)]
 
 
 def awaiting_signature(repo: Repository, person_id: str, day: date, offset: int = 0,
                        limit: int = 50) -> Page[Mandate]:
-    """Mandates that await a signature this person may give (for themself or an organisation)."""
+    """Mandates that await a signature this person may give (for themself or an organisation),
+    oldest first. Without a Belgian eID a person signs nothing, so the page is empty."""
+    _check_paging(offset, limit)
     person = rules.person(repo, person_id)
+    if not person.has_eid:
+        return _page([], offset, limit)
     sides = {person.party}
     for org in repo.organisations_represented_by(person.id):
         sides.add(org.party)

@@ -7,6 +7,8 @@ generated with the documented check digits, independently of python-stdnum.
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -267,6 +269,12 @@ class Cast:
 
 
 def standard_cast() -> Cast:
+    """A fresh copy of the standard scenario (built once: the copy is much faster)."""
+    return copy.deepcopy(_standard_cast())
+
+
+@functools.cache
+def _standard_cast() -> Cast:
     world = World()
     applicant = world.person("Anna Aanvrager")
     legal_rep = world.person("Lode Vertegenwoordiger")
