@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
-from ._model import Condition, Flow, Outcome, Question, Route
+from ._model import Condition, Flow, Question, Route
 
 _OTHERWISE = {"nl": "anders", "en": "otherwise"}
 _ANY = {"nl": "elk antwoord", "en": "any answer"}
@@ -76,40 +77,68 @@ def to_dot(flow: Flow, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_outline(flow: Flow, lang: str) -> str:
-    """Each question, and under it each answer with where it leads, nested as the flow goes.
+@dataclass(frozen=True, slots=True)
+class OutlineNode:
+    """A node of the outline: its kind, id and text, and per route a label and what follows.
 
-    A node already written out is referred to by its id instead of being repeated.
+    A node already written out appears again only as a reference (`seen`), so the outline of a
+    flow whose routes rejoin stays finite and readable.
     """
-    title = flow.texts[lang].title
-    lines = [title.value if title else flow.id]
-    written: set[str] = set()
-    _outline_node(flow, flow.start.first, lang, 1, written, lines)
-    return "\n".join(lines) + "\n"
+
+    kind: str
+    id: str
+    text: str
+    seen: bool = False
+    branches: tuple[tuple[str, OutlineNode | None], ...] = ()
 
 
-def _outline_node(flow: Flow, node_id: str, lang: str, depth: int, written: set[str],
-                  lines: list[str]) -> None:
-    pad = "  " * depth
+def outline(flow: Flow, lang: str) -> OutlineNode | None:
+    return _outline(flow, flow.start.first, lang, set())
+
+
+def _outline(flow: Flow, node_id: str, lang: str, written: set[str]) -> OutlineNode | None:
     node = flow.node(node_id)
     if node is None:
-        return
-    marker = "Vraag" if lang == "nl" else "Question"
-    if isinstance(node, Outcome):
-        marker = "Uitkomst" if lang == "nl" else "Outcome"
+        return None
     if node_id in written:
-        lines.append(f"{pad}→ ({node_id}, {'zie hoger' if lang == 'nl' else 'see above'})")
-        return
+        return OutlineNode(node.kind, node_id, flow.text(node_id, lang), seen=True)
     written.add(node_id)
-    lines.append(f"{pad}{marker} [{node_id}]: {flow.text(node_id, lang)}")
+    branches = []
     if isinstance(node, Question):
         for route in node.routes:
             label = route_label(flow, node.id, route, lang)
             if route.unconditional:
                 label = label[:1].upper() + label[1:]
-            lines.append(f"{pad}  {label}:")
-            if route.goto:
-                _outline_node(flow, route.goto, lang, depth + 2, written, lines)
+            target = _outline(flow, route.goto, lang, written) if route.goto else None
+            branches.append((label, target))
+    return OutlineNode(node.kind, node_id, flow.text(node_id, lang), branches=tuple(branches))
+
+
+_MARKERS = {"nl": {"question": "Vraag", "outcome": "Uitkomst", "seen": "zie hoger"},
+            "en": {"question": "Question", "outcome": "Outcome", "seen": "see above"}}
+
+
+def to_outline(flow: Flow, lang: str) -> str:
+    """Each question, and under it each answer with where it leads, nested as the flow goes."""
+    title = flow.texts[lang].title
+    lines = [title.value if title else flow.id]
+    root = outline(flow, lang)
+    if root is not None:
+        _outline_lines(root, lang, 1, lines)
+    return "\n".join(lines) + "\n"
+
+
+def _outline_lines(node: OutlineNode, lang: str, depth: int, lines: list[str]) -> None:
+    pad = "  " * depth
+    markers = _MARKERS.get(lang, _MARKERS["en"])
+    if node.seen:
+        lines.append(f"{pad}→ ({node.id}, {markers['seen']})")
+        return
+    lines.append(f"{pad}{markers[node.kind]} [{node.id}]: {node.text}")
+    for label, target in node.branches:
+        lines.append(f"{pad}  {label}:")
+        if target is not None:
+            _outline_lines(target, lang, depth + 2, lines)
 
 
 FORMATS = {"mermaid": to_mermaid, "dot": to_dot, "text": to_outline}

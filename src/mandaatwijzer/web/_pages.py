@@ -224,6 +224,6 @@ async def diagram(request: Request) -> Response:
     highlight = state if state.steps else None
     return render(lang, "diagram.html", path=request.url.path, query=request.url.query,
                   flow=flow, svg=_diagram.render_svg(flow, lang, highlight),
-                  outline=_export.to_outline(flow, lang),
+                  outline=_export.outline(flow, lang), highlighted=highlight is not None,
                   back_href=_urls.step_href(flow.id, lang, state.query) if state.steps
                   else _urls.start_href(flow.id, lang))
