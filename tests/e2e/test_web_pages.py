@@ -301,3 +301,21 @@ def test_answers_are_never_logged(caplog: pytest.LogCaptureFixture) -> None:
     assert caplog.messages
     assert all("eid" not in m and "lokale-beheerder" not in m for m in caplog.messages)
     assert caplog.messages[0].startswith(f"GET {BASE}/step 200")
+
+
+def test_the_diagram_page_highlights_the_path_and_gives_the_flow_as_nested_lists() -> None:
+    page = C.get(f"{BASE}/diagram?eid=ja&rol=mandaatbeheerder&wil-mandaat=nee").text
+    assert '<svg' in page
+    assert 'id="node-geen-mandaat"' in page
+    assert page.count("on-path") >= 4
+    outline = page.split('class="outline__tree"')[1]
+    for text in SEED_TEXTS_NL.values():
+        assert text in outline
+    assert "De gemarkeerde vakken en pijlen zijn jouw pad." in page
+
+
+def test_the_diagram_page_without_answers_highlights_nothing() -> None:
+    page = C.get(f"{BASE}/diagram").text
+    assert "on-path" not in page
+    assert any(a.get("href") == BASE and a.get("class") == "back-link"
+               for a in elements(page, "a"))
