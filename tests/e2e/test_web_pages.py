@@ -309,8 +309,8 @@ def test_the_diagram_page_highlights_the_path_and_gives_the_flow_as_nested_lists
     assert 'id="node-geen-mandaat"' in page
     assert page.count("on-path") >= 4
     outline = page.split('class="outline__tree"')[1]
-    for text in SEED_TEXTS_NL.values():
-        assert text in outline
+    for statement in SEED_TEXTS_NL.values():
+        assert statement in outline
     assert "De gemarkeerde vakken en pijlen zijn jouw pad." in page
 
 
