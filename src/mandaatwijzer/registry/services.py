@@ -6,6 +6,7 @@ transaction; a refused action changes nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -39,8 +40,13 @@ _Number = TypeVar("_Number", NationalNumber, EnterpriseNumber)
 
 def _record(uow: UnitOfWork, clock: Clock, actor: str, action: str, entity: Entity,
             before: dict[str, Any] | None) -> None:
-    uow.record(AuditEvent(actor, action, type(entity).__name__.lower(), entity.id, clock.now(),
-                          before, snapshot(entity)))
+    uow.record(AuditEvent(actor, action, _entity_name(entity), entity.id, clock.now(), before,
+                          snapshot(entity)))
+
+
+def _entity_name(entity: Entity) -> str:
+    """The entity's kind in snake case, as the code names it: "work_relation", "local_admin"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(entity).__name__).lower()
 
 
 def _period(start: date, end: date | None, today: date, field: str = "end") -> Period:

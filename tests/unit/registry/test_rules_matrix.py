@@ -401,6 +401,8 @@ def test_a_mandate_to_oneself_is_a_validation_error_naming_the_taker() -> None:
         id="de-facto-association-with-number"),
     pytest.param("entity_group", lambda w: services.register_organisation(
         w.uow, w.clock, "Vaag", "club", enterprise_number(901)), id="unknown-entity-group"),
+    pytest.param("title", lambda w: services.add_dossier(
+        w.uow, w.clock, w.person("Dora Dossier").party, "  "), id="empty-dossier-title"),
 ])
 def test_bad_input_is_a_validation_error_naming_the_field(
         field: str, call: Callable[[World], object]) -> None:
