@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
@@ -224,10 +224,6 @@ def refused_without_trace(world: World, error: type[Exception],
     raise AssertionError(f"expected {error.__name__}, but the action was allowed")
 
 
-def party(entity: Person | Organisation) -> Party:
-    return entity.party
-
-
 def person_party(person_id: str) -> Party:
     return Party(PartyKind.PERSON, person_id)
 
@@ -303,6 +299,3 @@ def _standard_cast() -> Cast:
                 mandate_executor, colleague, without_eid, newcomer, recruit, outsider,
                 local_government, lg_legal_rep, new_provider, new_provider_manager)
 
-
-def ids(items: Iterable[Person | Organisation]) -> list[str]:
-    return [item.id for item in items]
