@@ -1,0 +1,194 @@
+"""The append-only audit log: one row per change, chained by SHA-256 hashes.
+
+Each event's `hash` is the SHA-256 of a canonical JSON text of its fields, the previous
+event's hash (`prev_hash`) included, so that editing, inserting or deleting an event breaks
+the chain from that point on and `verify` can name the first event that is wrong.
+
+Writers append inside the transaction of the change they describe. On PostgreSQL a
+transaction-level advisory lock serialises appenders, so two transactions never chain onto
+the same last event; SQLite has one writer at a time anyway, and the primary key on `seq`
+refuses a second event with the same number. The database refuses UPDATE and DELETE on the
+table (triggers, created by the migration).
+
+A hash chain proves the log is intact from its first event to its last; it cannot show that
+the newest events were cut off, nor a complete rewrite by someone who recomputes every hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any, Literal
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Index,
+    Integer,
+    String,
+    Table,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.orm import Session
+
+from ..registry.ports import AuditEvent
+from .columns import UtcDateTime
+from .orm import metadata
+
+GENESIS = "0" * 64
+#: Key of the PostgreSQL advisory lock that serialises appenders ("mw-audit" in ASCII).
+LOCK_KEY = 0x6D772D6175646974
+#: How many recent hashes `verify` remembers to recognise a block of inserted events.
+LOOKBACK = 10_000
+
+audit_events = Table(
+    "audit_events", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("entity", String(40), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("before", JSON(none_as_null=True), nullable=True),
+    Column("after", JSON(none_as_null=True), nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    Index(None, "entity", "entity_id"),
+)
+
+Problem = Literal["edited", "inserted", "deleted"]
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """The outcome of walking the chain: all good, or the first event that is wrong and how."""
+
+    checked: int
+    seq: int | None = None
+    problem: Problem | None = None
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _canonical(row: Mapping[Any, Any]) -> bytes:
+    fields = {
+        "seq": row["seq"],
+        "at": row["at"].astimezone(UTC).isoformat(),
+        "actor": row["actor"],
+        "action": row["action"],
+        "entity": row["entity"],
+        "entity_id": row["entity_id"],
+        "before": row["before"],
+        "after": row["after"],
+        "prev_hash": row["prev_hash"],
+    }
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode()
+
+
+def event_hash(row: Mapping[Any, Any]) -> str:
+    """The hash an event must have: over its fields and the previous event's hash."""
+    return hashlib.sha256(_canonical(row)).hexdigest()
+
+
+def _head(session: Session) -> tuple[int, str]:
+    last = session.execute(select(audit_events.c.seq, audit_events.c.hash)
+                           .order_by(audit_events.c.seq.desc()).limit(1)).first()
+    return (last.seq, last.hash) if last is not None else (0, GENESIS)
+
+
+def append(session: Session, events: Sequence[AuditEvent]) -> list[int]:
+    """Chain `events` onto the log inside the session's transaction; returns their seqs."""
+    if not events:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    seq, prev = _head(session)
+    rows = []
+    for event in events:
+        seq += 1
+        row: dict[str, Any] = {
+            "seq": seq, "at": event.at.astimezone(UTC), "actor": event.actor,
+            "action": event.action, "entity": event.entity, "entity_id": event.entity_id,
+            "before": _json(event.before), "after": _json(event.after), "prev_hash": prev,
+        }
+        row["hash"] = prev = event_hash(row)
+        rows.append(row)
+    session.execute(insert(audit_events), rows)
+    return [row["seq"] for row in rows]
+
+
+def _json(value: dict[str, Any] | None) -> Any:
+    """The value as it will read back from a JSON column (tuples become lists, and so on)."""
+    return None if value is None else json.loads(json.dumps(value))
+
+
+def verify(session: Session) -> VerifyResult:
+    """Walk the chain from the first event and report the first one that is wrong."""
+    with session.execute(select(audit_events).order_by(audit_events.c.seq),
+                         execution_options={"yield_per": 500}) as result:
+        return _walk(row._mapping for row in result)
+
+
+def _walk(rows: Iterator[RowMapping]) -> VerifyResult:
+    expected_seq, expected_prev = 1, GENESIS
+    seen: dict[str, int] = {GENESIS: 0}
+    checked = 0
+    row = next(rows, None)
+    while row is not None:
+        after = next(rows, None)
+        seq = row["seq"]
+        if seq != expected_seq:
+            missing = (f"seq {expected_seq}" if seq == expected_seq + 1
+                       else f"seq {expected_seq} to {seq - 1}")
+            return VerifyResult(checked, expected_seq, "deleted",
+                                f"{missing} missing: the log jumps from {expected_seq - 1} "
+                                f"to {seq}")
+        if row["prev_hash"] != expected_prev:
+            return _broken_link(checked, row, after, expected_prev, seen)
+        if event_hash(row) != row["hash"]:
+            return VerifyResult(checked, seq, "edited",
+                                f"event {seq} ({row['action']} {row['entity']} "
+                                f"{row['entity_id']}) does not match its hash: it was changed "
+                                "after it was written")
+        checked += 1
+        seen[row["hash"]] = seq
+        if len(seen) > LOOKBACK:
+            del seen[next(iter(seen))]
+        expected_seq, expected_prev = seq + 1, row["hash"]
+        row = after
+    return VerifyResult(checked)
+
+
+def _broken_link(checked: int, row: RowMapping, after: RowMapping | None,
+                 expected_prev: str, seen: Mapping[str, int]) -> VerifyResult:
+    """Name what broke the link into `row`: an inserted event, or a deleted one."""
+    seq = row["seq"]
+    earlier = seen.get(row["prev_hash"])
+    if earlier is not None:
+        # It chains onto an older event: the events between it and that one were slipped in.
+        first = earlier + 1
+        return VerifyResult(checked, first, "inserted",
+                            f"event {seq} chains onto event {earlier}, so event "
+                            f"{first}{'' if first == seq - 1 else f' to {seq - 1}'} "
+                            "was inserted afterwards")
+    if after is not None and after["prev_hash"] == expected_prev:
+        # The next event chains onto the one before this: this one was slipped in.
+        return VerifyResult(checked, seq, "inserted",
+                            f"event {seq} does not chain onto event {seq - 1}, and event "
+                            f"{after['seq']} does: event {seq} was inserted afterwards")
+    return VerifyResult(checked, seq, "deleted",
+                        f"event {seq} chains onto an event that is not in the log: an event "
+                        f"before it was deleted (or event {seq - 1} was rewritten)")
+
+
+__all__ = ["GENESIS", "VerifyResult", "append", "audit_events", "event_hash", "verify"]

@@ -1,0 +1,231 @@
+"""The SQL repository and unit of work: the same ports as `memory.py`, on SQLAlchemy.
+
+The repository returns what the in-memory fake returns for the same data, in the same order:
+rows come back in the order they were added (by the tables' `seq`), and the paged listings
+sort by the lower-cased name the way Python does. Every lookup is one indexed query; lookups
+by id are answered from the session's identity map when the entity is already loaded.
+
+The unit of work opens one session per outermost `with` block; leaving that block without
+`commit()` rolls everything back. `commit()` writes the recorded audit events in the same
+transaction as the changes they describe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Self, TypeVar
+
+from sqlalchemy import Select, and_, event, func, select
+from sqlalchemy.orm import Session
+
+from ..registry.identifiers import EnterpriseNumber, NationalNumber
+from ..registry.model import (
+    Dossier,
+    LocalAdmin,
+    Mandate,
+    Organisation,
+    Party,
+    Person,
+    Right,
+    WorkRelation,
+)
+from ..registry.ports import AuditEvent, Entity, Page, Repository
+from . import audit
+from .orm import (
+    dossiers,
+    legal_representatives,
+    local_admins,
+    mandates,
+    organisations,
+    persons,
+    rights,
+    work_relations,
+)
+
+E = TypeVar("E")
+
+
+class SqlRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        _hold_loaded_entities(session)
+
+    def _all(self, statement: Select[E]) -> list[E]:
+        return list(self.session.scalars(statement))
+
+    def _one(self, statement: Select[E]) -> E | None:
+        return self.session.scalars(statement).first()
+
+    def person(self, person_id: str) -> Person | None:
+        return self.session.get(Person, person_id)
+
+    def person_by_number(self, number: NationalNumber) -> Person | None:
+        return self._one(select(Person).where(persons.c.national_number == number))
+
+    def organisation(self, organisation_id: str) -> Organisation | None:
+        return self.session.get(Organisation, organisation_id)
+
+    def organisation_by_number(self, number: EnterpriseNumber) -> Organisation | None:
+        return self._one(select(Organisation)
+                         .where(organisations.c.enterprise_number == number))
+
+    def work_relation(self, relation_id: str) -> WorkRelation | None:
+        return self.session.get(WorkRelation, relation_id)
+
+    def work_relations_of(self, person_id: str) -> Sequence[WorkRelation]:
+        return self._all(select(WorkRelation).where(work_relations.c.person_id == person_id)
+                         .order_by(work_relations.c.seq))
+
+    def work_relations_at(self, organisation_id: str) -> Sequence[WorkRelation]:
+        return self._all(select(WorkRelation)
+                         .where(work_relations.c.organisation_id == organisation_id)
+                         .order_by(work_relations.c.seq))
+
+    def right(self, right_id: str) -> Right | None:
+        return self.session.get(Right, right_id)
+
+    def rights_on(self, relation_ids: Sequence[str]) -> Sequence[Right]:
+        if not relation_ids:
+            return []
+        return self._all(select(Right).where(rights.c.work_relation_id.in_(set(relation_ids)))
+                         .order_by(rights.c.seq))
+
+    def local_admins_of(self, organisation_id: str) -> Sequence[LocalAdmin]:
+        return self._all(select(LocalAdmin)
+                         .where(local_admins.c.organisation_id == organisation_id)
+                         .order_by(local_admins.c.seq))
+
+    def local_admin_roles_of(self, person_id: str) -> Sequence[LocalAdmin]:
+        return self._all(select(LocalAdmin).where(local_admins.c.person_id == person_id)
+                         .order_by(local_admins.c.seq))
+
+    def mandate(self, mandate_id: str) -> Mandate | None:
+        return self.session.get(Mandate, mandate_id)
+
+    def _mandates_by(self, side: str, party: Party) -> list[Mandate]:
+        return self._all(select(Mandate).where(and_(mandates.c[f"{side}_id"] == party.id,
+                                                    mandates.c[f"{side}_kind"] == party.kind))
+                         .order_by(mandates.c.seq))
+
+    def mandates_given_by(self, giver: Party) -> Sequence[Mandate]:
+        return self._mandates_by("giver", giver)
+
+    def mandates_taken_by(self, taker: Party) -> Sequence[Mandate]:
+        return self._mandates_by("taker", taker)
+
+    def mandates_pending_transfer_to(self, taker: Party) -> Sequence[Mandate]:
+        return self._mandates_by("pending_transfer_to", taker)
+
+    def organisations_represented_by(self, person_id: str) -> Sequence[Organisation]:
+        return self._all(select(Organisation)
+                         .join(legal_representatives,
+                               legal_representatives.c.organisation_id == organisations.c.id)
+                         .where(legal_representatives.c.person_id == person_id)
+                         .order_by(organisations.c.seq))
+
+    def dossiers_of(self, applicant: Party) -> Sequence[Dossier]:
+        return self._all(select(Dossier).where(and_(dossiers.c.applicant_id == applicant.id,
+                                                    dossiers.c.applicant_kind == applicant.kind))
+                         .order_by(dossiers.c.seq))
+
+    def persons(self, offset: int, limit: int) -> Page[Person]:
+        total = self.session.scalar(select(func.count()).select_from(persons)) or 0
+        items = self._all(select(Person).order_by(persons.c.sort_name, persons.c.seq)
+                          .offset(offset).limit(limit))
+        return Page(items, total, offset, limit)
+
+    def organisations(self, offset: int, limit: int) -> Page[Organisation]:
+        total = self.session.scalar(select(func.count()).select_from(organisations)) or 0
+        items = self._all(select(Organisation)
+                          .order_by(organisations.c.sort_name, organisations.c.seq)
+                          .offset(offset).limit(limit))
+        return Page(items, total, offset, limit)
+
+    def add(self, entity: Entity) -> None:
+        self.session.add(entity)
+
+
+def _hold_loaded_entities(session: Session) -> None:
+    """Keep every entity the session loads alive until it closes.
+
+    The identity map holds entities weakly: a use case that looks the same organisation up
+    ten times would otherwise load it ten times. A unit of work is short, so holding them
+    costs little, and it makes repeated lookups by id free, as in the in-memory fake.
+    """
+    held: set[object] = session.info.setdefault("held", set())
+
+    def hold(session: Session, instance: object) -> None:
+        held.add(instance)
+
+    event.listen(session, "loaded_as_persistent", hold)
+    event.listen(session, "pending_to_persistent", hold)
+
+
+class SqlUnitOfWork:
+    """One session per outermost `with`; nested blocks share it, like the memory fake."""
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self._factory = session_factory
+        self._session: Session | None = None
+        self._repo: SqlRepository | None = None
+        self._pending: list[AuditEvent] = []
+        self._depth = 0
+
+    @property
+    def repo(self) -> Repository:
+        if self._repo is None:
+            raise RuntimeError("the SQL unit of work reads and writes only inside `with uow:`")
+        return self._repo
+
+    @repo.setter
+    def repo(self, repo: Repository) -> None:
+        if not isinstance(repo, SqlRepository):
+            raise TypeError("a SQL unit of work works with a SqlRepository")
+        self._repo = repo
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("no session outside `with uow:`")
+        return self._session
+
+    def __enter__(self) -> Self:
+        if self._depth == 0:
+            self._session = self._factory()
+            self._repo = SqlRepository(self._session)
+            self._pending = []
+        self._depth += 1
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            try:
+                self.rollback()
+            finally:
+                self.session.close()
+                self._session = self._repo = None
+
+    def commit(self) -> None:
+        session = self.session
+        session.flush()
+        if self._pending:
+            audit.append(session, self._pending)
+        session.commit()
+        self._pending = []
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._pending = []
+
+    def record(self, event: AuditEvent) -> None:
+        self._pending.append(event)
+
+    def changed(self, entity: Entity) -> None:
+        """The ORM tracks changes by itself; this only (re)attaches an entity to the session."""
+        self.session.add(entity)
+
+
+__all__ = ["SqlRepository", "SqlUnitOfWork"]

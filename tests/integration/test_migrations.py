@@ -1,0 +1,112 @@
+"""The packaged Alembic migrations build exactly the schema the ORM describes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+
+import mandaatwijzer
+from mandaatwijzer.adapters.database import (
+    alembic_config,
+    create_engine_for,
+    metadata,
+    migrate,
+)
+
+
+@pytest.fixture
+def empty_engine(backend: str, request: pytest.FixtureRequest,
+                 tmp_path: Path) -> Iterator[Engine]:
+    """An engine on a database (PostgreSQL: a schema of its own) without any table."""
+    if backend == "sqlite":
+        engine = create_engine_for(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+        yield engine
+        engine.dispose()
+        return
+    url: str = request.getfixturevalue("postgres_url")
+    schema = f"migration_{uuid.uuid4().hex[:8]}"
+    admin = create_engine_for(url)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    engine = create_engine_for(url, connect_args={"options": f"-c search_path={schema}"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def _differences(engine: Engine) -> list[object]:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+
+def _tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def test_a_migration_from_empty_creates_the_schema_of_the_orm_metadata(
+        empty_engine: Engine) -> None:
+    assert _tables(empty_engine) == set()
+    migrate(empty_engine)
+    assert _tables(empty_engine) == {*metadata.tables, "alembic_version"}
+    assert _differences(empty_engine) == []
+
+
+def test_the_migration_can_be_undone_and_done_again(empty_engine: Engine) -> None:
+    migrate(empty_engine)
+    config = alembic_config()
+    with empty_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    assert _tables(empty_engine) == {"alembic_version"}
+    migrate(empty_engine)
+    assert _differences(empty_engine) == []
+
+
+def _schema_sql(engine: Engine) -> list[tuple[str, str]]:
+    with engine.connect() as connection:
+        return [(row[0], row[1]) for row in connection.execute(text(
+            "SELECT name, sql FROM sqlite_master ORDER BY name"))]
+
+
+def test_the_sqlite_file_is_created_and_migrated_on_first_start_and_again_unchanged(
+        tmp_path: Path) -> None:
+    path = tmp_path / "new" / "mandaatwijzer.sqlite3"
+    path.parent.mkdir()
+    engine = create_engine_for(f"sqlite:///{path}")
+    migrate(engine)
+    first = _schema_sql(engine)
+    engine.dispose()
+    assert path.exists()
+
+    again = create_engine_for(f"sqlite:///{path}")
+    migrate(again)
+    with again.connect() as connection:
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        journal = connection.execute(text("PRAGMA journal_mode")).scalar_one()
+        foreign_keys = connection.execute(text("PRAGMA foreign_keys")).scalar_one()
+    assert _schema_sql(again) == first
+    assert version == [("0001",)]
+    assert (journal, foreign_keys) == ("wal", 1)
+    assert _differences(again) == []
+    again.dispose()
+
+
+def test_the_migrations_are_found_inside_the_package() -> None:
+    location = Path(alembic_config().get_main_option("script_location") or "")
+    package = Path(mandaatwijzer.__file__).parent
+    assert location == package / "migrations"
+    assert (location / "env.py").is_file()
+    assert (location / "script.py.mako").is_file()
+    assert [p.name for p in (location / "versions").glob("*.py")] == ["0001_initial.py"]

@@ -1,0 +1,143 @@
+"""The SQL unit of work: everything or nothing (after cosmicpython's test_uow.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from mandaatwijzer.adapters import orm
+from mandaatwijzer.adapters.audit import audit_events
+from mandaatwijzer.adapters.sql import SqlUnitOfWork
+from mandaatwijzer.registry import services
+from mandaatwijzer.registry.errors import NotFoundError
+from mandaatwijzer.registry.identifiers import NationalNumber
+from mandaatwijzer.registry.model import Person
+from mandaatwijzer.registry.ports import Clock
+
+from .scenario import national_number
+
+CLOCK = Clock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
+
+
+def _person(key: int, name: str = "Ann Smets") -> Person:
+    return Person(f"P-{key}", NationalNumber(national_number("800101", key)), name)
+
+
+def _count(engine: Engine, table: str) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def test_the_unit_of_work_saves_what_is_committed(uow: SqlUnitOfWork, engine: Engine) -> None:
+    with uow:
+        uow.repo.add(_person(1))
+        uow.commit()
+    with uow:
+        found = uow.repo.person("P-1")
+        assert found is not None
+        assert found.name == "Ann Smets"
+
+
+def test_the_unit_of_work_rolls_back_unless_committed(uow: SqlUnitOfWork,
+                                                       engine: Engine) -> None:
+    with uow:
+        uow.repo.add(_person(1))
+    assert _count(engine, "persons") == 0
+
+
+class _BoomError(Exception):
+    pass
+
+
+def _add_then_fail(uow: SqlUnitOfWork) -> None:
+    with uow:
+        uow.repo.add(_person(1))
+        raise _BoomError
+
+
+def test_the_unit_of_work_rolls_back_on_an_error(uow: SqlUnitOfWork, engine: Engine) -> None:
+    with pytest.raises(_BoomError):
+        _add_then_fail(uow)
+    assert _count(engine, "persons") == 0
+
+
+def test_a_change_after_the_commit_is_rolled_back(uow: SqlUnitOfWork, engine: Engine) -> None:
+    with uow:
+        person = _person(1)
+        uow.repo.add(person)
+        uow.commit()
+        person.name = "Changed Afterwards"
+        uow.changed(person)
+    with uow:
+        found = uow.repo.person("P-1")
+        assert found is not None
+        assert found.name == "Ann Smets"
+
+
+def test_nested_blocks_share_one_transaction(uow: SqlUnitOfWork, engine: Engine) -> None:
+    with uow:
+        with uow:
+            uow.repo.add(_person(1))
+        assert uow.repo.person("P-1") is not None  # the inner exit rolled nothing back
+        uow.commit()
+        uow.repo.add(_person(2, "Bert Smets"))
+    assert _count(engine, "persons") == 1
+
+
+def test_an_added_entity_is_found_before_the_commit(uow: SqlUnitOfWork) -> None:
+    with uow:
+        uow.repo.add(_person(1))
+        assert uow.repo.person_by_number(
+            NationalNumber(national_number("800101", 1))) is not None
+        assert uow.repo.persons(0, 10).total == 1
+
+
+def test_entities_stay_readable_after_the_block(uow: SqlUnitOfWork) -> None:
+    person = services.register_person(uow, CLOCK, national_number("800101", 1), "Ann Smets")
+    assert person.name == "Ann Smets"
+    assert person.national_number.value == national_number("800101", 1)
+
+
+def test_the_repository_is_only_there_inside_the_block(uow: SqlUnitOfWork) -> None:
+    with pytest.raises(RuntimeError, match="inside `with uow:`"):
+        uow.repo.person("P-1")
+
+
+class _CrashBeforeCommit(Session):
+    """A session whose commit fails after everything was written (say, the power goes)."""
+
+    def commit(self) -> None:
+        self.flush()
+        raise ConnectionError("the database went away before the commit")
+
+
+def test_a_use_case_that_fails_leaves_neither_the_entity_nor_its_audit_event(
+        engine: Engine) -> None:
+    orm.start_mappers()
+    crashing = SqlUnitOfWork(sessionmaker(bind=engine, class_=_CrashBeforeCommit,
+                                          expire_on_commit=False))
+    with pytest.raises(ConnectionError):
+        services.register_person(crashing, CLOCK, national_number("800101", 1), "Ann Smets")
+    assert _count(engine, "persons") == 0
+    assert _count(engine, "audit_events") == 0
+
+
+def test_a_refused_use_case_writes_nothing(uow: SqlUnitOfWork, engine: Engine) -> None:
+    with pytest.raises(NotFoundError):
+        services.register_organisation(uow, CLOCK, "Bakkerij Smets", "economic_actor",
+                                       "0403170701", ["P-nobody"])
+    assert _count(engine, "organisations") == 0
+    assert _count(engine, "audit_events") == 0
+
+
+def test_a_committed_use_case_writes_the_entity_and_its_event_together(
+        uow: SqlUnitOfWork, engine: Engine) -> None:
+    person = services.register_person(uow, CLOCK, national_number("800101", 1), "Ann Smets")
+    with engine.connect() as connection:
+        events = connection.execute(select(audit_events.c.action, audit_events.c.entity_id,
+                                           func.count()).group_by(
+            audit_events.c.action, audit_events.c.entity_id)).all()
+    assert events == [("register_person", person.id, 1)]
