@@ -14,9 +14,11 @@ from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 
 from .. import guide
+from ..api import registry as registry_api
 from ..api import router as api_router
 from ..config import Settings
 from . import _i18n, _pages
+from . import registry as registry_pages
 from ._render import render
 from ._security import SecurityHeaders
 
@@ -60,7 +62,9 @@ def _api_docs(app: FastAPI) -> Any:
     return api_docs
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None,
+               registry: registry_api.RegistryContext | None = None) -> FastAPI:
+    """The app; `registry` (units of work, tokens, clock) is built from the settings if None."""
     settings = settings or Settings()
     app = FastAPI(
         title="Mandaatwijzer",
@@ -71,8 +75,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.include_router(api_router)
+    registry_api.install(app, settings, registry)
     app.add_route("/api/docs", _api_docs(app), include_in_schema=False)
-    for route in PAGES:
+    for route in [*PAGES, *registry_pages.PAGES]:
         app.router.routes.append(route)
     static = Path(str(files("mandaatwijzer.web"))) / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")

@@ -1,0 +1,50 @@
+"""The registry's JSON API under /api/registry: thin routes over the use cases.
+
+A person acts through a signed session cookie (and sends the CSRF token with every change);
+a machine through a bearer token, as the system, within its scopes.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.exceptions import RequestValidationError
+
+from ...config import Settings
+from ...registry.errors import RegistryError
+from ...registry.identifiers import InvalidIdentifierError
+from . import _admin, _mandates, _people, _queries
+from ._context import RegistryContext, build_context, context
+from ._errors import ApiError, api_error, registry_error, validation_error
+from ._tokens import ADMIN, READ, SCOPES, WRITE, MemoryTokenStore, Token, TokenStore
+
+router = APIRouter(prefix="/api/registry", tags=["registry"])
+for _module in (_people, _mandates, _queries, _admin):
+    router.include_router(_module.router)
+
+
+def install(app: FastAPI, settings: Settings, ready: RegistryContext | None = None) -> None:
+    """Add the routes and the error handlers; the context is built on first use."""
+    from ._context import install as keep
+
+    keep(app.state, settings, ready)
+    app.include_router(router)
+    app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(RegistryError, registry_error)
+    app.add_exception_handler(InvalidIdentifierError, registry_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+
+
+__all__ = [
+    "ADMIN",
+    "READ",
+    "SCOPES",
+    "WRITE",
+    "MemoryTokenStore",
+    "RegistryContext",
+    "Token",
+    "TokenStore",
+    "build_context",
+    "context",
+    "install",
+    "router",
+]

@@ -1,0 +1,73 @@
+"""What the registry's entry points share: units of work, tokens, the clock, the session key.
+
+Built on the first registry request, not when the app is created: the guide alone needs no
+database, and its tests create the app with the default settings.
+"""
+
+from __future__ import annotations
+
+import importlib
+import secrets
+import threading
+from dataclasses import dataclass, field
+
+from starlette.datastructures import State
+from starlette.requests import Request
+
+from ...bootstrap import MEMORY_URL, UnitOfWorkFactory, unit_of_work_factory
+from ...config import Settings
+from ...registry.ports import Clock
+from ._tokens import MemoryTokenStore, SessionTokenStore, TokenStore
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryContext:
+    settings: Settings
+    units: UnitOfWorkFactory
+    tokens: TokenStore
+    clock: Clock = field(default_factory=Clock)
+    #: Signs session cookies and CSRF tokens; None: no person can sign in (no key outside demo).
+    secret: str | None = field(default=None, repr=False)
+
+
+def _secret(settings: Settings) -> str | None:
+    if settings.secret_key:
+        return settings.secret_key
+    # A demo without a key gets one per process: its sessions end when it stops.
+    return secrets.token_urlsafe(32) if settings.demo else None
+
+
+def _token_store(settings: Settings) -> TokenStore:
+    if settings.database_url == MEMORY_URL:
+        return MemoryTokenStore()
+    database = importlib.import_module("mandaatwijzer.adapters.database")
+    engine = database.create_engine_for(settings.database_url)
+    return SessionTokenStore(importlib.import_module("mandaatwijzer.adapters.tokens"),
+                             database.session_factory(engine))
+
+
+def build_context(settings: Settings, *, units: UnitOfWorkFactory | None = None,
+                  tokens: TokenStore | None = None, clock: Clock | None = None) -> RegistryContext:
+    return RegistryContext(settings, units or unit_of_work_factory(settings),
+                           tokens or _token_store(settings), clock or Clock(), _secret(settings))
+
+
+_lock = threading.Lock()
+
+
+def install(state: State, settings: Settings, ready: RegistryContext | None) -> None:
+    """Keep the settings (and a ready context, for tests) on the app's state."""
+    state.registry_settings = settings
+    state.registry_context = ready
+
+
+def context(request: Request) -> RegistryContext:
+    state = request.app.state
+    found: RegistryContext | None = getattr(state, "registry_context", None)
+    if found is None:
+        with _lock:
+            found = getattr(state, "registry_context", None)
+            if found is None:
+                found = build_context(state.registry_settings)
+                state.registry_context = found
+    return found

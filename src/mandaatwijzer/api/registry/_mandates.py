@@ -1,0 +1,104 @@
+"""Mandates (create, sign, refuse, stop, transfer) and dossiers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from ...registry import queries, services
+from ...registry.errors import NotFoundError
+from ...registry.model import Mandate, Party, PartyKind
+from . import _policy, _schemas, _views
+from ._deps import Ctx, Reader, SignedIn, Writer, today, viewer
+from ._errors import ERRORS
+
+router = APIRouter()
+
+
+def _party(body: _schemas.PartyIn) -> Party:
+    return Party(PartyKind(body.kind), body.id)
+
+
+def _view(ctx: Ctx, mandate: Mandate) -> dict[str, Any]:
+    return _views.mandate(mandate, today(ctx))
+
+
+@router.post("/mandates", status_code=201, response_model=_schemas.Mandate, responses=ERRORS)
+def create_mandate(body: _schemas.MandateIn, ctx: Ctx, actor: SignedIn) -> Any:
+    """Create a KIOSK mandate; the creator signs for the side they act for."""
+    mandate = services.create_mandate(ctx.units(), ctx.clock, actor.person_id,
+                                      _party(body.giver), _party(body.taker), body.start,
+                                      body.end)
+    return _view(ctx, mandate)
+
+
+@router.get("/mandates/{mandate_id}", response_model=_schemas.Mandate, responses=ERRORS)
+def get_mandate(mandate_id: str, ctx: Ctx, actor: Reader) -> Any:
+    day = today(ctx)
+    with ctx.units() as uow:
+        mandate = uow.repo.mandate(mandate_id)
+        if mandate is None:
+            raise NotFoundError("mandate", mandate_id)
+        me = viewer(uow.repo, actor)
+        if me is not None:
+            _policy.require(_policy.may_see_mandate(uow.repo, me, mandate, day),
+                            _policy.MANDATE_PARTY,
+                            f"{me.name} acts for neither side of mandate {mandate.id}")
+        return _view(ctx, mandate)
+
+
+@router.post("/mandates/{mandate_id}/sign", response_model=_schemas.Mandate, responses=ERRORS)
+def sign_mandate(mandate_id: str, ctx: Ctx, actor: SignedIn) -> Any:
+    """Sign the side the mandate awaits (or accept a transfer as the new taker).
+
+    Accepting a transfer answers with the new mandate that replaces this one.
+    """
+    return _view(ctx, services.sign_mandate(ctx.units(), ctx.clock, actor.person_id,
+                                            mandate_id))
+
+
+@router.post("/mandates/{mandate_id}/refuse", response_model=_schemas.Mandate,
+             responses=ERRORS)
+def refuse_mandate(mandate_id: str, ctx: Ctx, actor: SignedIn) -> Any:
+    return _view(ctx, services.refuse_mandate(ctx.units(), ctx.clock, actor.person_id,
+                                              mandate_id))
+
+
+@router.post("/mandates/{mandate_id}/stop", response_model=_schemas.Mandate, responses=ERRORS)
+def stop_mandate(mandate_id: str, ctx: Ctx, actor: SignedIn) -> Any:
+    return _view(ctx, services.stop_mandate(ctx.units(), ctx.clock, actor.person_id,
+                                            mandate_id))
+
+
+@router.post("/mandates/{mandate_id}/transfer", response_model=_schemas.Mandate,
+             responses=ERRORS)
+def transfer_mandate(mandate_id: str, body: _schemas.TransferIn, ctx: Ctx,
+                     actor: SignedIn) -> Any:
+    """Propose handing an active mandate to another provider, which must then sign it."""
+    return _view(ctx, services.transfer_mandate(ctx.units(), ctx.clock, actor.person_id,
+                                                mandate_id, _party(body.new_taker)))
+
+
+@router.post("/dossiers", status_code=201, response_model=_schemas.Dossier, responses=ERRORS)
+def add_dossier(body: _schemas.DossierIn, ctx: Ctx, actor: Writer) -> Any:
+    """Record an applicant's KIOSK dossier (the system)."""
+    dossier = services.add_dossier(ctx.units(), ctx.clock, _party(body.applicant), body.title,
+                                   body.status, actor=f"token:{actor.token.id}")
+    return _views.dossier(dossier)
+
+
+@router.get("/applicants/{applicant_id}/dossiers", response_model=list[_schemas.Dossier],
+            responses=ERRORS)
+def list_dossiers(applicant_id: str, ctx: Ctx, actor: Reader) -> Any:
+    """The applicant's dossiers, for whoever may manage them (or a token)."""
+    day = today(ctx)
+    with ctx.units() as uow:
+        applicant = _policy.party_of(uow.repo, applicant_id)
+        me = viewer(uow.repo, actor)
+        if me is not None:
+            decision = queries.may_manage(uow.repo, me.id, applicant, day)
+            _policy.require(decision.allowed, _policy.MAY_MANAGE_DOSSIERS,
+                            f"{me.name} may not manage the dossiers of {applicant_id}; "
+                            "GET /api/registry/may-manage explains why")
+        return [_views.dossier(d) for d in uow.repo.dossiers_of(applicant)]

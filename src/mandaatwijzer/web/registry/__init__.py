@@ -1,0 +1,29 @@
+"""The registry's pages under /{lang}/registry/: server-rendered, no JavaScript, CSRF on POST."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from . import _mandates, _pages, _users
+
+PARTY = "/{lang}/registry/parties/{party}"
+ORGANISATION = "/{lang}/registry/organisations/{org}"
+
+PAGES = [
+    Route("/{lang}/registry/", _pages.overview),
+    Route("/{lang}/registry/check", _pages.check),
+    Route("/{lang}/registry/sign-in", _pages.sign_in, methods=["GET"]),
+    Route("/{lang}/registry/sign-in", _pages.sign_in_as, methods=["POST"]),
+    Route("/{lang}/registry/sign-out", _pages.sign_out, methods=["POST"]),
+    Route(f"{ORGANISATION}/users", _users.users, methods=["GET"]),
+    Route(f"{ORGANISATION}/users/add", _users.add_user, methods=["POST"]),
+    Route(f"{ORGANISATION}/users/grant", _users.grant, methods=["POST"]),
+    Route(f"{ORGANISATION}/users/withdraw", _users.withdraw, methods=["POST"]),
+    Route(f"{PARTY}/signatures", _mandates.signatures, methods=["GET"]),
+    Route(f"{PARTY}/signatures", _mandates.sign, methods=["POST"]),
+    Route(f"{PARTY}/mandates", _mandates.mandates, methods=["GET"]),
+    Route(f"{PARTY}/mandates/give", _mandates.give, methods=["POST"]),
+    Route(f"{PARTY}/mandates/stop", _mandates.stop, methods=["POST"]),
+]
+
+__all__ = ["PAGES"]

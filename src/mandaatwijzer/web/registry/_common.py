@@ -1,0 +1,94 @@
+"""What every registry page shares: the language, the signed-in person, refusals as pages."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ... import guide
+from ...api.registry import RegistryContext, context
+from ...registry.errors import NotFoundError, RegistryError, RuleViolationError, ValidationError
+from ...registry.identifiers import InvalidIdentifierError
+from .. import _i18n
+from .._render import render
+from . import _auth
+
+Handler = Callable[[Request, str], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def gettext(lang: str) -> Callable[[str], str]:
+    return _i18n.translations(lang).gettext
+
+
+def today(request: Request) -> date:
+    return context(request).clock.now().date()
+
+
+def show(request: Request, lang: str, template: str, *, status: int = 200,
+         path: str | None = None, **values: Any) -> Response:
+    """A registry page, with the signed-in person and the CSRF token its forms need."""
+    ctx = context(request)
+    found = _auth.session(request)
+    signed_in = None
+    if found is not None and found.person_id is not None:
+        with ctx.units() as uow:
+            signed_in = uow.repo.person(found.person_id)
+    return render(lang, template, path=path or request.url.path,
+                  query=request.url.query if path is None else "", status=status,
+                  signed_in=signed_in, demo=ctx.settings.demo,
+                  csrf_field=_auth.CSRF_FIELD,
+                  csrf=_auth.token_for(ctx, found) if found and ctx.secret else "", **values)
+
+
+def forbidden(request: Request, lang: str, rule: str, message: str) -> Response:
+    return show(request, lang, "registry/forbidden.html", status=403, rule=rule,
+                message=message, path=request.url.path)
+
+
+def redirect(href: str) -> Response:
+    return RedirectResponse(href, status_code=303)
+
+
+def field_error(error: ValidationError | InvalidIdentifierError) -> dict[str, str]:
+    return {"field": error.field, "message": f"{error.problem}; {error.expected}"}
+
+
+def page(handler: Handler) -> Endpoint:
+    """Checks the language, and turns the registry's refusals into pages."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        lang = request.path_params["lang"]
+        if lang not in guide.LANGUAGES:
+            raise HTTPException(404)
+        _ = gettext(lang)
+        try:
+            return await handler(request, lang)
+        except _auth.NotSignedInError:
+            return show(request, lang, "registry/signed_out.html", status=401,
+                        path=request.url.path)
+        except _auth.CsrfRefusedError:
+            return forbidden(request, lang, "csrf_token",
+                             _("The form had expired or did not come from this site. Nothing "
+                               "was changed: go back, reload the page and try again."))
+        except RuleViolationError as error:
+            return forbidden(request, lang, error.rule, error.message)
+        except NotFoundError:
+            raise HTTPException(404) from None
+        except (RegistryError, InvalidIdentifierError) as error:
+            status = 422 if isinstance(error, InvalidIdentifierError) else error.status
+            return show(request, lang, "registry/problem.html", status=status,
+                        message=str(error), path=request.url.path)
+
+    return endpoint
+
+
+def registry_context(request: Request) -> RegistryContext:
+    return context(request)

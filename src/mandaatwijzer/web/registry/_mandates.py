@@ -1,0 +1,175 @@
+"""Mandates, page by side: signatures awaited from it, and mandates it gives or stops."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...api.registry import _policy, context
+from ...registry import queries, rules, services
+from ...registry.errors import ConflictError, ValidationError
+from ...registry.identifiers import EnterpriseNumber, InvalidIdentifierError
+from ...registry.model import MandateStatus, Party
+from ...registry.ports import Repository
+from . import _auth, _world
+from ._common import field_error, gettext, page, redirect, show, today
+
+SIGNED = ("signed", "refused")
+GIVEN = ("given", "stopped")
+
+
+def _side(repo: Repository, request: Request) -> tuple[Party, str]:
+    """The party of the address, once the signed-in person may sign for it."""
+    viewer = rules.person(repo, _auth.person_id(request))
+    party = _policy.party_of(repo, request.path_params["party"])
+    rules.require_signer(repo, viewer, party, today(request))
+    return party, _world.name_of(repo, party)
+
+
+def _text(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _done(request: Request, allowed: tuple[str, ...]) -> str | None:
+    done = request.query_params.get("done")
+    return done if done in allowed else None
+
+
+# --- signatures ------------------------------------------------------------------------------
+
+def _awaits(mandate_row: dict[str, Any], party: Party) -> bool:
+    pending = mandate_row["pending_transfer_to"]
+    if pending is not None and mandate_row["status"] == MandateStatus.ACTIVE.value:
+        return bool(pending["id"] == party.id)
+    side = {MandateStatus.AWAITING_GIVER.value: "giver",
+            MandateStatus.AWAITING_TAKER.value: "taker"}.get(mandate_row["status"])
+    return side is not None and mandate_row[side]["id"] == party.id
+
+
+def _signatures_page(request: Request, lang: str, *, errors: list[dict[str, str]] | None = None,
+                     status: int = 200) -> Response:
+    day = today(request)
+    with context(request).units() as uow:
+        repo = uow.repo
+        party, name = _side(repo, request)
+        awaiting = queries.awaiting_signature(repo, _auth.person_id(request), day, 0,
+                                              queries.MAX_PAGE)
+        rows = [_world.mandate_row(repo, m, day) for m in awaiting.items]
+    return show(request, lang, "registry/signatures.html",
+                path=f"/{lang}/registry/parties/{party.id}/signatures", party=party,
+                party_name=name, mandates=[r for r in rows if _awaits(r, party)],
+                errors=errors or [], status=status, done=_done(request, SIGNED))
+
+
+@page
+async def signatures(request: Request, lang: str) -> Response:
+    """For a mandate administrator (or a person for themself): sign or refuse."""
+    return _signatures_page(request, lang)
+
+
+@page
+async def sign(request: Request, lang: str) -> Response:
+    form = await _auth.checked_form(request)
+    ctx = context(request)
+    with ctx.units() as uow:
+        party, _name = _side(uow.repo, request)
+    mandate_id, decision = _text(form, "mandate"), _text(form, "decision")
+    use_case = services.refuse_mandate if decision == "refuse" else services.sign_mandate
+    try:
+        use_case(ctx.units(), ctx.clock, _auth.person_id(request), mandate_id)
+    except ConflictError as error:
+        return _signatures_page(request, lang, status=409,
+                                errors=[{"field": "mandates", "message": error.message}])
+    done = "refused" if decision == "refuse" else "signed"
+    return redirect(f"/{lang}/registry/parties/{party.id}/signatures?done={done}")
+
+
+# --- giving and stopping ---------------------------------------------------------------------
+
+def _mandates_page(request: Request, lang: str, *, number: str = "",
+                   errors: list[dict[str, str]] | None = None, until: str = "",
+                   status: int = 200) -> Response:
+    _ = gettext(lang)
+    errors = list(errors or [])
+    day = today(request)
+    provider = None
+    with context(request).units() as uow:
+        repo = uow.repo
+        party, name = _side(repo, request)
+        if number and not errors:
+            try:
+                found = repo.organisation_by_number(EnterpriseNumber.parse(number))
+            except InvalidIdentifierError as error:
+                errors.append(field_error(error))
+            else:
+                if found is None:
+                    errors.append({"field": "enterprise_number", "message": _(
+                        "No organisation with this enterprise number is registered")})
+                provider = found
+        given = [_world.mandate_row(repo, m, day) for m in
+                 sorted(repo.mandates_given_by(party), key=lambda m: (m.created_at, m.id))]
+    return show(request, lang, "registry/mandates.html",
+                path=f"/{lang}/registry/parties/{party.id}/mandates", party=party,
+                party_name=name, mandates=given, provider=provider, number=number,
+                until=until, errors=errors, status=422 if errors and status == 200 else status,
+                done=_done(request, GIVEN),
+                open_states=[MandateStatus.ACTIVE.value, MandateStatus.AWAITING_GIVER.value,
+                             MandateStatus.AWAITING_TAKER.value])
+
+
+@page
+async def mandates(request: Request, lang: str) -> Response:
+    """For an applicant: its mandates, and a provider found by enterprise number."""
+    number = request.query_params.get("enterprise_number", "").strip()
+    return _mandates_page(request, lang, number=number)
+
+
+@page
+async def give(request: Request, lang: str) -> Response:
+    form = await _auth.checked_form(request)
+    ctx = context(request)
+    _ = gettext(lang)
+    number, until = _text(form, "enterprise_number"), _text(form, "until")
+    with ctx.units() as uow:
+        giver, _name = _side(uow.repo, request)
+        try:
+            taker = uow.repo.organisation_by_number(EnterpriseNumber.parse(number))
+        except InvalidIdentifierError as error:
+            return _mandates_page(request, lang, number=number, errors=[field_error(error)])
+    if taker is None:
+        return _mandates_page(request, lang, number=number)
+    try:
+        end = date.fromisoformat(until) if until else None
+    except ValueError:
+        return _mandates_page(request, lang, number=number, until=until, errors=[
+            {"field": "until", "message": _("Enter the date as YYYY-MM-DD, for example "
+                                            "2025-03-03")}])
+    try:
+        services.create_mandate(ctx.units(), ctx.clock, _auth.person_id(request), giver,
+                                taker.party, end=end)
+    except ValidationError as error:
+        return _mandates_page(request, lang, number=number, until=until,
+                              errors=[field_error(error)])
+    except ConflictError as error:
+        return _mandates_page(request, lang, number=number, until=until, status=409,
+                              errors=[{"field": "give", "message": error.message}])
+    return redirect(f"/{lang}/registry/parties/{giver.id}/mandates?done=given")
+
+
+@page
+async def stop(request: Request, lang: str) -> Response:
+    form = await _auth.checked_form(request)
+    ctx = context(request)
+    with ctx.units() as uow:
+        party, _name = _side(uow.repo, request)
+    try:
+        services.stop_mandate(ctx.units(), ctx.clock, _auth.person_id(request),
+                              _text(form, "mandate"))
+    except ConflictError as error:
+        return _mandates_page(request, lang, status=409,
+                              errors=[{"field": "mandates", "message": error.message}])
+    return redirect(f"/{lang}/registry/parties/{party.id}/mandates?done=stopped")

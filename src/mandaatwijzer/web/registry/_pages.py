@@ -1,0 +1,129 @@
+"""The overview, the checker, and the demo sign-in and sign-out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...api.registry import _policy, _views, context
+from ...registry import queries, rules
+from . import _auth, _world
+from ._common import gettext, page, redirect, show, today
+
+
+@page
+async def overview(request: Request, lang: str) -> Response:
+    """My organisations, rights and mandates."""
+    person_id = _auth.person_id(request)
+    day = today(request)
+    with context(request).units() as uow:
+        repo = uow.repo
+        person = rules.person(repo, person_id)
+        memberships = _world.memberships(repo, person, day)
+        sides = [person.party, *(m.organisation.party for m in memberships if m.signs)]
+        mandates = _world.mandates_of(repo, sides, day)
+        applicants = queries.applicants_for(repo, person.id, day, 0, queries.MAX_PAGE)
+        awaiting = queries.awaiting_signature(repo, person.id, day, 0, queries.MAX_PAGE)
+    return show(request, lang, "registry/overview.html", person=person,
+                masked=person.national_number.masked, memberships=memberships,
+                mandates=mandates, applicants=applicants.items, awaiting=awaiting.total,
+                day=day)
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@page
+async def check(request: Request, lang: str) -> Response:
+    """May X manage Y's dossiers? With the explanation."""
+    _ = gettext(lang)
+    viewer_id = _auth.person_id(request)
+    params = request.query_params
+    person_id, applicant_id = params.get("person") or viewer_id, params.get("applicant")
+    errors = []
+    day = _day(params.get("at"))
+    if params.get("at") and day is None:
+        errors.append({"field": "at", "message": _("Enter the date as YYYY-MM-DD, "
+                                                   "for example 2025-03-03")})
+    day = day or today(request)
+    decision = None
+    with context(request).units() as uow:
+        repo = uow.repo
+        viewer = rules.person(repo, viewer_id)
+        choices = _world.checker_choices(repo, viewer, today(request))
+        if applicant_id and not errors:
+            rules.person(repo, person_id)
+            applicant = _policy.party_of(repo, applicant_id)
+            _policy.require_checkable(repo, viewer, person_id, applicant, today(request))
+            decision = _views.decision(queries.may_manage(repo, person_id, applicant, day),
+                                       lang)
+            decision["person_name"] = rules.person(repo, person_id).name
+            decision["applicant_name"] = _world.name_of(repo, applicant)
+            decision["applicant_kind"] = applicant.kind.value
+    return show(request, lang, "registry/check.html", choices=choices, decision=decision,
+                chosen_person=person_id, chosen_applicant=applicant_id or "",
+                at=params.get("at") or day.isoformat(), errors=errors,
+                status=422 if errors else 200)
+
+
+def _demo_only(request: Request) -> None:
+    ctx = context(request)
+    if not ctx.settings.demo or ctx.secret is None:
+        raise HTTPException(404)
+
+
+def _sign_in_page(request: Request, lang: str, found: _auth.Session,
+                  errors: list[dict[str, str]] | None = None) -> Response:
+    day = today(request)
+    with context(request).units() as uow:
+        people = [{"person": p, "roles": _world.roles(uow.repo, p, day)}
+                  for p in uow.repo.persons(0, queries.MAX_PAGE).items]
+    return show(request, lang, "registry/sign_in.html", people=people, errors=errors or [],
+                status=422 if errors else 200,
+                sign_in_csrf=_auth.token_for(context(request), found))
+
+
+@page
+async def sign_in(request: Request, lang: str) -> Response:
+    """Demo mode only: choose a demo person to act as."""
+    _demo_only(request)
+    found = _auth.session(request)
+    if found is not None:
+        return _sign_in_page(request, lang, found)
+    found = _auth.new_session()
+    return _auth.with_session(_sign_in_page(request, lang, found), request, found)
+
+
+@page
+async def sign_in_as(request: Request, lang: str) -> Response:
+    _demo_only(request)
+    form = await _auth.checked_form(request, signed_in=False)
+    chosen = form.get("person")
+    with context(request).units() as uow:
+        person = uow.repo.person(chosen) if isinstance(chosen, str) else None
+    if person is None:
+        found = _auth.session(request)
+        assert found is not None  # the CSRF check needed it
+        _ = gettext(lang)
+        return _sign_in_page(request, lang, found, [
+            {"field": "person", "message": _("Choose the person to sign in as")}])
+    # A new session id on signing in: a session fixed before it is worth nothing.
+    response = redirect(f"/{lang}/registry/")
+    return _auth.with_session(response, request, _auth.new_session(person.id))
+
+
+@page
+async def sign_out(request: Request, lang: str) -> Response:
+    await _auth.checked_form(request)
+    response = redirect(f"/{lang}/registry/sign-in" if context(request).settings.demo
+                        else f"/{lang}/")
+    _auth.clear_session(response)
+    return response
+

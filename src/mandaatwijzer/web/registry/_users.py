@@ -1,0 +1,129 @@
+"""For a local administrator: the organisation's users and their rights; grant and withdraw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...api.registry import _policy, context
+from ...registry import rules, services
+from ...registry.errors import ConflictError, RuleViolationError, ValidationError
+from ...registry.identifiers import InvalidIdentifierError, NationalNumber
+from ...registry.model import RightKind
+from . import _auth
+from ._common import field_error, gettext, page, redirect, show, today
+
+DONE = ("added", "granted", "withdrawn")
+
+
+def _href(lang: str, org_id: str) -> str:
+    return f"/{lang}/registry/organisations/{org_id}/users"
+
+
+def _users_page(request: Request, lang: str, org_id: str, *,
+                errors: list[dict[str, str]] | None = None, status: int = 200,
+                values: dict[str, str] | None = None) -> Response:
+    day = today(request)
+    person_id = _auth.person_id(request)
+    with context(request).units() as uow:
+        repo = uow.repo
+        viewer = rules.person(repo, person_id)
+        org = rules.organisation(repo, org_id)
+        if not _policy.has_authority(repo, viewer, org, day):
+            raise RuleViolationError(rules.LOCAL_ADMIN_ONLY,
+                                     f"{viewer.name} is neither a local administrator nor a "
+                                     f"legal representative of {org.name}; only they manage "
+                                     "its users and rights")
+        relations = repo.work_relations_at(org.id)
+        rights = repo.rights_on([r.id for r in relations])
+        users: list[dict[str, Any]] = []
+        for relation in relations:
+            holder = rules.person(repo, relation.person_id)
+            users.append({"relation": relation, "person": holder,
+                          "masked": holder.national_number.masked,
+                          "active": relation.active(day),
+                          "rights": [r for r in rights if r.work_relation_id == relation.id]})
+        users.sort(key=lambda u: u["person"].name.lower())
+    done = request.query_params.get("done")
+    return show(request, lang, "registry/users.html", path=_href(lang, org_id),
+                organisation=org, users=users, day=day, kinds=[k.value for k in RightKind],
+                errors=errors or [], values=values or {}, status=status,
+                done=done if done in DONE else None)
+
+
+@page
+async def users(request: Request, lang: str) -> Response:
+    return _users_page(request, lang, request.path_params["org"])
+
+
+def _text(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+@page
+async def add_user(request: Request, lang: str) -> Response:
+    """Add a user by national number (posted, never in an address), creating the relation."""
+    form = await _auth.checked_form(request)
+    org_id = request.path_params["org"]
+    ctx = context(request)
+    _ = gettext(lang)
+    try:
+        number = NationalNumber.parse(_text(form, "national_number"))
+    except InvalidIdentifierError as error:
+        return _users_page(request, lang, org_id, errors=[field_error(error)], status=422)
+    with ctx.units() as uow:
+        found = uow.repo.person_by_number(number)
+    if found is None:
+        return _users_page(request, lang, org_id, status=422, errors=[{
+            "field": "national_number",
+            "message": _("No person with this national number is registered")}])
+    try:
+        services.add_work_relation(ctx.units(), ctx.clock, _auth.person_id(request), org_id,
+                                   found.id)
+    except ConflictError as error:
+        return _users_page(request, lang, org_id, status=409, errors=[
+            {"field": "national_number", "message": error.message}])
+    return redirect(_href(lang, org_id) + "?done=added")
+
+
+@page
+async def grant(request: Request, lang: str) -> Response:
+    form = await _auth.checked_form(request)
+    org_id = request.path_params["org"]
+    ctx = context(request)
+    _ = gettext(lang)
+    relation, kind = _text(form, "work_relation"), _text(form, "kind")
+    values = {"work_relation": relation, "kind": kind}
+    errors = []
+    if not relation:
+        errors.append({"field": "work_relation", "message": _("Choose the user")})
+    if not kind:
+        errors.append({"field": "kind", "message": _("Choose the right to grant")})
+    if errors:
+        return _users_page(request, lang, org_id, errors=errors, status=422, values=values)
+    try:
+        services.grant_right(ctx.units(), ctx.clock, _auth.person_id(request), relation, kind)
+    except ValidationError as error:
+        return _users_page(request, lang, org_id, errors=[field_error(error)], status=422,
+                           values=values)
+    except ConflictError as error:
+        return _users_page(request, lang, org_id, status=409, values=values,
+                           errors=[{"field": "work_relation", "message": error.message}])
+    return redirect(_href(lang, org_id) + "?done=granted")
+
+
+@page
+async def withdraw(request: Request, lang: str) -> Response:
+    form = await _auth.checked_form(request)
+    org_id = request.path_params["org"]
+    ctx = context(request)
+    try:
+        services.withdraw_right(ctx.units(), ctx.clock, _auth.person_id(request),
+                                _text(form, "right"))
+    except ConflictError as error:
+        return _users_page(request, lang, org_id, status=409,
+                           errors=[{"field": "rights", "message": error.message}])
+    return redirect(_href(lang, org_id) + "?done=withdrawn")

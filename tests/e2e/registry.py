@@ -1,0 +1,103 @@
+"""A small registry world for the API and page tests, seeded through the use cases.
+
+Provider BV is an external service provider: Rita is its legal representative, Luc its local
+administrator, Mia holds SSM Mandaatbeheerder, Emil SSM Mandaatuitvoerder and Eva no right.
+Bakkerij NV (Bart represents it) gave Provider BV an active mandate; Anna, a person, gave it
+one that awaits the provider's signature. Other Consult (Otto) is a second provider.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from starlette.testclient import TestClient
+
+from mandaatwijzer.api.registry import READ, RegistryContext, build_context
+from mandaatwijzer.config import Settings
+from mandaatwijzer.registry import services
+from mandaatwijzer.registry.model import Mandate, Organisation, Person
+from mandaatwijzer.registry.ports import Clock
+from mandaatwijzer.web import create_app
+
+from ..unit.registry.scenario import enterprise_number, national_number
+
+TODAY = date(2025, 3, 3)
+SETTINGS = Settings(database_url="memory:", demo=True, secret_key="test", access_log=True)
+CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+
+
+@dataclass
+class World:
+    ctx: RegistryContext
+    client: TestClient
+    people: dict[str, Person] = field(default_factory=dict)
+    numbers: dict[str, str] = field(default_factory=dict)
+    orgs: dict[str, Organisation] = field(default_factory=dict)
+    mandates: dict[str, Mandate] = field(default_factory=dict)
+
+    def id(self, name: str) -> str:
+        return self.people[name].id if name in self.people else self.orgs[name].id
+
+    def token(self, *scopes: str) -> dict[str, str]:
+        _, secret = self.ctx.tokens.create("test", scopes or (READ,))
+        return {"Authorization": f"Bearer {secret}"}
+
+    def client_for(self) -> TestClient:
+        return TestClient(self.client.app, follow_redirects=False)
+
+
+def _person(world: World, serial: int, name: str, *, eid: bool = True) -> Person:
+    number = national_number(serial)
+    person = services.register_person(world.ctx.units(), world.ctx.clock, number, name, eid)
+    world.people[name.split()[0]], world.numbers[name.split()[0]] = person, number
+    return person
+
+
+def build(settings: Settings = SETTINGS) -> World:
+    ctx = build_context(settings, clock=Clock(datetime(2025, 3, 3, 9, tzinfo=UTC)))
+    world = World(ctx, TestClient(create_app(settings, ctx), follow_redirects=False))
+    units, clock = ctx.units, ctx.clock
+    for serial, name in enumerate(["Rita Rep", "Luc Admin", "Mia Manager", "Emil Executor",
+                                   "Eva Employee", "Anna Applicant", "Bart Baker",
+                                   "Otto Other"], start=1):
+        _person(world, serial, name)
+    p = world.people
+    provider = services.register_organisation(units(), clock, "Provider BV", "economic_actor",
+                                              enterprise_number(1), [p["Rita"].id])
+    bakery = services.register_organisation(units(), clock, "Bakkerij NV", "economic_actor",
+                                            enterprise_number(2), [p["Bart"].id])
+    other = services.register_organisation(units(), clock, "Other Consult", "economic_actor",
+                                           enterprise_number(3), [p["Otto"].id])
+    world.orgs.update(provider=provider, bakery=bakery, other=other)
+    services.appoint_local_admin(units(), clock, p["Rita"].id, provider.id, p["Luc"].id)
+    for name, right in [("Mia", "SSM Mandaatbeheerder"), ("Emil", "SSM Mandaatuitvoerder"),
+                        ("Eva", None)]:
+        relation = services.add_work_relation(units(), clock, p["Luc"].id, provider.id,
+                                              p[name].id)
+        if right:
+            services.grant_right(units(), clock, p["Luc"].id, relation.id, right)
+    active = services.create_mandate(units(), clock, p["Bart"].id, bakery.party,
+                                     provider.party)
+    services.sign_mandate(units(), clock, p["Mia"].id, active.id)
+    world.mandates["bakery"] = active
+    world.mandates["anna"] = services.create_mandate(units(), clock, p["Anna"].id,
+                                                     p["Anna"].party, provider.party)
+    return world
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found is not None, "no CSRF field on the page"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, person: Person, lang: str = "nl") -> str:
+    """Sign in through the demo page; the CSRF token of the new session."""
+    page = client.get(f"/{lang}/registry/sign-in")
+    assert page.status_code == 200
+    response = client.post(f"/{lang}/registry/sign-in",
+                           data={"person": person.id, "csrf_token": csrf_of(page.text)})
+    assert response.status_code == 303
+    return csrf_of(client.get(f"/{lang}/registry/").text)

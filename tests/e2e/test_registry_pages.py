@@ -1,0 +1,421 @@
+"""The registry's pages: roles, CSRF, the forms of each role, the checker, masked numbers."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from httpx import Request, Response
+
+from mandaatwijzer.config import Settings
+from mandaatwijzer.web._security import HEADERS
+
+from ..unit.registry.scenario import enterprise_number
+from .registry import SETTINGS, World, build, csrf_of, sign_in
+from .web import elements, text
+
+
+@pytest.fixture
+def world() -> World:
+    return build()
+
+
+def _page(world: World, path: str, status: int = 200) -> str:
+    response = world.client.get(path)
+    assert response.status_code == status, response.text
+    return response.text
+
+
+def _forbidden_rule(response: Response) -> str:
+    assert response.status_code == 403
+    found = [e for e in elements(response.text, "code") if e.get("class") == "rule"]
+    assert found, "the 403 page names no rule"
+    return text(response.text.split('<code class="rule">')[1].split("</code>")[0])
+
+
+def _users(world: World) -> str:
+    return f"/nl/registry/organisations/{world.orgs['provider'].id}/users"
+
+
+# --- signing in and out ----------------------------------------------------------------------
+
+def test_the_demo_sign_in_lists_the_persons_with_their_roles(world: World) -> None:
+    page = text(_page(world, "/en/registry/sign-in"))
+    assert "Luc Admin" in page
+    assert "Local administrator of Provider BV" in page
+    assert "Holds ‘SSM Mandaatbeheerder’ at Provider BV" in page
+    assert "Legal representative of Bakkerij NV" in page
+    radios = [e for e in elements(world.client.get("/en/registry/sign-in").text, "input")
+              if e.get("type") == "radio"]
+    assert len(radios) == 8
+
+
+def test_signing_in_starts_a_new_session_and_signing_out_ends_it(world: World) -> None:
+    world.client.get("/nl/registry/sign-in")
+    anonymous = world.client.cookies["mw_session"]
+    csrf = sign_in(world.client, world.people["Anna"])
+    assert world.client.cookies["mw_session"] != anonymous
+    assert "Anna Applicant" in text(_page(world, "/nl/registry/"))
+    response = world.client.post("/nl/registry/sign-out", data={"csrf_token": csrf})
+    assert response.status_code == 303
+    assert "mw_session" not in world.client.cookies
+    _page(world, "/nl/registry/", 401)
+
+
+def test_the_session_cookie_is_http_only_and_same_site(world: World) -> None:
+    response = world.client.get("/nl/registry/sign-in")
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie
+    assert "samesite=lax" in cookie
+
+
+def test_without_demo_mode_there_is_no_sign_in_page() -> None:
+    world = build(Settings(database_url="memory:", demo=False, secret_key="test"))
+    assert world.client.get("/nl/registry/sign-in").status_code == 404
+    assert world.client.post("/nl/registry/sign-in", data={}).status_code == 404
+    page = world.client.get("/en/registry/")
+    assert page.status_code == 401
+    assert "not part of this application" in text(page.text)
+
+
+def test_a_page_without_a_session_asks_to_sign_in(world: World) -> None:
+    response = world.client.get("/en/registry/check")
+    assert response.status_code == 401
+    assert any(a.get("href") == "/en/registry/sign-in" for a in elements(response.text, "a"))
+
+
+def test_an_unknown_language_is_not_found(world: World) -> None:
+    assert world.client.get("/fr/registry/").status_code == 404
+
+
+# --- CSRF --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("token", [None, "", "0" * 64])
+def test_a_post_without_or_with_a_wrong_csrf_token_is_refused_and_changes_nothing(
+        world: World, token: str | None) -> None:
+    sign_in(world.client, world.people["Luc"])
+    eva = next(r for r in world.ctx.units().repo.work_relations_of(world.id("Eva")))
+    data = {"work_relation": eva.id, "kind": "SSM Mandaatuitvoerder"}
+    if token is not None:
+        data["csrf_token"] = token
+    response = world.client.post(_users(world) + "/grant", data=data)
+    assert _forbidden_rule(response) == "csrf_token"
+    assert world.ctx.units().repo.rights_on([eva.id]) == []
+
+
+def test_a_csrf_token_of_another_session_is_refused(world: World) -> None:
+    other = world.client_for()
+    stolen = sign_in(other, world.people["Luc"])
+    sign_in(world.client, world.people["Luc"])
+    relation = next(r for r in world.ctx.units().repo.work_relations_of(world.id("Eva")))
+    response = world.client.post(_users(world) + "/grant", data={
+        "work_relation": relation.id, "kind": "SSM Mandaatuitvoerder", "csrf_token": stolen})
+    assert _forbidden_rule(response) == "csrf_token"
+
+
+def test_the_sign_in_form_is_protected_too(world: World) -> None:
+    world.client.get("/nl/registry/sign-in")
+    response = world.client.post("/nl/registry/sign-in", data={"person": world.id("Luc")})
+    assert _forbidden_rule(response) == "csrf_token"
+    _page(world, "/nl/registry/", 401)
+
+
+def test_signing_in_without_choosing_a_person_shows_the_error_summary(world: World) -> None:
+    page = world.client.get("/en/registry/sign-in").text
+    response = world.client.post("/en/registry/sign-in", data={"csrf_token": csrf_of(page)})
+    assert response.status_code == 422
+    assert 'href="#person"' in response.text
+    assert "Choose the person to sign in as" in text(response.text)
+
+
+# --- each page for its role ------------------------------------------------------------------
+
+def test_the_overview_shows_my_organisations_rights_and_mandates(world: World) -> None:
+    sign_in(world.client, world.people["Mia"])
+    page = text(_page(world, "/en/registry/"))
+    assert "Provider BV" in page
+    assert "‘SSM Mandaatbeheerder’" in page
+    assert world.mandates["anna"].id in page
+    assert "Awaiting the taker's signature" in page
+    hrefs = [a.get("href") for a in elements(_page(world, "/en/registry/"), "a")]
+    assert f"/en/registry/parties/{world.orgs['provider'].id}/signatures" in hrefs
+    assert _users(world).replace("/nl/", "/en/") not in hrefs
+
+
+@pytest.mark.parametrize(("person", "page", "rule"), [
+    ("Emil", "users", "local_admin_only"),
+    ("Mia", "users", "local_admin_only"),
+    ("Emil", "provider-signatures", "signer_for_organisation"),
+    ("Eva", "bakery-mandates", "signer_for_organisation"),
+    ("Emil", "anna-mandates", "person_signs_for_self"),
+    ("Anna", "anna-mandates", None),
+    ("Luc", "users", None),
+    ("Mia", "provider-signatures", None),
+    ("Bart", "bakery-mandates", None),
+])
+def test_each_page_renders_for_its_role_and_refuses_the_wrong_one_naming_the_rule(
+        world: World, person: str, page: str, rule: str | None) -> None:
+    paths = {
+        "users": _users(world),
+        "provider-signatures": f"/nl/registry/parties/{world.orgs['provider'].id}/signatures",
+        "bakery-mandates": f"/nl/registry/parties/{world.orgs['bakery'].id}/mandates",
+        "anna-mandates": f"/nl/registry/parties/{world.id('Anna')}/mandates",
+    }
+    sign_in(world.client, world.people[person])
+    response = world.client.get(paths[page])
+    if rule is None:
+        assert response.status_code == 200
+        assert '<html lang="nl">' in response.text
+    else:
+        assert _forbidden_rule(response) == rule
+
+
+def test_a_local_admin_grants_and_withdraws_a_right_through_the_pages(world: World) -> None:
+    csrf = sign_in(world.client, world.people["Luc"], "en")
+    users = _users(world).replace("/nl/", "/en/")
+    page = _page(world, users)
+    options = {e["value"] for e in elements(page, "option") if e.get("value")}
+    eva = next(r for r in world.ctx.units().repo.work_relations_of(world.id("Eva")))
+    assert eva.id in options
+    labels = {e["for"] for e in elements(page, "label")}
+    assert {"work_relation", "kind", "national_number"} <= labels
+    granted = world.client.post(users + "/grant", data={
+        "work_relation": eva.id, "kind": "SSM Mandaatuitvoerder", "csrf_token": csrf})
+    assert granted.status_code == 303
+    assert granted.headers["location"] == users + "?done=granted"
+    after = _page(world, granted.headers["location"])
+    assert "The right was granted." in text(after)
+    [right] = world.ctx.units().repo.rights_on([eva.id])
+    assert right.active(world.ctx.clock.now().date())
+    withdrawn = world.client.post(users + "/withdraw", data={"right": right.id,
+                                                             "csrf_token": csrf})
+    assert withdrawn.status_code == 303
+    assert "The right was withdrawn." in text(_page(world, withdrawn.headers["location"]))
+    [right] = world.ctx.units().repo.rights_on([eva.id])
+    assert right.withdrawn_by == world.id("Luc")
+
+
+def test_granting_without_choices_shows_the_errors_by_field(world: World) -> None:
+    csrf = sign_in(world.client, world.people["Luc"], "en")
+    response = world.client.post(_users(world).replace("/nl/", "/en/") + "/grant",
+                                 data={"csrf_token": csrf})
+    assert response.status_code == 422
+    assert 'href="#work_relation"' in response.text
+    assert 'href="#kind"' in response.text
+    assert 'id="kind-error"' in response.text
+
+
+def test_a_local_admin_adds_a_user_by_national_number_posted_not_in_the_address(
+        world: World) -> None:
+    csrf = sign_in(world.client, world.people["Luc"])
+    response = world.client.post(_users(world) + "/add", data={
+        "national_number": world.numbers["Otto"], "csrf_token": csrf})
+    assert response.status_code == 303
+    assert world.numbers["Otto"] not in response.headers["location"]
+    page = text(_page(world, response.headers["location"]))
+    assert "Otto Other" in page
+    assert f"**.**.**-***.{world.numbers['Otto'][-2:]}" in page
+    again = world.client.post(_users(world) + "/add", data={
+        "national_number": world.numbers["Otto"], "csrf_token": csrf})
+    assert again.status_code == 409
+    bad = world.client.post(_users(world) + "/add", data={
+        "national_number": "12345678901", "csrf_token": csrf})
+    assert bad.status_code == 422
+    assert 'href="#national_number"' in bad.text
+    assert "12345678901" not in bad.text
+
+
+def test_a_mandate_administrator_signs_a_mandate(world: World) -> None:
+    csrf = sign_in(world.client, world.people["Mia"], "en")
+    path = f"/en/registry/parties/{world.orgs['provider'].id}/signatures"
+    page = _page(world, path)
+    mandate = world.mandates["anna"].id
+    assert mandate in text(page)
+    assert "Anna Applicant" in text(page)
+    response = world.client.post(path, data={"mandate": mandate, "decision": "sign",
+                                             "csrf_token": csrf})
+    assert response.status_code == 303
+    after = text(_page(world, response.headers["location"]))
+    assert "The mandate was signed." in after
+    assert mandate not in after
+    assert world.ctx.units().repo.mandate(mandate).status(  # type: ignore[union-attr]
+        world.ctx.clock.now().date()).value == "active"
+
+
+def test_a_mandate_administrator_refuses_a_mandate(world: World) -> None:
+    csrf = sign_in(world.client, world.people["Mia"])
+    path = f"/nl/registry/parties/{world.orgs['provider'].id}/signatures"
+    response = world.client.post(path, data={"mandate": world.mandates["anna"].id,
+                                             "decision": "refuse", "csrf_token": csrf})
+    assert response.status_code == 303
+    mandate = world.ctx.units().repo.mandate(world.mandates["anna"].id)
+    assert mandate is not None
+    assert mandate.stopped_by == world.id("Mia")
+
+
+def test_an_applicant_gives_a_mandate_to_a_provider_found_by_enterprise_number_and_stops_it(
+        world: World) -> None:
+    csrf = sign_in(world.client, world.people["Anna"], "en")
+    path = f"/en/registry/parties/{world.id('Anna')}/mandates"
+    other = world.orgs["other"]
+    number = other.enterprise_number
+    assert number is not None
+    found = _page(world, f"{path}?enterprise_number={number.value}")
+    assert "Provider found" in text(found)
+    assert "Other Consult" in text(found)
+    assert number.formatted in text(found)
+    given = world.client.post(path + "/give", data={
+        "enterprise_number": number.formatted, "until": "2025-12-31", "csrf_token": csrf})
+    assert given.status_code == 303
+    assert "The mandate was given." in text(_page(world, given.headers["location"]))
+    [mandate] = world.ctx.units().repo.mandates_taken_by(other.party)
+    assert mandate.period.end is not None
+    assert mandate.period.end.isoformat() == "2025-12-31"
+    stopped = world.client.post(path + "/stop", data={"mandate": mandate.id,
+                                                      "csrf_token": csrf})
+    assert stopped.status_code == 303
+    assert "The mandate was stopped." in text(_page(world, stopped.headers["location"]))
+    assert world.ctx.units().repo.mandate(mandate.id).stopped_by == world.id("Anna")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("number", "message"), [
+    ("0403170702", "check digits"),
+    (enterprise_number(99), "No organisation with this enterprise number is registered"),
+])
+def test_finding_a_provider_by_a_wrong_enterprise_number_shows_the_error(
+        world: World, number: str, message: str) -> None:
+    sign_in(world.client, world.people["Anna"], "en")
+    response = world.client.get(f"/en/registry/parties/{world.id('Anna')}/mandates"
+                                f"?enterprise_number={number}")
+    assert response.status_code == 422
+    assert 'href="#enterprise_number"' in response.text
+    assert message in text(response.text)
+
+
+def test_giving_a_second_open_mandate_to_the_same_provider_is_a_conflict(world: World) -> None:
+    csrf = sign_in(world.client, world.people["Anna"])
+    number = world.orgs["provider"].enterprise_number
+    assert number is not None
+    response = world.client.post(f"/nl/registry/parties/{world.id('Anna')}/mandates/give",
+                                 data={"enterprise_number": number.value, "csrf_token": csrf})
+    assert response.status_code == 409
+    assert "already" in text(response.text)
+
+
+# --- the checker ---------------------------------------------------------------------------
+
+def test_the_checker_shows_a_denial_with_the_fixer_and_a_link_to_the_guide_outcome(
+        world: World) -> None:
+    sign_in(world.client, world.people["Luc"], "en")
+    page = _page(world, f"/en/registry/check?person={world.id('Eva')}"
+                        f"&applicant={world.orgs['bakery'].id}")
+    assert "No: Eva Employee may not manage the dossiers of Bakkerij NV" in text(page)
+    assert "Who can fix it:" in text(page)
+    assert "the local administrator of Provider BV (Luc Admin) must grant" in text(page)
+    guide = [a["href"] for a in elements(page, "a") if "/flows/" in a.get("href", "")]
+    assert guide
+    outcome = world.client.get(guide[0])
+    assert outcome.status_code == 200
+    assert "Mandaatuitvoerder" in text(outcome.text)
+
+
+def test_the_checker_shows_an_allowed_route_as_its_chain_with_ids_and_dates(
+        world: World) -> None:
+    sign_in(world.client, world.people["Luc"], "en")
+    page = text(_page(world, f"/en/registry/check?person={world.id('Emil')}"
+                             f"&applicant={world.orgs['bakery'].id}&at=2025-03-03"))
+    assert "Yes: Emil Executor may manage the dossiers of Bakkerij NV on 2025-03-03" in page
+    assert "A mandate to an external service provider" in page
+    assert f"mandate {world.mandates['bakery'].id}" in page
+    assert "since 2025-03-03" in page
+    assert "‘SSM Mandaatuitvoerder’" in page
+
+
+def test_the_checker_offers_my_users_and_my_applicants(world: World) -> None:
+    sign_in(world.client, world.people["Luc"])
+    page = _page(world, "/nl/registry/check")
+    options = {e["value"] for e in elements(page, "option")}
+    assert {world.id("Eva"), world.id("Emil"), world.orgs["bakery"].id} <= options
+    assert world.id("Bart") not in options
+
+
+def test_the_checker_refuses_a_question_outside_the_persons_reach(world: World) -> None:
+    sign_in(world.client, world.people["Eva"])
+    response = world.client.get(f"/nl/registry/check?person={world.id('Emil')}"
+                                f"&applicant={world.orgs['bakery'].id}")
+    assert _forbidden_rule(response) == "checker_scope"
+
+
+def test_the_checker_refuses_a_bad_date_in_the_form(world: World) -> None:
+    sign_in(world.client, world.people["Eva"], "en")
+    response = world.client.get(f"/en/registry/check?applicant={world.id('Eva')}&at=tomorrow")
+    assert response.status_code == 422
+    assert 'href="#at"' in response.text
+
+
+def test_the_registry_pages_are_translated(world: World) -> None:
+    sign_in(world.client, world.people["Mia"], "nl")
+    page = text(_page(world, "/nl/registry/"))
+    assert "Mijn organisaties, rechten en mandaten" in page
+    assert "Afmelden" in page
+
+
+# --- personal data and headers ---------------------------------------------------------------
+
+def test_no_national_number_appears_in_full_in_any_url_page_or_log_line(
+        world: World, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    seen: list[str] = []
+
+    def on_request(request: Request) -> None:
+        seen.append(str(request.url))
+
+    def on_response(response: Response) -> None:
+        response.read()
+        seen.extend([response.text, str(response.headers)])
+
+    world.client.event_hooks = {"request": [on_request], "response": [on_response]}
+    csrf = sign_in(world.client, world.people["Luc"], "en")
+    users = _users(world).replace("/nl/", "/en/")
+    world.client.post(users + "/add", data={"national_number": world.numbers["Otto"],
+                                            "csrf_token": csrf})
+    world.client.post(users + "/add", data={"national_number": world.numbers["Otto"],
+                                            "csrf_token": csrf})
+    for path in [users, "/en/registry/", "/en/registry/sign-in",
+                 f"/en/registry/check?person={world.id('Eva')}"
+                 f"&applicant={world.orgs['bakery'].id}",
+                 f"/api/registry/persons/{world.id('Otto')}", "/api/registry/me",
+                 f"/api/registry/organisations/{world.orgs['provider'].id}/work-relations"]:
+        world.client.get(path)
+    world.client.post("/api/registry/persons/search", headers={"X-CSRF-Token": csrf},
+                      json={"national_number": world.numbers["Eva"]})
+    world.client.post("/api/registry/persons", headers=world.token("registry:write"),
+                      json={"national_number": world.numbers["Eva"], "name": "Eva Twice"})
+    seen.extend(record.getMessage() for record in caplog.records)
+    assert len(seen) > 20
+    assert any("/api/registry/persons/search" in line for line in seen)  # the log has lines
+    for number in world.numbers.values():
+        dotted = f"{number[:2]}.{number[2:4]}.{number[4:6]}-{number[6:9]}.{number[9:]}"
+        for line in seen:
+            assert number not in line
+            assert dotted not in line
+
+
+def test_security_headers_are_on_every_registry_response(world: World) -> None:
+    csrf = sign_in(world.client, world.people["Luc"])
+    responses = [
+        world.client.get("/nl/registry/"),
+        world.client.get("/nl/registry/sign-in"),
+        world.client.get(_users(world)),
+        world.client.post(_users(world) + "/grant", data={}),
+        world.client.post(_users(world) + "/grant", data={"csrf_token": csrf}),
+        world.client.get("/nl/registry/check?person=P-none&applicant=P-none"),
+        world.client.get("/api/registry/me"),
+        world.client.get("/api/registry/persons/P-none"),
+        world.client.post("/api/registry/mandates", json={}),
+        build(SETTINGS).client.get("/api/registry/me"),
+    ]
+    assert {r.status_code for r in responses} >= {200, 401, 403, 404, 422}
+    for response in responses:
+        for name, value in HEADERS:
+            assert response.headers[name.decode()] == value.decode()
