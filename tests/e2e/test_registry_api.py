@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -432,3 +433,17 @@ def test_the_guide_api_keeps_its_own_error_shape(world: World) -> None:
     response = world.client.get("/api/flows/nope/state")
     assert response.status_code == 404
     assert response.json()["errors"][0]["code"]
+
+
+def test_concurrent_requests_on_the_in_memory_registry_all_land(world: World) -> None:
+    headers = world.token(READ, WRITE)
+
+    def register(serial: int) -> int:
+        client = world.client_for()
+        return client.post(f"{API}/persons", headers=headers, json={
+            "national_number": national_number(800 + serial), "name": f"N{serial}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(register, range(24)))
+    assert statuses == [201] * 24
+    assert world.client.get(f"{API}/persons?limit=1", headers=headers).json()["total"] == 32

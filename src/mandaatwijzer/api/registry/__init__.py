@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from ...config import Settings
 from ...registry.errors import RegistryError
 from ...registry.identifiers import InvalidIdentifierError
-from . import _admin, _mandates, _people, _queries
+from . import _admin, _context, _mandates, _people, _queries
 from ._context import RegistryContext, build_context, context
 from ._errors import ApiError, api_error, registry_error, validation_error
 from ._tokens import ADMIN, READ, SCOPES, WRITE, MemoryTokenStore, Token, TokenStore
@@ -24,9 +24,7 @@ for _module in (_people, _mandates, _queries, _admin):
 
 def install(app: FastAPI, settings: Settings, ready: RegistryContext | None = None) -> None:
     """Add the routes and the error handlers; the context is built on first use."""
-    from ._context import install as keep
-
-    keep(app.state, settings, ready)
+    _context.install(app.state, settings, ready)
     app.include_router(router)
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(RegistryError, registry_error)

@@ -10,13 +10,15 @@ import importlib
 import secrets
 import threading
 from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Self
 
 from starlette.datastructures import State
 from starlette.requests import Request
 
 from ...bootstrap import MEMORY_URL, UnitOfWorkFactory, unit_of_work_factory
 from ...config import Settings
-from ...registry.ports import Clock
+from ...registry.ports import AuditEvent, Clock, Entity, Repository, UnitOfWork
 from ._tokens import MemoryTokenStore, SessionTokenStore, TokenStore
 
 
@@ -46,9 +48,64 @@ def _token_store(settings: Settings) -> TokenStore:
                              database.session_factory(engine))
 
 
+class _Serial:
+    """The shared in-memory unit of work, one thread at a time.
+
+    Sync endpoints run in a thread pool; the in-memory fake is not made for concurrent use.
+    """
+
+    def __init__(self, inner: UnitOfWork, lock: threading.RLock) -> None:
+        self._inner, self._lock = inner, lock
+
+    @property
+    def repo(self) -> Repository:
+        return self._inner.repo
+
+    @repo.setter
+    def repo(self, value: Repository) -> None:
+        self._inner.repo = value
+
+    def __enter__(self) -> Self:
+        self._lock.acquire()
+        try:
+            self._inner.__enter__()
+        except BaseException:
+            self._lock.release()
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        try:
+            self._inner.__exit__(kind, error, trace)
+        finally:
+            self._lock.release()
+
+    def commit(self) -> None:
+        self._inner.commit()
+
+    def rollback(self) -> None:
+        self._inner.rollback()
+
+    def record(self, event: AuditEvent) -> None:
+        self._inner.record(event)
+
+    def changed(self, entity: Entity) -> None:
+        self._inner.changed(entity)
+
+
+def _units(settings: Settings) -> UnitOfWorkFactory:
+    factory = unit_of_work_factory(settings)
+    if settings.database_url != MEMORY_URL:
+        return factory
+    lock = threading.RLock()
+    return lambda: _Serial(factory(), lock)
+
+
 def build_context(settings: Settings, *, units: UnitOfWorkFactory | None = None,
                   tokens: TokenStore | None = None, clock: Clock | None = None) -> RegistryContext:
-    return RegistryContext(settings, units or unit_of_work_factory(settings),
+    """The context from the settings; `units` and `clock` may be given (tests, demo loads)."""
+    return RegistryContext(settings, units or _units(settings),
                            tokens or _token_store(settings), clock or Clock(), _secret(settings))
 
 

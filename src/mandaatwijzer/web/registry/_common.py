@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ... import guide
-from ...api.registry import RegistryContext, context
+from ...api.registry import context
 from ...registry.errors import NotFoundError, RegistryError, RuleViolationError, ValidationError
 from ...registry.identifiers import InvalidIdentifierError
 from .. import _i18n
@@ -88,7 +88,3 @@ def page(handler: Handler) -> Endpoint:
                         message=str(error), path=request.url.path)
 
     return endpoint
-
-
-def registry_context(request: Request) -> RegistryContext:
-    return context(request)
