@@ -21,12 +21,8 @@ from mandaatwijzer.adapters.sql import SqlUnitOfWork
 
 from .postgres import ENV_URL, server_bin, throwaway_cluster
 
-BACKENDS = [pytest.param("sqlite", id="sqlite"),
-            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgresql)]
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "postgresql: needs a PostgreSQL server")
+#: Select one with `-k sqlite` or `-k postgresql`.
+BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
