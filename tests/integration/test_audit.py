@@ -68,6 +68,18 @@ def test_verify_passes_on_an_empty_log(engine: Engine) -> None:
     assert result.checked == 0
 
 
+def test_appending_nothing_writes_nothing(engine: Engine) -> None:
+    with Session(engine) as session:
+        assert audit.append(session, []) == []
+    assert _events(engine) == []
+
+
+def test_verify_passes_on_a_log_longer_than_its_memory(
+        engine: Engine, history: scenario.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audit, "LOOKBACK", 3)
+    assert _verify(engine).ok
+
+
 def test_verify_passes_on_an_untouched_log(engine: Engine,
                                            history: scenario.Scenario) -> None:
     result = _verify(engine)

@@ -104,6 +104,8 @@ def test_entities_stay_readable_after_the_block(uow: SqlUnitOfWork) -> None:
 def test_the_repository_is_only_there_inside_the_block(uow: SqlUnitOfWork) -> None:
     with pytest.raises(RuntimeError, match="inside `with uow:`"):
         uow.repo.person("P-1")
+    with pytest.raises(RuntimeError, match="outside `with uow:`"):
+        uow.commit()
 
 
 class _CrashBeforeCommit(Session):

@@ -168,7 +168,7 @@ class SqlUnitOfWork:
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self._factory = session_factory
         self._session: Session | None = None
-        self._repo: SqlRepository | None = None
+        self._repo: Repository | None = None
         self._pending: list[AuditEvent] = []
         self._depth = 0
 
@@ -180,8 +180,6 @@ class SqlUnitOfWork:
 
     @repo.setter
     def repo(self, repo: Repository) -> None:
-        if not isinstance(repo, SqlRepository):
-            raise TypeError("a SQL unit of work works with a SqlRepository")
         self._repo = repo
 
     @property
