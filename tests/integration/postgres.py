@@ -37,22 +37,28 @@ def _free_port() -> int:
         return port
 
 
-def _run(command: list[str], as_postgres: bool) -> None:
+def _run(command: list[str], as_postgres: bool, log: Path | None = None) -> None:
     if as_postgres:
         command = ["runuser", "-u", "postgres", "--", *command]
-    subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    if done.returncode != 0:
+        server_log = log.read_text() if log is not None and log.exists() else ""
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n"
+                           f"{done.stdout}{done.stderr}{server_log}")
 
 
 @contextlib.contextmanager
 def throwaway_cluster(bin_dir: Path) -> Iterator[str]:
     """Start a cluster, create the test database, yield its URL; stop and delete it after."""
     as_postgres = os.geteuid() == 0
-    folder = Path(tempfile.mkdtemp(prefix="mandaatwijzer-pg-"))
+    # As root, TMPDIR may lie where the postgres user cannot go: /tmp is open to everyone.
+    folder = Path(tempfile.mkdtemp(prefix="mandaatwijzer-pg-",
+                                   dir="/tmp" if as_postgres else None))
     user = "postgres" if as_postgres else pwd.getpwuid(os.geteuid()).pw_name
     if as_postgres:
         account = pwd.getpwnam("postgres")
         os.chown(folder, account.pw_uid, account.pw_gid)
-    data = folder / "data"
+    data, log = folder / "data", folder / "server.log"
     port = _free_port()
     started = False
     try:
@@ -60,14 +66,16 @@ def throwaway_cluster(bin_dir: Path) -> Iterator[str]:
               "-E", "UTF8", "--locale=C", "--no-sync"], as_postgres)
         options = (f"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off")
-        _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"),
-              "-o", options, "-w", "-t", "60", "start"], as_postgres)
+        _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log),
+              "-o", options, "-w", "-t", "60", "start"], as_postgres, log)
         started = True
         _run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", user,
               DATABASE], as_postgres)
         yield f"postgresql+psycopg://{user}@127.0.0.1:{port}/{DATABASE}"
     finally:
-        if started:
-            _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-                 as_postgres)
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            if started:
+                _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
+                      "stop"], as_postgres, log)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)

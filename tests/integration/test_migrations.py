@@ -110,3 +110,24 @@ def test_the_migrations_are_found_inside_the_package() -> None:
     assert (location / "env.py").is_file()
     assert (location / "script.py.mako").is_file()
     assert [p.name for p in (location / "versions").glob("*.py")] == ["0001_initial.py"]
+
+
+def test_alembic_can_migrate_a_database_named_by_url(tmp_path: Path) -> None:
+    path = tmp_path / "by-url.sqlite3"
+    config = alembic_config()
+    config.set_main_option("sqlalchemy.url", f"sqlite:///{path}")
+    command.upgrade(config, "head")
+    engine = create_engine_for(f"sqlite:///{path}")
+    assert _differences(engine) == []
+    engine.dispose()
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_alembic_writes_the_migration_as_a_sql_script(
+        dialect: str, capsys: pytest.CaptureFixture[str]) -> None:
+    config = alembic_config()
+    config.set_main_option("sqlalchemy.url", f"{dialect}://")
+    command.upgrade(config, "head", sql=True)
+    script = capsys.readouterr().out
+    assert "CREATE TABLE persons" in script
+    assert "CREATE TRIGGER audit_events_no" in script

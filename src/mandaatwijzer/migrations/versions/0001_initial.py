@@ -181,7 +181,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_audit_events")),
         sa.UniqueConstraint("hash", name=op.f("uq_audit_events_hash")))
     _index("audit_events", "entity", "entity_id")
-    dialect = op.get_bind().dialect.name
+    dialect = op.get_context().dialect.name
     for statement in {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}.get(
             dialect, []):
         op.execute(statement)
@@ -202,7 +202,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("api_tokens")
     op.drop_table("audit_events")  # drops its triggers with it
-    if op.get_bind().dialect.name == "postgresql":
+    if op.get_context().dialect.name == "postgresql":
         op.execute("DROP FUNCTION audit_events_append_only()")
     for table in ("dossiers", "mandates", "local_admins", "rights", "work_relations",
                   "legal_representatives", "organisations", "persons"):
