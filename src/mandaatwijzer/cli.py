@@ -216,6 +216,9 @@ def _build_app() -> typer.Typer:
     flows.command("export")(flow_export)
     application.command("guide")(guide)
     application.command("serve")(serve)
+    from .registry_cli import demo, registry_app
+    application.add_typer(registry_app, name="registry")
+    application.command("demo")(demo)
     globals().update(app=application, flow_app=flows)
     return application
 

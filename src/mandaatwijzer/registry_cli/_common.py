@@ -1,0 +1,233 @@
+"""What the registry commands share: the database, error handling, output, references."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+
+from ..bootstrap import UnitOfWorkFactory, unit_of_work_factory
+from ..config import Settings
+from ..registry import queries
+from ..registry.bulk import ImportRefusedError
+from ..registry.errors import NotFoundError, RegistryError, ValidationError
+from ..registry.identifiers import EnterpriseNumber, InvalidIdentifierError, NationalNumber
+from ..registry.model import Organisation, Party, PartyKind, Period, Person
+from ..registry.ports import Clock, Page, Repository, UnitOfWork
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+EXIT_SETUP = 2
+EXIT_DENIED = 10
+EXIT_AUDIT_BROKEN = 11
+
+# --- the database ------------------------------------------------------------------------
+
+#: One unit-of-work factory per database URL and process (a `memory:` registry lives as long
+#: as the process: tests clear this to start afresh).
+FACTORIES: dict[str, UnitOfWorkFactory] = {}
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    """Print one error line; returns the exit to raise."""
+    sys.stderr.write(f"mandaatwijzer: error: {message}\n")
+    return typer.Exit(code)
+
+
+def uow() -> UnitOfWork:
+    """A unit of work on MANDAATWIJZER_DATABASE_URL (migrated on first use)."""
+    try:
+        url = Settings.from_env().database_url
+    except ValueError as error:
+        raise fail(str(error), EXIT_SETUP) from None
+    factory = FACTORIES.get(url)
+    if factory is None:
+        factory = FACTORIES[url] = unit_of_work_factory(Settings(database_url=url))
+    return factory()
+
+
+def clock() -> Clock:
+    return Clock()
+
+
+def today() -> date:
+    return clock().now().date()
+
+
+def handled(command: Callable[P, T]) -> Callable[P, T]:
+    """Domain errors become one line on stderr and their exit code, never a traceback."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return command(*args, **kwargs)
+        except ImportRefusedError as error:
+            for problem in error.report.errors:
+                sys.stderr.write(f"{problem}\n")
+            raise fail(error.message, error.exit_code) from None
+        except RegistryError as error:
+            raise fail(error.message, error.exit_code) from None
+        except InvalidIdentifierError as error:
+            raise fail(str(error), ValidationError.exit_code) from None
+
+    return run
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def out(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON values of dataclasses, enums, dates and parties."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Party):
+        return {"kind": value.kind.value, "id": value.id}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    return value
+
+
+def print_json(data: Any) -> None:
+    out(json.dumps(jsonable(data), ensure_ascii=False, indent=2))
+
+
+def check_paging(offset: int, limit: int) -> None:
+    if offset < 0:
+        raise ValidationError("offset", f"is {offset}", "0 or more")
+    if not 1 <= limit <= queries.MAX_PAGE:
+        raise ValidationError("limit", f"is {limit}", f"1 to {queries.MAX_PAGE}")
+
+
+def print_page(page: Page[T], item: Callable[[T], Any]) -> None:
+    print_json({"items": [item(i) for i in page.items], "total": page.total,
+                "offset": page.offset, "limit": page.limit})
+
+
+def page_footer(page: Page[Any]) -> None:
+    """Where this page lies, on stderr (stdout keeps one line per item)."""
+    shown = len(page.items)
+    line = f"{page.offset + 1 if shown else page.offset}-{page.offset + shown} of {page.total}"
+    if page.has_next:
+        line += f"; next: --offset {page.offset + shown}"
+    sys.stderr.write(line + "\n")
+
+
+def day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(option, f"{text!r} is not a date", "a date as YYYY-MM-DD") \
+            from None
+
+
+def period(value: Period) -> str:
+    if value.end is None:
+        return f"from {value.start.isoformat()}"
+    return f"{value.start.isoformat()} to {value.end.isoformat()}"
+
+
+# --- references to persons, organisations and parties ----------------------------------------
+
+
+def _numberish(text: str) -> bool:
+    """Could be a national number (or an enterprise number): never echo it."""
+    return sum(c.isdigit() for c in text) >= 9
+
+
+def person(repo: Repository, ref: str, field: str = "person") -> Person:
+    """A person by id, or by national register number (never echoed)."""
+    found = repo.person(ref)
+    if found is not None:
+        return found
+    if _numberish(ref):
+        found = repo.person_by_number(NationalNumber.parse(ref, field=field))
+        if found is None:
+            raise NotFoundError("person", "with that national number")
+        return found
+    raise NotFoundError("person", ref)
+
+
+def organisation(repo: Repository, ref: str, field: str = "organisation") -> Organisation:
+    """An organisation by id, or by enterprise number."""
+    found = repo.organisation(ref)
+    if found is not None:
+        return found
+    if _numberish(ref):
+        number = EnterpriseNumber.parse(ref, field=field)
+        found = repo.organisation_by_number(number)
+        if found is None:
+            raise NotFoundError("organisation", f"with enterprise number {number}")
+        return found
+    raise NotFoundError("organisation", ref)
+
+
+def entity(repo: Repository, ref: str, field: str) -> Person | Organisation:
+    """A person or an organisation: `person:ID`, `organisation:ID`, an id, an enterprise
+    number or a national register number."""
+    kind, sep, rest = ref.partition(":")
+    if sep and kind == "person":
+        return person(repo, rest, field)
+    if sep and kind in ("organisation", "org"):
+        return organisation(repo, rest, field)
+    found_person, found_org = repo.person(ref), repo.organisation(ref)
+    if found_person is not None and found_org is not None:
+        raise ValidationError(field, f"{ref} is both a person and an organisation",
+                              f"person:{ref} or organisation:{ref}")
+    if found_person is not None:
+        return found_person
+    if found_org is not None:
+        return found_org
+    if _numberish(ref):
+        digits = sum(c.isdigit() for c in ref)
+        return person(repo, ref, field) if digits == 11 else organisation(repo, ref, field)
+    raise NotFoundError("person or organisation", ref)
+
+
+def party(repo: Repository, ref: str, field: str) -> Party:
+    return entity(repo, ref, field).party
+
+
+def name(repo: Repository, side: Party | None) -> str:
+    if side is None:
+        return "-"
+    found = repo.person(side.id) if side.kind is PartyKind.PERSON \
+        else repo.organisation(side.id)
+    return found.name if found is not None else side.id
+
+
+def person_name(repo: Repository, person_id: str) -> str:
+    return name(repo, Party(PartyKind.PERSON, person_id))
+
+
+def organisation_name(repo: Repository, organisation_id: str) -> str:
+    return name(repo, Party(PartyKind.ORGANISATION, organisation_id))
+
+
+# --- options shared by several commands ----------------------------------------------------
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Actor = Annotated[str, typer.Option(
+    "--as", help="The person who acts (id or national register number).")]
+At = Annotated[str | None, typer.Option("--at", help="The day (YYYY-MM-DD); default: today.")]
+Offset = Annotated[int, typer.Option(help="Skip this many.")]
+Limit = Annotated[int, typer.Option(help=f"At most this many (1-{queries.MAX_PAGE}).")]
