@@ -9,8 +9,10 @@ one that awaits the provider's signature. Other Consult (Otto) is a second provi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from starlette.testclient import TestClient
 
@@ -18,7 +20,7 @@ from mandaatwijzer.api.registry import READ, RegistryContext, build_context
 from mandaatwijzer.config import Settings
 from mandaatwijzer.registry import services
 from mandaatwijzer.registry.model import Mandate, Organisation, Person
-from mandaatwijzer.registry.ports import Clock
+from mandaatwijzer.registry.ports import Clock, Repository
 from mandaatwijzer.web import create_app
 
 from ..unit.registry.scenario import enterprise_number, national_number
@@ -26,6 +28,7 @@ from ..unit.registry.scenario import enterprise_number, national_number
 TODAY = date(2025, 3, 3)
 SETTINGS = Settings(database_url="memory:", demo=True, secret_key="test", access_log=True)
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+T = TypeVar("T")
 
 
 @dataclass
@@ -46,6 +49,32 @@ class World:
 
     def client_for(self) -> TestClient:
         return TestClient(self.client.app, follow_redirects=False)
+
+    def read(self, query: Callable[[Repository], T]) -> T:
+        """What `query` finds in the registry now, in a transaction of its own.
+
+        Return plain values: a SQL-backed registry's entities are unreadable afterwards.
+        """
+        with self.ctx.units() as uow:
+            return query(uow.repo)
+
+    def eva_relation(self) -> str:
+        return self.read(lambda repo: repo.work_relations_of(self.id("Eva"))[0].id)
+
+    def rights_of(self, relation_id: str) -> list[tuple[str, str | None]]:
+        """(kind, withdrawn_by) of each right on the work relation."""
+        return self.read(lambda repo: [(r.kind.value, r.withdrawn_by)
+                                       for r in repo.rights_on([relation_id])])
+
+    def mandate_state(self, mandate_id: str) -> tuple[str, str | None, str | None]:
+        """(status today, stopped_by, last day) of the mandate."""
+        def state(repo: Repository) -> tuple[str, str | None, str | None]:
+            mandate = repo.mandate(mandate_id)
+            assert mandate is not None
+            end = mandate.period.end
+            return (mandate.status(TODAY).value, mandate.stopped_by,
+                    end.isoformat() if end else None)
+        return self.read(state)
 
 
 def _person(world: World, serial: int, name: str, *, eid: bool = True) -> Person:

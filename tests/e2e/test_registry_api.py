@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 from httpx import Response
 
 from mandaatwijzer.api.registry import ADMIN, READ, WRITE
+from mandaatwijzer.config import Settings
 
 from ..unit.registry.scenario import enterprise_number, national_number
 from .registry import World, build, sign_in
@@ -447,3 +449,28 @@ def test_concurrent_requests_on_the_in_memory_registry_all_land(world: World) ->
         statuses = list(pool.map(register, range(24)))
     assert statuses == [201] * 24
     assert world.client.get(f"{API}/persons?limit=1", headers=headers).json()["total"] == 32
+
+
+def test_the_api_and_the_pages_work_on_a_sqlite_registry_too(tmp_path: Path) -> None:
+    world = build(Settings(database_url=f"sqlite:///{tmp_path / 'registry.sqlite3'}",
+                           demo=True, secret_key="test"))
+    admin, reader = world.token(ADMIN), world.token(READ)
+    created = world.client.post(f"{API}/tokens", headers=admin,
+                                json={"name": "import", "scopes": [WRITE]}).json()
+    writer = {"Authorization": f"Bearer {created['secret']}"}
+    assert world.client.post(f"{API}/persons", headers=writer, json={
+        "national_number": national_number(900), "name": "Nina"}).status_code == 201
+    assert world.client.delete(f"{API}/tokens/{created['id']}", headers=admin).status_code \
+        == 204
+    _error(world.client.get(f"{API}/me", headers=writer), 401)
+    csrf = sign_in(world.client, world.people["Luc"])
+    users = f"/nl/registry/organisations/{world.orgs['provider'].id}/users"
+    granted = world.client.post(users + "/grant", data={
+        "work_relation": world.eva_relation(), "kind": "SSM Mandaatuitvoerder",
+        "csrf_token": csrf})
+    assert granted.status_code == 303
+    decision = world.client.get(f"{API}/may-manage?person={world.id('Eva')}"
+                                f"&applicant={world.orgs['bakery'].id}", headers=reader).json()
+    assert decision["allowed"] is True
+    assert world.client.get(f"/nl/registry/check?person={world.id('Eva')}"
+                            f"&applicant={world.orgs['bakery'].id}").status_code == 200

@@ -157,7 +157,7 @@ def add_work_relation(organisation_id: str, body: _schemas.WorkRelationIn, ctx: 
                                           body.end, body.user_type)
     with ctx.units() as uow:
         holder = rules.person(uow.repo, relation.person_id)
-    return _views.work_relation(relation, holder, [], today(ctx))
+        return _views.work_relation(relation, holder, [], today(ctx))
 
 
 @router.get("/organisations/{organisation_id}/local-admins",
@@ -205,6 +205,5 @@ def me(ctx: Ctx, actor: AnyActor) -> Any:
         return {"kind": "token", "token": {"id": token.id, "name": token.name,
                                            "scopes": sorted(token.scopes)}}
     with ctx.units() as uow:
-        person = rules.person(uow.repo, actor.person_id)
-    return {"kind": "person", "person": _views.person(person),
-            "csrf_token": csrf_token(ctx, actor.session)}
+        person = _views.person(rules.person(uow.repo, actor.person_id))
+    return {"kind": "person", "person": person, "csrf_token": csrf_token(ctx, actor.session)}

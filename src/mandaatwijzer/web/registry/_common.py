@@ -15,6 +15,7 @@ from ... import guide
 from ...api.registry import context
 from ...registry.errors import NotFoundError, RegistryError, RuleViolationError, ValidationError
 from ...registry.identifiers import InvalidIdentifierError
+from ...registry.ports import Repository
 from .. import _i18n
 from .._render import render
 from . import _auth
@@ -32,18 +33,24 @@ def today(request: Request) -> date:
 
 
 def show(request: Request, lang: str, template: str, *, status: int = 200,
-         path: str | None = None, **values: Any) -> Response:
-    """A registry page, with the signed-in person and the CSRF token its forms need."""
+         path: str | None = None, repo: Repository | None = None, **values: Any) -> Response:
+    """A registry page, with the signed-in person and the CSRF token its forms need.
+
+    A caller that passes entities renders inside its transaction and passes its `repo`
+    (a SQL session's entities are not readable after it); one transaction at a time, as
+    SQLite takes a write lock for each.
+    """
+    if repo is None:
+        with context(request).units() as uow:
+            return show(request, lang, template, status=status, path=path, repo=uow.repo,
+                        **values)
     ctx = context(request)
     found = _auth.session(request)
-    signed_in = None
-    if found is not None and found.person_id is not None:
-        with ctx.units() as uow:
-            signed_in = uow.repo.person(found.person_id)
+    signed_in = repo.person(found.person_id) \
+        if found is not None and found.person_id is not None else None
     return render(lang, template, path=path or request.url.path,
                   query=request.url.query if path is None else "", status=status,
-                  signed_in=signed_in, demo=ctx.settings.demo,
-                  csrf_field=_auth.CSRF_FIELD,
+                  signed_in=signed_in, demo=ctx.settings.demo, csrf_field=_auth.CSRF_FIELD,
                   csrf=_auth.token_for(ctx, found) if found and ctx.secret else "", **values)
 
 

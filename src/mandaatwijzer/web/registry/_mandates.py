@@ -59,10 +59,10 @@ def _signatures_page(request: Request, lang: str, *, errors: list[dict[str, str]
         awaiting = queries.awaiting_signature(repo, _auth.person_id(request), day, 0,
                                               queries.MAX_PAGE)
         rows = [_world.mandate_row(repo, m, day) for m in awaiting.items]
-    return show(request, lang, "registry/signatures.html",
-                path=f"/{lang}/registry/parties/{party.id}/signatures", party=party,
-                party_name=name, mandates=[r for r in rows if _awaits(r, party)],
-                errors=errors or [], status=status, done=_done(request, SIGNED))
+        return show(request, lang, "registry/signatures.html", repo=repo,
+                    path=f"/{lang}/registry/parties/{party.id}/signatures", party=party,
+                    party_name=name, mandates=[r for r in rows if _awaits(r, party)],
+                    errors=errors or [], status=status, done=_done(request, SIGNED))
 
 
 @page
@@ -112,13 +112,14 @@ def _mandates_page(request: Request, lang: str, *, number: str = "",
                 provider = found
         given = [_world.mandate_row(repo, m, day) for m in
                  sorted(repo.mandates_given_by(party), key=lambda m: (m.created_at, m.id))]
-    return show(request, lang, "registry/mandates.html",
-                path=f"/{lang}/registry/parties/{party.id}/mandates", party=party,
-                party_name=name, mandates=given, provider=provider, number=number,
-                until=until, errors=errors, status=422 if errors and status == 200 else status,
-                done=_done(request, GIVEN),
-                open_states=[MandateStatus.ACTIVE.value, MandateStatus.AWAITING_GIVER.value,
-                             MandateStatus.AWAITING_TAKER.value])
+        return show(request, lang, "registry/mandates.html", repo=repo,
+                    path=f"/{lang}/registry/parties/{party.id}/mandates", party=party,
+                    party_name=name, mandates=given, provider=provider, number=number,
+                    until=until, errors=errors,
+                    status=422 if errors and status == 200 else status,
+                    done=_done(request, GIVEN),
+                    open_states=[MandateStatus.ACTIVE.value, MandateStatus.AWAITING_GIVER.value,
+                                 MandateStatus.AWAITING_TAKER.value])
 
 
 @page
@@ -136,10 +137,14 @@ async def give(request: Request, lang: str) -> Response:
     number, until = _text(form, "enterprise_number"), _text(form, "until")
     with ctx.units() as uow:
         giver, _name = _side(uow.repo, request)
+        found, problem = None, None
         try:
-            taker = uow.repo.organisation_by_number(EnterpriseNumber.parse(number))
+            found = uow.repo.organisation_by_number(EnterpriseNumber.parse(number))
         except InvalidIdentifierError as error:
-            return _mandates_page(request, lang, number=number, errors=[field_error(error)])
+            problem = field_error(error)
+        taker = found.party if found is not None else None
+    if problem is not None:
+        return _mandates_page(request, lang, number=number, errors=[problem])
     if taker is None:
         return _mandates_page(request, lang, number=number)
     try:
@@ -150,7 +155,7 @@ async def give(request: Request, lang: str) -> Response:
                                             "2025-03-03")}])
     try:
         services.create_mandate(ctx.units(), ctx.clock, _auth.person_id(request), giver,
-                                taker.party, end=end)
+                                taker, end=end)
     except ValidationError as error:
         return _mandates_page(request, lang, number=number, until=until,
                               errors=[field_error(error)])

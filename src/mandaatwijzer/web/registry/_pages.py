@@ -27,10 +27,10 @@ async def overview(request: Request, lang: str) -> Response:
         mandates = _world.mandates_of(repo, sides, day)
         applicants = queries.applicants_for(repo, person.id, day, 0, queries.MAX_PAGE)
         awaiting = queries.awaiting_signature(repo, person.id, day, 0, queries.MAX_PAGE)
-    return show(request, lang, "registry/overview.html", person=person,
-                masked=person.national_number.masked, memberships=memberships,
-                mandates=mandates, applicants=applicants.items, awaiting=awaiting.total,
-                day=day)
+        return show(request, lang, "registry/overview.html", repo=repo, person=person,
+                    masked=person.national_number.masked, memberships=memberships,
+                    mandates=mandates, applicants=applicants.items, awaiting=awaiting.total,
+                    day=day)
 
 
 def _day(value: str | None) -> date | None:
@@ -85,9 +85,9 @@ def _sign_in_page(request: Request, lang: str, found: _auth.Session,
     with context(request).units() as uow:
         people = [{"person": p, "roles": _world.roles(uow.repo, p, day)}
                   for p in uow.repo.persons(0, queries.MAX_PAGE).items]
-    return show(request, lang, "registry/sign_in.html", people=people, errors=errors or [],
-                status=422 if errors else 200,
-                sign_in_csrf=_auth.token_for(context(request), found))
+        return show(request, lang, "registry/sign_in.html", repo=uow.repo, people=people,
+                    errors=errors or [], status=422 if errors else 200,
+                    sign_in_csrf=_auth.token_for(context(request), found))
 
 
 @page
@@ -108,7 +108,8 @@ async def sign_in_as(request: Request, lang: str) -> Response:
     chosen = form.get("person")
     with context(request).units() as uow:
         person = uow.repo.person(chosen) if isinstance(chosen, str) else None
-    if person is None:
+        person_id = person.id if person is not None else None
+    if person_id is None:
         found = _auth.session(request)
         assert found is not None  # the CSRF check needed it
         _ = gettext(lang)
@@ -116,7 +117,7 @@ async def sign_in_as(request: Request, lang: str) -> Response:
             {"field": "person", "message": _("Choose the person to sign in as")}])
     # A new session id on signing in: a session fixed before it is worth nothing.
     response = redirect(f"/{lang}/registry/")
-    return _auth.with_session(response, request, _auth.new_session(person.id))
+    return _auth.with_session(response, request, _auth.new_session(person_id))
 
 
 @page

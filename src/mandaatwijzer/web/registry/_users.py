@@ -46,11 +46,11 @@ def _users_page(request: Request, lang: str, org_id: str, *,
                           "active": relation.active(day),
                           "rights": [r for r in rights if r.work_relation_id == relation.id]})
         users.sort(key=lambda u: u["person"].name.lower())
-    done = request.query_params.get("done")
-    return show(request, lang, "registry/users.html", path=_href(lang, org_id),
-                organisation=org, users=users, day=day, kinds=[k.value for k in RightKind],
-                errors=errors or [], values=values or {}, status=status,
-                done=done if done in DONE else None)
+        done = request.query_params.get("done")
+        return show(request, lang, "registry/users.html", repo=repo, path=_href(lang, org_id),
+                    organisation=org, users=users, day=day,
+                    kinds=[k.value for k in RightKind], errors=errors or [],
+                    values=values or {}, status=status, done=done if done in DONE else None)
 
 
 @page
@@ -76,13 +76,14 @@ async def add_user(request: Request, lang: str) -> Response:
         return _users_page(request, lang, org_id, errors=[field_error(error)], status=422)
     with ctx.units() as uow:
         found = uow.repo.person_by_number(number)
-    if found is None:
+        found_id = found.id if found is not None else None
+    if found_id is None:
         return _users_page(request, lang, org_id, status=422, errors=[{
             "field": "national_number",
             "message": _("No person with this national number is registered")}])
     try:
         services.add_work_relation(ctx.units(), ctx.clock, _auth.person_id(request), org_id,
-                                   found.id)
+                                   found_id)
     except ConflictError as error:
         return _users_page(request, lang, org_id, status=409, errors=[
             {"field": "national_number", "message": error.message}])
