@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 from httpx import Request, Response
+from starlette.testclient import TestClient
 
 from mandaatwijzer.config import Settings
+from mandaatwijzer.registry import demo
+from mandaatwijzer.web import create_app
 from mandaatwijzer.web._security import HEADERS
 
 from ..unit.registry.scenario import enterprise_number
@@ -414,3 +418,28 @@ def test_security_headers_are_on_every_registry_response(world: World) -> None:
     for response in responses:
         for name, value in HEADERS:
             assert response.headers[name.decode()] == value.decode()
+
+
+@pytest.mark.parametrize(("lang", "description"), [
+    ("en", "Local administrator of Dossierwerk Vlaanderen BV"),
+    ("nl", "Lokale beheerder van Dossierwerk Vlaanderen BV"),
+])
+def test_demo_mode_serves_the_demo_dataset_with_its_descriptions(
+        lang: str, description: str) -> None:
+    client = TestClient(create_app(SETTINGS), follow_redirects=False)
+    page = text(client.get(f"/{lang}/registry/sign-in").text)
+    assert "Pieter Claes" in page
+    assert description in page
+    radios = [e for e in elements(client.get(f"/{lang}/registry/sign-in").text, "input")
+              if e.get("type") == "radio"]
+    assert len(radios) == len(demo.PERSONS)
+
+
+def test_a_registry_with_data_does_not_get_the_demo(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'registry.sqlite3'}", demo=True,
+                        secret_key="test")
+    build(settings)  # seeds the file through a context of its own
+    client = TestClient(create_app(settings), follow_redirects=False)
+    page = text(client.get("/en/registry/sign-in").text)
+    assert "Luc Admin" in page
+    assert "Pieter Claes" not in page

@@ -1,7 +1,8 @@
 """What the registry's entry points share: units of work, tokens, the clock, the session key.
 
 Built on the first registry request, not when the app is created: the guide alone needs no
-database, and its tests create the app with the default settings.
+database, and its tests create the app with the default settings. In demo mode that first
+request also loads the demo dataset into an empty registry.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from starlette.requests import Request
 
 from ...bootstrap import MEMORY_URL, UnitOfWorkFactory, unit_of_work_factory
 from ...config import Settings
+from ...registry import demo
 from ...registry.ports import AuditEvent, Clock, Entity, Repository, UnitOfWork
 from ._tokens import MemoryTokenStore, SessionTokenStore, TokenStore
 
@@ -126,5 +128,8 @@ def context(request: Request) -> RegistryContext:
             found = getattr(state, "registry_context", None)
             if found is None:
                 found = build_context(state.registry_settings)
+                if found.settings.demo:
+                    # Demo mode serves the demo dataset; a registry with data keeps its own.
+                    demo.load_if_empty(found.units, found.clock)
                 state.registry_context = found
     return found

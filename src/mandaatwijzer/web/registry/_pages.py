@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...api.registry import _policy, _views, context
-from ...registry import queries, rules
+from ...registry import demo, queries, rules
 from . import _auth, _world
 from ._common import gettext, page, redirect, show, today
 
@@ -82,8 +82,12 @@ def _demo_only(request: Request) -> None:
 def _sign_in_page(request: Request, lang: str, found: _auth.Session,
                   errors: list[dict[str, str]] | None = None) -> Response:
     day = today(request)
+    # The demo dataset describes its persons in words; others get their roles listed.
+    described = {login.id: login.description
+                 for login in demo.persons(context(request).units(), lang)}
     with context(request).units() as uow:
-        people = [{"person": p, "roles": _world.roles(uow.repo, p, day)}
+        people = [{"person": p, "roles": _world.roles(uow.repo, p, day),
+                   "description": described.get(p.id)}
                   for p in uow.repo.persons(0, queries.MAX_PAGE).items]
         return show(request, lang, "registry/sign_in.html", repo=uow.repo, people=people,
                     errors=errors or [], status=422 if errors else 200,
