@@ -68,8 +68,9 @@ def test_decisions_equal_may_manage(reader: AccessReader, engine: Engine) -> Non
     pairs = _pairs(reader)
     uow = SqlUnitOfWork(session_factory(engine))
     seen: Counter[str] = Counter()
-    for day in DAYS:
-        for person_id, applicant in pairs:
+    # Every pair on the benchmark day; a part of them a year before and after.
+    for day, count in zip(DAYS, (len(pairs), 80, 80), strict=True):
+        for person_id, applicant in pairs[:count]:
             fast = reader.may_manage(person_id, applicant, day)
             with uow:
                 expected = queries.may_manage(uow.repo, person_id, applicant, day)
