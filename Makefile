@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The main job: the web app on an embedded SQLite file, with the demo dataset loaded into an
+# empty database and a demo sign-in page (never for real data).
 run: $(STAMP)
-	$(BIN)/mandaatwijzer serve
+	MANDAATWIJZER_DEMO=$${MANDAATWIJZER_DEMO:-1} $(BIN)/mandaatwijzer serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -1,6 +1,6 @@
 """The registry's tables, and the mapping of the plain domain classes onto them from outside.
 
-Decisions (see also docs/adr/0003-sql-adapter.md):
+Decisions (see also docs/adr/0006-sql-adapter.md):
 
 - Every entity table has a surrogate integer primary key `seq` that the database assigns in
   insertion order; the domain's string `id` is a unique column and the *mapper's* primary key.
