@@ -1,9 +1,9 @@
 """Bulk import and export of the registry: records, the port they need, and the two use cases.
 
-A *record* is one entity as plain values, the shape of one CSV row (`csvio.py` reads and
-writes them). Records are not the domain classes on purpose: those are mapped onto tables
-when a SQL database is in use, which makes building a million of them slow, and an import
-must not keep what it wrote in memory.
+A *record* is one entity as plain values (a named tuple), the shape of one CSV row
+(`csvio.py` reads and writes them). Records are not the domain classes on purpose: those are
+mapped onto tables when a SQL database is in use, which makes building a million of them
+slow, and an import must not keep what it wrote in memory.
 
 An import is one transaction: every row is read lazily, checked on its own (`csvio`), then
 checked in batches against what is stored (references, uniqueness, the rules that concern
@@ -24,9 +24,9 @@ file's SHA-256; the rows carry who created, granted, signed and stopped what.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol, TypeVar, cast, runtime_checkable
+from typing import NamedTuple, Protocol, TypeVar, cast, runtime_checkable
 
 from . import rules
 from .errors import RegistryError
@@ -51,8 +51,7 @@ from .services import SYSTEM
 # --- records ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class PersonRecord:
+class PersonRecord(NamedTuple):
     id: str
     #: The 11 digits of a valid national register or BIS number (personal data).
     national_number: str
@@ -60,8 +59,7 @@ class PersonRecord:
     has_eid: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class OrganisationRecord:
+class OrganisationRecord(NamedTuple):
     id: str
     name: str
     entity_group: EntityGroup
@@ -70,8 +68,7 @@ class OrganisationRecord:
     legal_representatives: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class WorkRelationRecord:
+class WorkRelationRecord(NamedTuple):
     id: str
     person_id: str
     organisation_id: str
@@ -80,8 +77,7 @@ class WorkRelationRecord:
     user_type: str = "employee"
 
 
-@dataclass(frozen=True, slots=True)
-class RightRecord:
+class RightRecord(NamedTuple):
     id: str
     work_relation_id: str
     kind: RightKind
@@ -92,8 +88,7 @@ class RightRecord:
     withdrawn_by: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class MandateRecord:
+class MandateRecord(NamedTuple):
     id: str
     giver: Party
     taker: Party
@@ -366,10 +361,29 @@ _ID_EXPECTED = "an id that is not taken (or an empty cell, for a new id)"
 
 
 class _Checker:
-    """Checks a batch of well-formed records against the store; may keep state across batches."""
+    """Checks a batch of well-formed records against the store; may keep state across batches.
+
+    Records of other kinds than the one imported do not change during the import, so what was
+    looked up of them is kept for the next batches (up to `CACHED` per kind, then forgotten:
+    memory stays bounded whatever the size of the file).
+    """
+
+    CACHED = 100_000
 
     def __init__(self, store: BulkStore) -> None:
         self.store = store
+        self._cache: dict[type[Record], dict[str, Record]] = {}
+
+    def referenced(self, kind: type[R], ids: Collection[str]) -> Mapping[str, R]:
+        """The stored records of another kind among `ids`, by id."""
+        cache = cast(dict[str, R], self._cache.setdefault(kind, {}))
+        missing = [key for key in ids if key not in cache]
+        if len(cache) + len(missing) > self.CACHED:
+            cache.clear()
+            missing = list(ids)
+        if missing:
+            cache.update(self.store.find(kind, missing))
+        return cache
 
     def check(self, batch: Sequence[Parsed]) -> tuple[list[Record], list[RowError]]:
         raise NotImplementedError
@@ -433,7 +447,7 @@ class _Organisations(_Checker):
         errors = self._unique(OrganisationRecord, records)
         numbers = {r.enterprise_number for _, r in records if r.enterprise_number}
         taken = self.store.taken_numbers(OrganisationRecord, numbers)
-        persons = self.store.find(PersonRecord, {p for _, r in records
+        persons = self.referenced(PersonRecord, {p for _, r in records
                                                  for p in r.legal_representatives})
         first: dict[str, int] = {}
         for row, record in records:
@@ -468,8 +482,8 @@ class _WorkRelations(_Checker):
     def check(self, batch: Sequence[Parsed]) -> tuple[list[Record], list[RowError]]:
         records = _records(batch, WorkRelationRecord)
         errors = self._unique(WorkRelationRecord, records)
-        persons = self.store.find(PersonRecord, {r.person_id for _, r in records})
-        orgs = self.store.find(OrganisationRecord, {r.organisation_id for _, r in records})
+        persons = self.referenced(PersonRecord, {r.person_id for _, r in records})
+        orgs = self.referenced(OrganisationRecord, {r.organisation_id for _, r in records})
         for row, record in records:
             if record.person_id not in persons:
                 errors.append(_missing(row, "person_id", "person", record.person_id))
@@ -487,13 +501,13 @@ class _Rights(_Checker):
     def check(self, batch: Sequence[Parsed]) -> tuple[list[Record], list[RowError]]:
         records = _records(batch, RightRecord)
         errors = self._unique(RightRecord, records)
-        relations = self.store.find(WorkRelationRecord,
+        relations = self.referenced(WorkRelationRecord,
                                     {r.work_relation_id for _, r in records})
-        persons = self.store.find(PersonRecord, {
+        persons = self.referenced(PersonRecord, {
             *(r.granted_by for _, r in records),
             *(r.withdrawn_by for _, r in records if r.withdrawn_by),
             *(relation.person_id for relation in relations.values())})
-        orgs = self.store.find(OrganisationRecord,
+        orgs = self.referenced(OrganisationRecord,
                                {relation.organisation_id for relation in relations.values()})
         for row, record in records:
             relation = relations.get(record.work_relation_id)
@@ -545,11 +559,11 @@ class _Link:
     record: MandateRecord
 
 
-@dataclass
 class _Mandates(_Checker):
-    store: BulkStore
-    #: Forward links, by the id of the mandate they point to (only until it arrives).
-    waiting: dict[str, list[_Link]] = field(default_factory=dict)
+    def __init__(self, store: BulkStore) -> None:
+        super().__init__(store)
+        #: Forward links, by the id of the mandate they point to (only until it arrives).
+        self.waiting: dict[str, list[_Link]] = {}
 
     def check(self, batch: Sequence[Parsed]) -> tuple[list[Record], list[RowError]]:
         records = _records(batch, MandateRecord)
@@ -557,11 +571,11 @@ class _Mandates(_Checker):
         parties = [p for _, r in records
                    for p in (r.giver, r.taker, r.transferred_to, r.pending_transfer_to) if p]
         facts = _PartyFacts(
-            self.store.find(PersonRecord, {
+            self.referenced(PersonRecord, {
                 *(p.id for p in parties if p.kind is PartyKind.PERSON),
                 *(a for _, r in records for a in (r.created_by, r.giver_signed_by,
                                                   r.taker_signed_by, r.stopped_by) if a)}),
-            self.store.find(OrganisationRecord,
+            self.referenced(OrganisationRecord,
                             {p.id for p in parties if p.kind is PartyKind.ORGANISATION}))
         stored = self.store.find(MandateRecord, {
             key for _, r in records for key in (r.successor_id, r.predecessor_id) if key})

@@ -80,6 +80,7 @@ class _Cells:
     __slots__ = ("errors", "row", "values")
 
     def __init__(self, row: int, values: dict[str, str]) -> None:
+        #: The cells that are not empty, trimmed, by column name.
         self.row, self.values = row, values
         self.errors: list[RowError] = []
 
@@ -87,7 +88,7 @@ class _Cells:
         self.errors.append(RowError(self.row, column, problem, expected))
 
     def optional(self, column: str) -> str | None:
-        return self.values.get(column) or None
+        return self.values.get(column)
 
     def required(self, column: str, expected: str) -> str:
         value = self.optional(column)
@@ -382,6 +383,15 @@ def _parse_mandate(cells: _Cells) -> MandateRecord:
     taker_by, taker_at = cells.optional_id("taker_signed_by"), cells.moment("taker_signed_at")
     cells.both_or_neither("taker_signed_by", "taker_signed_at", taker_by is not None,
                           taker_at is not None)
+    if giver_by is None and taker_by is None:
+        cells.error("giver_signed_by", "neither side signed",
+                    "the signature of at least the side that created the mandate")
+    record = MandateRecord(key, giver or Party(PartyKind.PERSON, ""),
+                           taker or Party(PartyKind.PERSON, ""), start or date.min, end,
+                           created_by, created_at or datetime.min.replace(tzinfo=UTC), kind,
+                           giver_by, giver_at, taker_by, taker_at)
+    if _LATER.isdisjoint(cells.values):
+        return record  # most rows: never stopped nor transferred
     stopped_by, stopped_at = cells.optional_id("stopped_by"), cells.moment("stopped_at")
     cells.both_or_neither("stopped_by", "stopped_at", stopped_by is not None,
                           stopped_at is not None)
@@ -389,23 +399,23 @@ def _parse_mandate(cells: _Cells) -> MandateRecord:
     successor_id = cells.optional_id("successor_id")
     cells.both_or_neither("transferred_to", "successor_id", transferred_to is not None,
                           successor_id is not None)
-    pending = _organisation_ref(cells, "pending_transfer_to")
-    predecessor_id = cells.optional_id("predecessor_id")
-    record = MandateRecord(key, giver or Party(PartyKind.PERSON, ""),
-                           taker or Party(PartyKind.PERSON, ""), start or date.min, end,
-                           created_by, created_at or datetime.min.replace(tzinfo=UTC), kind,
-                           giver_by, giver_at, taker_by, taker_at, stopped_by, stopped_at,
-                           transferred_to, successor_id, pending, predecessor_id)
-    _check_mandate_state(cells, record)
+    record = record._replace(
+        stopped_by=stopped_by, stopped_at=stopped_at, transferred_to=transferred_to,
+        successor_id=successor_id,
+        pending_transfer_to=_organisation_ref(cells, "pending_transfer_to"),
+        predecessor_id=cells.optional_id("predecessor_id"))
+    _check_later_states(cells, record)
     return record
 
 
-def _check_mandate_state(cells: _Cells, record: MandateRecord) -> None:
-    """The state columns must describe a state the life cycle can reach."""
+#: The columns of what happens to a mandate after it was signed.
+_LATER = frozenset({"stopped_by", "stopped_at", "transferred_to", "successor_id",
+                    "pending_transfer_to", "predecessor_id"})
+
+
+def _check_later_states(cells: _Cells, record: MandateRecord) -> None:
+    """Stops and transfers must describe a state the life cycle can reach."""
     signed = record.giver_signed_by is not None and record.taker_signed_by is not None
-    if record.giver_signed_by is None and record.taker_signed_by is None:
-        cells.error("giver_signed_by", "neither side signed",
-                    "the signature of at least the side that created the mandate")
     for column, target in (("transferred_to", record.transferred_to),
                            ("pending_transfer_to", record.pending_transfer_to)):
         if target is None:
@@ -511,7 +521,7 @@ def read(fmt: Format[R], lines: Iterable[str]) -> Iterator[Parsed]:
     if errors:
         yield Parsed(1, None, tuple(errors))
         return
-    width, row, parse, strip = len(header), 1, fmt.parse, str.strip
+    width, row, parse = len(header), 1, fmt.parse
     while True:
         row += 1
         try:
@@ -521,13 +531,14 @@ def read(fmt: Format[R], lines: Iterable[str]) -> Iterator[Parsed]:
         except csv.Error as error:
             yield Parsed(row, None, (RowError(row, None, f"is not CSV: {error}"),))
             continue
-        if not fields or fields == [""] * len(fields):
+        if not any(fields):
             continue
         if len(fields) != width:
             yield Parsed(row, None, (RowError(row, None, f"has {len(fields)} cells",
                                               f"{width}, one per column of the header"),))
             continue
-        cells = _Cells(row, dict(zip(header, map(strip, fields), strict=True)))
+        cells = _Cells(row, {name: cell for name, field in zip(header, fields, strict=True)
+                             if (cell := field.strip())})
         record = parse(cells)
         yield Parsed(row, None, tuple(cells.errors)) if cells.errors else Parsed(row, record)
 

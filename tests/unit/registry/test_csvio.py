@@ -457,6 +457,21 @@ def test_a_predecessor_and_successor_must_name_each_other() -> None:
     assert errors[0].problem == "mandate M-2 names M-9 as its predecessor, not M-1"
 
 
+def test_lookups_of_other_kinds_are_kept_up_to_a_bound_and_stay_right_when_forgotten(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    world, ids = _mandate_world()
+    givers = [world.person(f"Gever {i}").id for i in range(5)]
+    monkeypatch.setattr(bulk._Checker, "CACHED", 2)
+    rows = [mandate_row(id=f"M-{i}", giver_id=giver, taker_id=ids["provider"],
+                        created_by=giver, giver_signed_by=giver,
+                        taker_signed_by=ids["signer"]).splitlines()[1]
+            for i, giver in enumerate([*givers, *givers])]
+    rows[-1] = rows[-1].replace(f",{givers[-1]},", ",P-nobody,", 1)
+    errors = refused(world, csvio.MANDATES, MANDATE_HEAD + "\n".join(rows) + "\n",
+                     batch_size=3)
+    assert [(e.row, e.column) for e in errors] == [(11, "giver_id")]
+
+
 # --- all or nothing, every error, the cap ---------------------------------------------------
 
 
