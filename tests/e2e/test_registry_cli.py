@@ -358,3 +358,57 @@ def test_an_import_reads_stdin_and_refuses_what_is_not_utf8(run: Runner) -> None
     assert refused.exit_code == 6
     assert refused.stderr == ("mandaatwijzer: error: - is not UTF-8 text; save it as CSV in "
                               "UTF-8\n")
+
+
+def test_the_demo_through_show_list_and_json(run: Runner) -> None:
+    run("demo")
+    people = _people(run("demo", "--list", "--lang", "en").stdout)
+    kempen, dossierwerk = demo.enterprise_number("08123470"), demo.enterprise_number("07641852")
+    lotte = run("registry", "person", "show", people["Lotte"]).stdout
+    assert "national number  **.**.**-***." in lotte
+    assert "‘SSM Mandaatuitvoerder’" in lotte
+    assert "(not active)" in lotte
+    pieter = json.loads(run("registry", "person", "show", people["Pieter"], "--json").stdout)
+    assert [a["organisation_id"] for a in pieter["local_admin"]] == [
+        json.loads(run("registry", "org", "show", dossierwerk, "--json").stdout)["id"]]
+    listed = json.loads(run("registry", "person", "list", "--json", "--limit", "200").stdout)
+    assert all(p["national_number"].startswith("**.**.**-***.") for p in listed["items"])
+    org = json.loads(run("registry", "org", "show", kempen, "--json").stdout)
+    assert {m["status"] for m in org["mandates"]} == {
+        "expired", "transferred", "stopped", "awaiting_giver", "active"}
+    assert "local administrator" in run("registry", "org", "show", org["id"]).stdout
+    [hanne] = json.loads(run("registry", "mandate", "list", f"person:{people['Hanne']}",
+                             "--json").stdout)
+    assert hanne["pending_transfer_to"] == {"kind": "organisation", "id": org["id"]}
+    kept = run("registry", "mandate", "refuse", hanne["id"], "--as", people["Elke"]).stdout
+    assert kept.startswith(f"mandate {hanne['id']} [active] Hanne Vos -> Dossierwerk")
+    assert "transfer" not in kept
+    [an] = json.loads(run("registry", "mandate", "list", people["An"], "--json").stdout)
+    proposed = run("registry", "mandate", "transfer", an["id"], f"organisation:{org['id']}",
+                   "--as", people["An"]).stdout
+    assert proposed.endswith("; transfer to Subsidiehulp Kempen CV awaits its signature\n")
+    jonas = json.loads(run("registry", "person", "show", people["Jonas"], "--json").stdout)
+    withdrawn = run("registry", "right", "withdraw", jonas["rights"][0]["id"], "--as",
+                    people["Pieter"]).stdout
+    assert ", withdrawn on " in withdrawn
+    applicants = json.loads(run("registry", "applicants-for", people["Jonas"], "--json").stdout)
+    assert applicants["items"] == [{"kind": "person", "id": people["Jonas"],
+                                    "name": "Jonas Peeters"}]
+    zoldering = demo.enterprise_number("04518720")
+    assert run("registry", "persons-for", zoldering).stdout.split("\n")[0].endswith(
+        "Marc Van den Broeck")
+    assert "Projectsubsidie podiumkunsten" in run("registry", "dossier", "list",
+                                                  zoldering).stdout
+    rows = run("registry", "mandate", "list", zoldering).stdout
+    assert "Theatergezelschap De Zoldering vzw -> Dossierwerk Vlaanderen BV" in rows
+
+
+def test_an_id_held_by_a_person_and_an_organisation_must_say_which(run: Runner) -> None:
+    run("registry", "import", "persons", "-", stdin=f"id,national_number,name\nX-1,{NUMBER},An\n")
+    run("registry", "import", "organisations", "-",
+        stdin="id,name,entity_group\nX-1,Fanfare,de_facto_association\n")
+    ambiguous = run("registry", "mandate", "list", "X-1", code=6)
+    assert ambiguous.stderr == ("mandaatwijzer: error: party: X-1 is both a person and an "
+                                "organisation; expected person:X-1 or organisation:X-1\n")
+    assert run("registry", "dossier", "list", "org:X-1").stdout == ""
+    assert run("registry", "person", "show", "X-1").stdout.startswith("id               X-1")

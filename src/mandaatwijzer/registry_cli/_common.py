@@ -215,6 +215,12 @@ def name(repo: Repository, side: Party | None) -> str:
     return found.name if found is not None else side.id
 
 
+def person_line(found: Person) -> str:
+    """A person on one line: id first, the national number masked."""
+    return (f"{found.id}  {found.national_number.masked}  {found.name}"
+            f"{'' if found.has_eid else '  (no eID)'}")
+
+
 def person_name(repo: Repository, person_id: str) -> str:
     return name(repo, Party(PartyKind.PERSON, person_id))
 
@@ -231,3 +237,8 @@ Actor = Annotated[str, typer.Option(
 At = Annotated[str | None, typer.Option("--at", help="The day (YYYY-MM-DD); default: today.")]
 Offset = Annotated[int, typer.Option(help="Skip this many.")]
 Limit = Annotated[int, typer.Option(help=f"At most this many (1-{queries.MAX_PAGE}).")]
+PersonArg = Annotated[str, typer.Argument(
+    metavar="PERSON", help="Person id (or national register number).")]
+ApplicantArg = Annotated[str, typer.Argument(
+    metavar="APPLICANT", help="The applicant: a person or an organisation (id, enterprise "
+    "number, or person:ID / organisation:ID).")]

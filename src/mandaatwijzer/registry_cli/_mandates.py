@@ -18,11 +18,6 @@ mandate_app = typer.Typer(help="Create, sign, refuse, stop, transfer and list ma
                           no_args_is_help=True)
 
 MandateArg = Annotated[str, typer.Argument(metavar="MANDATE", help="Mandate id.")]
-PersonArg = Annotated[str, typer.Argument(
-    metavar="PERSON", help="Person id (or national register number).")]
-ApplicantArg = Annotated[str, typer.Argument(
-    metavar="APPLICANT", help="The applicant: a person or an organisation (id, enterprise "
-    "number, or person:ID / organisation:ID).")]
 
 
 def mandate_json(mandate: Mandate, day: date) -> dict[str, Any]:
@@ -168,7 +163,7 @@ def _print_decision(decision: Decision, person: str, applicant: str) -> None:
 
 
 @c.handled
-def may_manage(person_ref: PersonArg, applicant_ref: ApplicantArg, at: c.At = None,
+def may_manage(person_ref: c.PersonArg, applicant_ref: c.ApplicantArg, at: c.At = None,
                as_json: c.JsonFlag = False) -> None:
     """May PERSON manage APPLICANT's dossiers? The routes that hold (chains of facts with
     ids and dates), or the gaps with who can fix them. Exits 0 when allowed, 10 when
@@ -188,7 +183,7 @@ def may_manage(person_ref: PersonArg, applicant_ref: ApplicantArg, at: c.At = No
 
 
 @c.handled
-def applicants_for(person_ref: PersonArg, at: c.At = None, offset: c.Offset = 0,
+def applicants_for(person_ref: c.PersonArg, at: c.At = None, offset: c.Offset = 0,
                    limit: c.Limit = 50, as_json: c.JsonFlag = False) -> None:
     """The applicants whose dossiers PERSON may manage."""
     day = _at(at)
@@ -205,7 +200,7 @@ def applicants_for(person_ref: PersonArg, at: c.At = None, offset: c.Offset = 0,
 
 
 @c.handled
-def persons_for(applicant_ref: ApplicantArg, at: c.At = None, offset: c.Offset = 0,
+def persons_for(applicant_ref: c.ApplicantArg, at: c.At = None, offset: c.Offset = 0,
                 limit: c.Limit = 50, as_json: c.JsonFlag = False) -> None:
     """The persons who may manage APPLICANT's dossiers (national numbers masked)."""
     day = _at(at)
@@ -216,12 +211,12 @@ def persons_for(applicant_ref: ApplicantArg, at: c.At = None, offset: c.Offset =
             c.print_page(page, snapshot)
             return
         for person in page.items:
-            c.out(f"{person.id}  {person.national_number.masked}  {person.name}")
+            c.out(c.person_line(person))
     c.page_footer(page)
 
 
 @c.handled
-def awaiting_signature(person_ref: PersonArg, at: c.At = None, offset: c.Offset = 0,
+def awaiting_signature(person_ref: c.PersonArg, at: c.At = None, offset: c.Offset = 0,
                        limit: c.Limit = 50, as_json: c.JsonFlag = False) -> None:
     """The mandates that await a signature PERSON may give."""
     day = _at(at)

@@ -11,7 +11,7 @@ import typer
 
 from ..registry import services
 from ..registry.audit import snapshot
-from ..registry.model import Organisation, Person, Right, RightKind
+from ..registry.model import Organisation, Right, RightKind
 from . import _common as c
 from ._mandates import mandate_json, mandate_line
 
@@ -26,15 +26,6 @@ Start = Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD); default
 End = Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD); default: open-ended.")]
 OrganisationArg = Annotated[str, typer.Argument(
     metavar="ORGANISATION", help="Organisation id or enterprise number.")]
-PersonArg = Annotated[str, typer.Argument(
-    metavar="PERSON", help="Person id (or national register number).")]
-ApplicantArg = Annotated[str, typer.Argument(
-    metavar="APPLICANT", help="The applicant: a person or an organisation.")]
-
-
-def _person_line(person: Person) -> str:
-    return (f"{person.id}  {person.national_number.masked}  {person.name}"
-            f"{'' if person.has_eid else '  (no eID)'}")
 
 
 def _org_line(org: Organisation) -> str:
@@ -73,7 +64,7 @@ def person_add(
     """Register a person. Prints the new id first."""
     number = _read_national_number(national_number)
     with c.uow() as uow:
-        c.out(_person_line(services.register_person(uow, c.clock(), number, name,
+        c.out(c.person_line(services.register_person(uow, c.clock(), number, name,
                                                     has_eid=not no_eid)))
 
 
@@ -88,13 +79,13 @@ def person_list(offset: c.Offset = 0, limit: c.Limit = 50, as_json: c.JsonFlag =
             c.print_page(page, snapshot)
             return
         for person in page.items:
-            c.out(_person_line(person))
+            c.out(c.person_line(person))
     c.page_footer(page)
 
 
 @person_app.command("show")
 @c.handled
-def person_show(person_ref: PersonArg, as_json: c.JsonFlag = False) -> None:
+def person_show(person_ref: c.PersonArg, as_json: c.JsonFlag = False) -> None:
     """Show a person: masked number, organisations, rights and mandates."""
     day = c.today()
     with c.uow() as uow:
@@ -223,7 +214,7 @@ def org_show(org_ref: OrganisationArg, as_json: c.JsonFlag = False) -> None:
 @c.handled
 def work_relation_add(
     org_ref: OrganisationArg,
-    person_ref: PersonArg,
+    person_ref: c.PersonArg,
     actor: c.Actor,
     start: Start = None,
     end: End = None,
@@ -240,7 +231,7 @@ def work_relation_add(
 
 @admin_app.command("appoint")
 @c.handled
-def local_admin_appoint(org_ref: OrganisationArg, person_ref: PersonArg, actor: c.Actor,
+def local_admin_appoint(org_ref: OrganisationArg, person_ref: c.PersonArg, actor: c.Actor,
                         start: Start = None) -> None:
     """Appoint a local administrator (a legal representative acts)."""
     with c.uow() as uow:
@@ -296,7 +287,7 @@ def right_withdraw(
 @dossier_app.command("add")
 @c.handled
 def dossier_add(
-    applicant_ref: ApplicantArg,
+    applicant_ref: c.ApplicantArg,
     title: Annotated[str, typer.Argument(help="The dossier's title.")],
     status: Annotated[str, typer.Option(help="The dossier's status.")] = "draft",
 ) -> None:
@@ -310,7 +301,7 @@ def dossier_add(
 
 @dossier_app.command("list")
 @c.handled
-def dossier_list(applicant_ref: ApplicantArg, as_json: c.JsonFlag = False) -> None:
+def dossier_list(applicant_ref: c.ApplicantArg, as_json: c.JsonFlag = False) -> None:
     """List an applicant's dossiers."""
     with c.uow() as uow:
         dossiers = uow.repo.dossiers_of(c.party(uow.repo, applicant_ref, "applicant"))
