@@ -45,7 +45,7 @@ from .model import (
     WorkRelation,
     new_id,
 )
-from .ports import AuditEvent, Clock, Repository, UnitOfWork
+from .ports import AuditEvent, Clock, Page, Repository, UnitOfWork
 from .services import SYSTEM
 
 # --- records ---------------------------------------------------------------------------------
@@ -113,6 +113,7 @@ Record = PersonRecord | OrganisationRecord | WorkRelationRecord | RightRecord | 
 R = TypeVar("R", PersonRecord, OrganisationRecord, WorkRelationRecord, RightRecord,
             MandateRecord)
 NumberedRecord = TypeVar("NumberedRecord", PersonRecord, OrganisationRecord)
+T = TypeVar("T")
 
 #: The kinds in the order an import of a whole registry must follow (references point back).
 KINDS: tuple[type[Record], ...] = (PersonRecord, OrganisationRecord, WorkRelationRecord,
@@ -219,19 +220,17 @@ class RepositoryStore:
 
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
-
-    def _get(self, kind: type[Record], key: str) -> Record | None:
-        repo = self.repo
-        getter: Callable[[str], Person | Organisation | WorkRelation | Right | Mandate | None]
-        getter = {PersonRecord: repo.person, OrganisationRecord: repo.organisation,
-                  WorkRelationRecord: repo.work_relation, RightRecord: repo.right,
-                  MandateRecord: repo.mandate}[kind]
-        found = getter(key)
-        return None if found is None else record_of(found)
+        self._getters: dict[type[Record], Callable[[str], Person | Organisation | WorkRelation
+                                                   | Right | Mandate | None]] = {
+            PersonRecord: repo.person, OrganisationRecord: repo.organisation,
+            WorkRelationRecord: repo.work_relation, RightRecord: repo.right,
+            MandateRecord: repo.mandate}
 
     def find(self, kind: type[R], ids: Collection[str]) -> Mapping[str, R]:
-        found = {key: self._get(kind, key) for key in ids}
-        return {key: cast(R, record) for key, record in found.items() if record is not None}
+        get = self._getters[kind]
+        found = {key: get(key) for key in ids}
+        return {key: cast(R, record_of(entity)) for key, entity in found.items()
+                if entity is not None}
 
     def taken_numbers(self, kind: type[NumberedRecord],
                       numbers: Collection[str]) -> Collection[str]:
@@ -245,23 +244,20 @@ class RepositoryStore:
         for record in records:
             self.repo.add(entity_of(record))
 
-    def _persons(self) -> Iterator[Person]:
+    def _all(self, page: Callable[[int, int], Page[T]]) -> Iterator[T]:
         offset = 0
         while True:
-            page = self.repo.persons(offset, self.PAGE)
-            yield from page.items
+            found = page(offset, self.PAGE)
+            yield from found.items
             offset += self.PAGE
-            if offset >= page.total:
+            if offset >= found.total:
                 return
 
+    def _persons(self) -> Iterator[Person]:
+        return self._all(self.repo.persons)
+
     def _organisations(self) -> Iterator[Organisation]:
-        offset = 0
-        while True:
-            page = self.repo.organisations(offset, self.PAGE)
-            yield from page.items
-            offset += self.PAGE
-            if offset >= page.total:
-                return
+        return self._all(self.repo.organisations)
 
     def _entities(self, kind: type[Record]) -> Iterator[
             Person | Organisation | WorkRelation | Right | Mandate]:

@@ -16,6 +16,7 @@ import typer
 from ..bootstrap import UnitOfWorkFactory, unit_of_work_factory
 from ..config import Settings
 from ..registry import queries
+from ..registry.audit import snapshot
 from ..registry.bulk import ImportRefusedError
 from ..registry.errors import NotFoundError, RegistryError, ValidationError
 from ..registry.identifiers import EnterpriseNumber, InvalidIdentifierError, NationalNumber
@@ -219,6 +220,15 @@ def person_line(found: Person) -> str:
     """A person on one line: id first, the national number masked."""
     return (f"{found.id}  {found.national_number.masked}  {found.name}"
             f"{'' if found.has_eid else '  (no eID)'}")
+
+
+def print_persons(page: Page[Person], as_json: bool) -> None:
+    if as_json:
+        print_page(page, snapshot)
+        return
+    for found in page.items:
+        out(person_line(found))
+    page_footer(page)
 
 
 def person_name(repo: Repository, person_id: str) -> str:

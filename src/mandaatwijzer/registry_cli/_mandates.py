@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -11,7 +12,7 @@ from ..registry import queries, services
 from ..registry.access import Decision
 from ..registry.audit import snapshot
 from ..registry.model import Mandate
-from ..registry.ports import Repository
+from ..registry.ports import Clock, Repository, UnitOfWork
 from . import _common as c
 
 mandate_app = typer.Typer(help="Create, sign, refuse, stop, transfer and list mandates.",
@@ -67,34 +68,33 @@ def mandate_create(
         c.out(mandate_line(uow.repo, mandate, c.today()))
 
 
+def _act(use_case: Callable[[UnitOfWork, Clock, str, str], Mandate], mandate_id: str,
+         actor: str) -> None:
+    with c.uow() as uow:
+        mandate = use_case(uow, c.clock(), c.person(uow.repo, actor, "as").id, mandate_id)
+        c.out(mandate_line(uow.repo, mandate, c.today()))
+
+
 @mandate_app.command("sign")
 @c.handled
 def mandate_sign(mandate_id: MandateArg, actor: c.Actor) -> None:
     """Sign the side a mandate awaits (or accept a proposed transfer as the new taker)."""
-    with c.uow() as uow:
-        mandate = services.sign_mandate(uow, c.clock(), c.person(uow.repo, actor, "as").id,
-                                        mandate_id)
-        c.out(mandate_line(uow.repo, mandate, c.today()))
+    _act(services.sign_mandate, mandate_id, actor)
 
 
 @mandate_app.command("refuse")
 @c.handled
 def mandate_refuse(mandate_id: MandateArg, actor: c.Actor) -> None:
-    """Refuse to sign: the mandate stops without becoming active."""
-    with c.uow() as uow:
-        mandate = services.refuse_mandate(uow, c.clock(), c.person(uow.repo, actor, "as").id,
-                                          mandate_id)
-        c.out(mandate_line(uow.repo, mandate, c.today()))
+    """Refuse to sign: the mandate stops without becoming active (or, as the new taker of a
+    proposed transfer, refuse the transfer)."""
+    _act(services.refuse_mandate, mandate_id, actor)
 
 
 @mandate_app.command("stop")
 @c.handled
 def mandate_stop(mandate_id: MandateArg, actor: c.Actor) -> None:
     """Stop a mandate (either side)."""
-    with c.uow() as uow:
-        mandate = services.stop_mandate(uow, c.clock(), c.person(uow.repo, actor, "as").id,
-                                        mandate_id)
-        c.out(mandate_line(uow.repo, mandate, c.today()))
+    _act(services.stop_mandate, mandate_id, actor)
 
 
 @mandate_app.command("transfer")
@@ -207,12 +207,7 @@ def persons_for(applicant_ref: c.ApplicantArg, at: c.At = None, offset: c.Offset
     with c.uow() as uow:
         applicant = c.party(uow.repo, applicant_ref, "applicant")
         page = queries.persons_for(uow.repo, applicant, day, offset, limit)
-        if as_json:
-            c.print_page(page, snapshot)
-            return
-        for person in page.items:
-            c.out(c.person_line(person))
-    c.page_footer(page)
+        c.print_persons(page, as_json)
 
 
 @c.handled

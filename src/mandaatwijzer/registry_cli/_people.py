@@ -4,6 +4,7 @@ rights) and dossiers."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Annotated
 
@@ -11,7 +12,8 @@ import typer
 
 from ..registry import services
 from ..registry.audit import snapshot
-from ..registry.model import Organisation, Right, RightKind
+from ..registry.model import LocalAdmin, Mandate, Organisation, Right, RightKind, WorkRelation
+from ..registry.ports import Repository
 from . import _common as c
 from ._mandates import mandate_json, mandate_line
 
@@ -37,6 +39,25 @@ def _right_line(right: Right, day: date) -> str:
     withdrawn = f", withdrawn on {right.withdrawn_on.isoformat()}" if right.withdrawn_on else ""
     state = "active" if right.active(day) else "not active"
     return f"right {right.id} ‘{right.kind}’, {c.period(right.period)}{withdrawn} ({state})"
+
+
+def _print_roles(repo: Repository, day: date, admins: Sequence[LocalAdmin],
+                 relations: Sequence[WorkRelation], rights: Sequence[Right],
+                 mandates: Sequence[Mandate],
+                 other: Callable[[LocalAdmin | WorkRelation], str], admin: str) -> None:
+    """Local administrator roles, work relations with their rights, and mandates, one a
+    line; `other` names the other end (a person's organisation, an organisation's person)."""
+    for role in admins:
+        c.out(f"{admin} {other(role)}, {c.period(role.period)}"
+              f"{'' if role.active(day) else ' (not active)'}")
+    for relation in relations:
+        c.out(f"work relation {relation.id} with {other(relation)} "
+              f"({relation.user_type}), {c.period(relation.period)}")
+        for right in rights:
+            if right.work_relation_id == relation.id:
+                c.out(f"  {_right_line(right, day)}")
+    for mandate in mandates:
+        c.out(mandate_line(repo, mandate, day))
 
 
 # --- persons -----------------------------------------------------------------------------------
@@ -74,13 +95,7 @@ def person_list(offset: c.Offset = 0, limit: c.Limit = 50, as_json: c.JsonFlag =
     """List persons by name (national numbers masked)."""
     c.check_paging(offset, limit)
     with c.uow() as uow:
-        page = uow.repo.persons(offset, limit)
-        if as_json:
-            c.print_page(page, snapshot)
-            return
-        for person in page.items:
-            c.out(c.person_line(person))
-    c.page_footer(page)
+        c.print_persons(uow.repo.persons(offset, limit), as_json)
 
 
 @person_app.command("show")
@@ -110,19 +125,9 @@ def person_show(person_ref: c.PersonArg, as_json: c.JsonFlag = False) -> None:
         c.out(f"Belgian eID      {'yes' if person.has_eid else 'no'}")
         for org in represents:
             c.out(f"legal representative of {org.id} {org.name}")
-        for admin in admin_of:
-            c.out(f"local administrator of {admin.organisation_id} "
-                  f"{c.organisation_name(repo, admin.organisation_id)}, {c.period(admin.period)}"
-                  f"{'' if admin.active(day) else ' (not active)'}")
-        for relation in relations:
-            c.out(f"work relation {relation.id} with {relation.organisation_id} "
-                  f"{c.organisation_name(repo, relation.organisation_id)} "
-                  f"({relation.user_type}), {c.period(relation.period)}")
-            for right in rights:
-                if right.work_relation_id == relation.id:
-                    c.out(f"  {_right_line(right, day)}")
-        for mandate in mandates:
-            c.out(mandate_line(repo, mandate, day))
+        _print_roles(repo, day, admin_of, relations, rights, mandates,
+                     lambda o: f"{o.organisation_id} "
+                     f"{c.organisation_name(repo, o.organisation_id)}", "local administrator of")
 
 
 # --- organisations -------------------------------------------------------------------------------
@@ -192,19 +197,9 @@ def org_show(org_ref: OrganisationArg, as_json: c.JsonFlag = False) -> None:
         c.out(f"enterprise number  {org.enterprise_number or '-'}")
         for person_id in sorted(org.legal_representatives):
             c.out(f"legal representative {person_id} {c.person_name(repo, person_id)}")
-        for admin in admins:
-            c.out(f"local administrator {admin.person_id} "
-                  f"{c.person_name(repo, admin.person_id)}, {c.period(admin.period)}"
-                  f"{'' if admin.active(day) else ' (not active)'}")
-        for relation in relations:
-            c.out(f"work relation {relation.id} with {relation.person_id} "
-                  f"{c.person_name(repo, relation.person_id)} ({relation.user_type}), "
-                  f"{c.period(relation.period)}")
-            for right in rights:
-                if right.work_relation_id == relation.id:
-                    c.out(f"  {_right_line(right, day)}")
-        for mandate in mandates:
-            c.out(mandate_line(repo, mandate, day))
+        _print_roles(repo, day, admins, relations, rights, mandates,
+                     lambda o: f"{o.person_id} {c.person_name(repo, o.person_id)}",
+                     "local administrator")
 
 
 # --- the user management -----------------------------------------------------------------------
