@@ -92,8 +92,11 @@ def token_list(as_json: c.JsonFlag = False) -> None:
 @audit_app.command("verify")
 @c.handled
 def audit_verify() -> None:
-    """Walk the audit log's hash chain and name the first event that was edited, inserted
-    or deleted. Exits 11 when the log is broken."""
+    """Check the audit log's hash chain.
+
+    Names the first event that was edited, inserted or deleted; exits 11 when the log is
+    broken.
+    """
     from ..adapters import audit
 
     with c.uow() as uow:
@@ -113,8 +116,11 @@ def demo(
     lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the descriptions: nl "
                                       "or en.")] = "nl",
 ) -> None:
-    """Load the demo dataset into an empty registry (refused when it holds anything), and
-    list the demo persons with their roles."""
+    """Load the demo dataset into an empty registry and list the demo persons.
+
+    A registry that holds anything is refused (exit 9). Each demo person is listed with
+    their role.
+    """
     uow = c.uow()
     if not list_only:
         when = c.clock()

@@ -67,9 +67,11 @@ def import_(
     batch_size: Annotated[int, typer.Option(help="Rows checked and written at a time.",
                                             min=1)] = 5000,
 ) -> None:
-    """Import a CSV file in one transaction: every row is checked, and one error means
-    nothing is written. Import persons, organisations, work-relations, rights, mandates
-    in that order."""
+    """Import a CSV file, all or nothing.
+
+    Every row is checked and every error reported; one error means nothing is written.
+    Import persons, organisations, work-relations, rights and mandates in that order.
+    """
     fmt = csvio.FORMATS[kind.value]
     try:
         with _opened(file) as (text, hashing):

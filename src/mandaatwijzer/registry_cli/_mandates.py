@@ -85,8 +85,10 @@ def mandate_sign(mandate_id: MandateArg, actor: c.Actor) -> None:
 @mandate_app.command("refuse")
 @c.handled
 def mandate_refuse(mandate_id: MandateArg, actor: c.Actor) -> None:
-    """Refuse to sign: the mandate stops without becoming active (or, as the new taker of a
-    proposed transfer, refuse the transfer)."""
+    """Refuse to sign a mandate, or a proposed transfer as its new taker.
+
+    A refused mandate stops without becoming active; a refused transfer is dropped.
+    """
     _act(services.refuse_mandate, mandate_id, actor)
 
 
@@ -165,9 +167,11 @@ def _print_decision(decision: Decision, person: str, applicant: str) -> None:
 @c.handled
 def may_manage(person_ref: c.PersonArg, applicant_ref: c.ApplicantArg, at: c.At = None,
                as_json: c.JsonFlag = False) -> None:
-    """May PERSON manage APPLICANT's dossiers? The routes that hold (chains of facts with
-    ids and dates), or the gaps with who can fix them. Exits 0 when allowed, 10 when
-    denied."""
+    """May PERSON manage APPLICANT's dossiers?
+
+    Prints the routes that hold (chains of facts with ids and dates), or the gaps with who
+    can fix them and the guide outcome. Exits 0 when allowed, 10 when denied.
+    """
     day = _at(at)
     with c.uow() as uow:
         repo = uow.repo
