@@ -187,6 +187,8 @@ mandates = Table(
     Index(None, "giver_id", "giver_kind"),
     Index(None, "taker_id", "taker_kind"),
     Index(None, "pending_transfer_to_id", "pending_transfer_to_kind"),
+    Index(None, "successor_id"),
+    Index(None, "predecessor_id"),
 )
 
 dossiers = Table(
