@@ -41,6 +41,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folder", type=Path, default=Path("/tmp/mandaatwijzer-bench/import"))
     args = parser.parse_args(argv)
     print(describe(), file=sys.stderr)
+    head = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %ci"],
+                          capture_output=True, text=True, check=False).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--short", "--",
+                            "src/mandaatwijzer/registry", "src/mandaatwijzer/adapters"],
+                           capture_output=True, text=True, check=False).stdout.strip()
+    print(f"commit {head}" + (" (with uncommitted changes in registry/adapters)" if dirty
+                              else ""))
     args.folder.mkdir(parents=True, exist_ok=True)
     base = args.folder / "base.sqlite3"
     if not base.exists():
