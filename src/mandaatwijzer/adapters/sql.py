@@ -32,6 +32,7 @@ from ..registry.model import (
 )
 from ..registry.ports import AuditEvent, Entity, Page, Repository
 from . import audit
+from .bulk_sql import SqlBulkStore
 from .orm import (
     dossiers,
     legal_representatives,
@@ -220,6 +221,10 @@ class SqlUnitOfWork:
 
     def record(self, event: AuditEvent) -> None:
         self._pending.append(event)
+
+    def bulk(self) -> SqlBulkStore:
+        """The fast path of bulk imports and exports, in this unit of work's transaction."""
+        return SqlBulkStore(self.session.connection())
 
     def changed(self, entity: Entity) -> None:
         """The ORM tracks changes by itself; this only (re)attaches an entity to the session."""

@@ -4,8 +4,9 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-28
 
-A bulk import looks mandates up by the links between them, and the deferred foreign keys of
-those links are checked at commit: without an index each check scans the table.
+Finding the mandate that names a given one as its successor or predecessor, and checking the
+deferred self-referencing foreign keys when a mandate's row is deleted or its id changes,
+would otherwise scan the whole table.
 """
 
 from __future__ import annotations
