@@ -110,8 +110,9 @@ SELECT m.id, m.taker_kind, m.taker_id, m.start_on, m.end_on, m.created_by, m.cre
 _ACTIVE = ("{t}.start_on <= :day AND ({t}.end_on IS NULL OR :day <= {t}.end_on)"
            " AND ({t}.withdrawn_on IS NULL OR :day < {t}.withdrawn_on)")
 
-#: Phase 2, with the organisations found in phase 1: `{involved}` and `{takers}` stand for
-#: sets of ids (SQLite: `json_each` of a JSON array; PostgreSQL: `ANY` of an array).
+#: The fourth statement: `{involved}` and `{takers}` stand for the sets of organisation ids
+#: (SQLite: the ids the second and third found, as JSON arrays for `json_each`; PostgreSQL:
+#: subqueries, so that the server needs nothing from the client between the statements).
 _PEOPLE_OF_ORGANISATIONS = f"""
 SELECT 'R', l.organisation_id, l.person_id
   FROM legal_representatives l
@@ -229,6 +230,9 @@ def _same(value: Any) -> Any:
     return value
 
 
+_BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+
 def _postgresql(statement: str) -> str:
     """`:name` parameters in psycopg's style."""
     return re.sub(r"(?<!:):(\w+)", r"%(\1)s", statement)
@@ -240,7 +244,8 @@ class AccessReader:
     Use `AccessReader.connect(url)` (the URL of the registry's database, as for
     `create_engine_for`), or hand it an open connection that it may use alone: a
     `sqlite3.Connection` (it switches the module's own transaction handling off) or a
-    `psycopg.Connection` (it sets a read-only, repeatable-read transaction and UTC). Not
+    `psycopg.Connection` (it switches autocommit on, sets UTC, and reads in explicit
+    `REPEATABLE READ, READ ONLY` transactions). Not
     thread-safe: one reader per thread, like a DBAPI connection.
     """
 
@@ -253,15 +258,12 @@ class AccessReader:
             self._moment: Callable[[Any], Any] = _moment_from_text
             self._day: Callable[[date], Any] = date.isoformat
         else:
-            from psycopg import IsolationLevel
-
-            connection.autocommit = False
-            connection.isolation_level = IsolationLevel.REPEATABLE_READ
-            connection.read_only = True
+            # Autocommit, so that psycopg sends no BEGIN of its own: each decision sends BEGIN,
+            # the statements and COMMIT in one pipeline, synchronised once (one round trip).
+            connection.autocommit = True
             connection.prepare_threshold = 0
-            with connection.transaction():
-                # Moments come back in UTC, as the ORM's column type returns them.
-                connection.execute("SET TIME ZONE 'UTC'")
+            # Moments come back in UTC, as the ORM's column type returns them.
+            connection.execute("SET TIME ZONE 'UTC'")
             self._statements = tuple(_postgresql(s) for s in (*PHASE_1, PEOPLE_POSTGRESQL))
             self._date = self._moment = _same
             self._day = _same
@@ -331,13 +333,17 @@ class AccessReader:
         connection = self.connection
         assert not isinstance(connection, sqlite3.Connection)
         try:
-            # BEGIN, the four statements and COMMIT in one round trip.
             with connection.pipeline():
+                connection.execute(_BEGIN)
                 cursors = [connection.execute(statement, params, prepare=True)
                            for statement in self._statements]
-                connection.commit()
+                connection.execute("COMMIT")
         except BaseException:
-            connection.rollback()
+            from psycopg.pq import TransactionStatus
+
+            if not connection.closed and \
+                    connection.info.transaction_status is not TransactionStatus.IDLE:
+                connection.execute("ROLLBACK")
             raise
         parties, employment_rows, mandate_rows, people_rows = [c.fetchall() for c in cursors]
         return self._build(person_id, applicant, parties, employment_rows, mandate_rows,
