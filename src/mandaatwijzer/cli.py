@@ -191,6 +191,9 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     sys.stderr.write(f"Mandaatwijzer: http://{settings.host}:{settings.port}/\n")
     # uvicorn's own access log would print query strings, which hold the answers: ours does not.
+    # Loop and HTTP parser stay "auto": uvloop and httptools, dependencies of the package, where
+    # they install (asyncio and h11 elsewhere); one process, one worker. bench/bench_web.py
+    # measures the server through this function (docs/performance.md, "Web guide").
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=False,
                 server_header=False)
 

@@ -52,8 +52,8 @@ def _title(flow: guide.Flow, lang: str) -> str:
     return title.value if title else flow.id
 
 
-def _steps(state: guide.State, lang: str) -> list[dict[str, Any]]:
-    flow, query = state.flow, state.query
+def _steps(state: guide.State, lang: str, query: str) -> list[dict[str, Any]]:
+    flow = state.flow
     return [
         {
             "question": step.question.id,
@@ -80,7 +80,8 @@ def _step_page(request: Request, lang: str, flow: guide.Flow, state: guide.State
                status: int = 200) -> Response:
     view = state_view(state, guide.glossary(), lang)
     node = view["node"]
-    here = _urls.step_href(flow.id, lang, state.query)
+    query = view["answers"]  # state.query, made once: each use would encode the answers again
+    here = _urls.step_href(flow.id, lang, query)
     if change is not None:
         question = flow.questions[change]
         node = {"id": change, "kind": "question", "text": flow.text(change, lang),
@@ -96,21 +97,20 @@ def _step_page(request: Request, lang: str, flow: guide.Flow, state: guide.State
     links = [link for link in node["links"] if link["kind"] != "glossary"]
     for link in links:
         if link["kind"] == "howto":
-            link["href"] += f"?{state.query}"
+            link["href"] += f"?{query}"
     context: dict[str, Any] = {
         "flow": flow,
         "title": _title(flow, lang),
         "node": node,
         "links": links,
         "terms": _glossary_entries(refs, lang, here),
-        "steps": _steps(state, lang),
+        "steps": _steps(state, lang, query),
         "trace": view["trace"],
-        "answers_query": state.query,
+        "answers_query": query,
         "action": here,
         "back_href": back_href,
         "start_href": _urls.start_href(flow.id, lang),
-        "diagram_href": f"/{lang}/flows/{flow.id}/diagram" + (f"?{state.query}" if state.query
-                                                              else ""),
+        "diagram_href": f"/{lang}/flows/{flow.id}/diagram" + (f"?{query}" if query else ""),
         "notice": notice,
         "error": error,
         "checked": state.answers.get(change) if change else None,
