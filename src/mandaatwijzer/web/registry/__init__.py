@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
+from .. import _language_path  # noqa: F401 (registers {lang:lang})
 from . import _mandates, _pages, _users
 
-PARTY = "/{lang}/registry/parties/{party}"
-ORGANISATION = "/{lang}/registry/organisations/{org}"
+PARTY = "/{lang:lang}/registry/parties/{party}"
+ORGANISATION = "/{lang:lang}/registry/organisations/{org}"
 
 PAGES = [
-    Route("/{lang}/registry/", _pages.overview),
-    Route("/{lang}/registry/check", _pages.check),
-    Route("/{lang}/registry/sign-in", _pages.sign_in, methods=["GET"]),
-    Route("/{lang}/registry/sign-in", _pages.sign_in_as, methods=["POST"]),
-    Route("/{lang}/registry/sign-out", _pages.sign_out, methods=["POST"]),
+    Route("/{lang:lang}/registry/", _pages.overview),
+    Route("/{lang:lang}/registry/check", _pages.check),
+    Route("/{lang:lang}/registry/sign-in", _pages.sign_in, methods=["GET"]),
+    Route("/{lang:lang}/registry/sign-in", _pages.sign_in_as, methods=["POST"]),
+    Route("/{lang:lang}/registry/sign-out", _pages.sign_out, methods=["POST"]),
     Route(f"{ORGANISATION}/users", _users.users, methods=["GET"]),
     Route(f"{ORGANISATION}/users/add", _users.add_user, methods=["POST"]),
     Route(f"{ORGANISATION}/users/grant", _users.grant, methods=["POST"]),
