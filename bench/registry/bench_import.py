@@ -46,8 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--short", "--",
                             "src/mandaatwijzer/registry", "src/mandaatwijzer/adapters"],
                            capture_output=True, text=True, check=False).stdout.strip()
-    print(f"commit {head}" + (" (with uncommitted changes in registry/adapters)" if dirty
-                              else ""))
+    print(f"commit {head}" + (f"; uncommitted: {' '.join(dirty.split())}" if dirty else ""))
     args.folder.mkdir(parents=True, exist_ok=True)
     base = args.folder / "base.sqlite3"
     if not base.exists():
