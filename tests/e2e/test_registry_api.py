@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from httpx import Response
+from httpx2 import Response
 
 from mandaatwijzer.api.registry import ADMIN, READ, WRITE
 from mandaatwijzer.config import Settings

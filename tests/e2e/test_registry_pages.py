@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from httpx import Request, Response
+from httpx2 import Request, Response
 from starlette.testclient import TestClient
 
 from mandaatwijzer.config import Settings
