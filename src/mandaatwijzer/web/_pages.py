@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from .. import guide
 from ..guide import _diagram, _export, _howto, _urls
-from ..guide._view import glossary_link, state_view
+from ..guide._view import node_view, state_view, step_view
 from . import _i18n
 from ._render import render
 
@@ -55,12 +55,8 @@ def _title(flow: guide.Flow, lang: str) -> str:
 def _steps(state: guide.State, lang: str, query: str) -> list[dict[str, Any]]:
     flow = state.flow
     return [
-        {
-            "question": step.question.id,
-            "text": flow.text(step.question.id, lang),
-            "label": flow.option_label(step.question, step.answer, lang),
-            "change_href": f"/{lang}/flows/{flow.id}/change/{step.question.id}?{query}",
-        }
+        {**step_view(flow, step, lang),
+         "change_href": f"/{lang}/flows/{flow.id}/change/{step.question.id}?{query}"}
         for step in state.steps
     ]
 
@@ -83,11 +79,7 @@ def _step_page(request: Request, lang: str, flow: guide.Flow, state: guide.State
     query = view["answers"]  # state.query, made once: each use would encode the answers again
     here = _urls.step_href(flow.id, lang, query)
     if change is not None:
-        question = flow.questions[change]
-        node = {"id": change, "kind": "question", "text": flow.text(change, lang),
-                "options": [{"value": v, "label": flow.option_label(question, v, lang)}
-                            for v in question.options],
-                "links": [glossary_link(guide.glossary(), ref, lang) for ref in question.glossary]}
+        node = node_view(flow, guide.glossary(), flow.questions[change], lang)
         back_href = here
     elif state.steps:
         back_href = _urls.step_href(flow.id, lang, guide.back(state).query)
