@@ -55,9 +55,10 @@ def flow_state(
     except guide.UnknownFlowError as error:
         return errors(404, (error.code, error.message, None))
     problems: list[tuple[str, str, str | None]] = []
-    if lang not in guide.LANGUAGES:
-        problems.append(("unknown_language",
-                         f"unknown language {lang!r}; expected one of: nl, en", "lang"))
+    try:
+        guide.language(lang)
+    except guide.UnknownLanguageError as error:
+        problems.append((error.code, error.message, "lang"))
     try:
         result = guide.replay(flow, guide.parse_query(answers, flow.questions))
         problems += [(p.code, p.message, "answers") for p in result.problems]
