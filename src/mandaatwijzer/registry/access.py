@@ -8,7 +8,7 @@ the guide outcome that describes the fix.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -57,13 +57,18 @@ class AccessFacts:
     applicant: Person | Organisation
     #: The person's work relations (every organisation), with their rights.
     employments: tuple[Employment, ...]
-    #: KIOSK mandates the applicant gave (to the person, or to organisations).
-    mandates: tuple[Mandate, ...]
+    #: KIOSK mandates the applicant gave (to the person, or to organisations). Read only to
+    #: explain a denial when `route_mandates` is given.
+    mandates: Sequence[Mandate]
     #: The organisations that take those mandates, by id.
     takers: Mapping[str, Organisation] = field(default_factory=dict)
     #: Local administrators and mandate managers of the relevant organisations (names by org).
     local_admins: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     mandate_managers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Optional: those of `mandates` that can open a route, that is every mandate to the
+    #: person or to an organisation of one of `employments`. A reader that gives them may load
+    #: `mandates`, `takers` and the names lazily: `decide` reads those only for a denial.
+    route_mandates: Sequence[Mandate] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,10 @@ class Gap:
     organisation_id: str | None = None
     mandate_id: str | None = None
     links: tuple[Link, ...] = ()
+
+
+#: Works out the gaps of one route, when a decision turns out to be a denial.
+Gaps = Callable[[], Iterable[Gap]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,16 +232,21 @@ def _rank(mandate: Mandate, day: date) -> tuple[bool, int]:
 
 
 def decide(facts: AccessFacts, day: date) -> Decision:
+    """Every route that holds; or, when none does, the first missing link of each route.
+
+    The gaps are worked out only for a denial (an allowed decision carries none), and only
+    then are `facts.mandates`, `facts.takers` and the names read when `facts.route_mandates`
+    is given, so a reader may load those on demand.
+    """
     person, applicant = facts.person, facts.applicant
     routes: list[Route] = []
-    gaps: list[Gap] = []
-    who = person.name
+    gaps: list[Gaps] = []
     applicant_is_person = isinstance(applicant, Person)
 
     # 1. Self: a person always manages their own dossiers.
     if applicant_is_person and applicant.id == person.id:
         routes.append(Route(SELF, (Link("self", person.id,
-                                        f"{who} is the applicant themself"),)))
+                                        f"{person.name} is the applicant themself"),)))
 
     if isinstance(applicant, Organisation):
         group = applicant.entity_group
@@ -240,17 +254,14 @@ def decide(facts: AccessFacts, day: date) -> Decision:
         if person.id in applicant.legal_representatives:
             routes.append(Route(LEGAL_REPRESENTATIVE, (Link(
                 "legal_representative", applicant.id,
-                f"{who} is a legal representative of {applicant.name}"),)))
+                f"{person.name} is a legal representative of {applicant.name}"),)))
         elif group in (EntityGroup.ECONOMIC_ACTOR, EntityGroup.LOCAL_GOVERNMENT):
-            gaps.append(Gap(LEGAL_REPRESENTATIVE, "not_legal_representative",
-                            f"{who} is not a legal representative of {applicant.name}",
-                            "the KBO lists the legal representatives; only a change there "
-                            "fixes this"))
+            gaps.append(partial(_not_legal_representative, person, applicant))
         # 3. The right KIOSK Aanvrager on a work relation with the applicant.
         if group in (EntityGroup.ECONOMIC_ACTOR, EntityGroup.LOCAL_GOVERNMENT):
             _kiosk_route(facts, day, routes, gaps)
         else:
-            gaps.append(_outside_user_management(applicant, who))
+            gaps.append(partial(_outside_user_management, applicant, person.name))
 
     # 4. A mandate from the applicant to the person.
     if applicant_is_person and applicant.id != person.id:
@@ -262,31 +273,44 @@ def decide(facts: AccessFacts, day: date) -> Decision:
         _provider_route(facts, day, routes, gaps)
     elif isinstance(applicant, Organisation) and \
             applicant.entity_group is EntityGroup.LOCAL_GOVERNMENT:
-        gaps.append(Gap(MANDATE_TO_PROVIDER, "local_government_gives_no_mandate",
-                        f"{applicant.name} is a local government, which cannot give a mandate "
-                        "to an external service provider", "nobody: the rules exclude it"))
+        gaps.append(partial(_local_government, applicant))
 
-    return Decision(person.id, applicant.id, day, tuple(routes), () if routes else tuple(gaps))
+    if routes:
+        return Decision(person.id, applicant.id, day, tuple(routes), ())
+    return Decision(person.id, applicant.id, day, (),
+                    tuple(gap for found in gaps for gap in found()))
 
 
-def _outside_user_management(applicant: Organisation, who: str) -> Gap:
+def _not_legal_representative(person: Person, applicant: Organisation) -> tuple[Gap]:
+    return (Gap(LEGAL_REPRESENTATIVE, "not_legal_representative",
+                f"{person.name} is not a legal representative of {applicant.name}",
+                "the KBO lists the legal representatives; only a change there fixes this"),)
+
+
+def _local_government(applicant: Organisation) -> tuple[Gap]:
+    return (Gap(MANDATE_TO_PROVIDER, "local_government_gives_no_mandate",
+                f"{applicant.name} is a local government, which cannot give a mandate to an "
+                "external service provider", "nobody: the rules exclude it"),)
+
+
+def _outside_user_management(applicant: Organisation, who: str) -> tuple[Gap]:
     """Why the user management and SSM cannot give `who` access to this applicant."""
     if applicant.entity_group is EntityGroup.ORGANISING_AUTHORITY:
-        return Gap(INSIDE_KIOSK, "route_not_documented",
-                   f"{applicant.name} is a department of an organising authority; how it "
-                   "appoints representatives is not documented",
-                   "DCJM (the KIOSK helpdesk) can say how; report it at least 7 calendar days "
-                   "before a submission deadline", organisation_id=applicant.id)
+        return (Gap(INSIDE_KIOSK, "route_not_documented",
+                    f"{applicant.name} is a department of an organising authority; how it "
+                    "appoints representatives is not documented",
+                    "DCJM (the KIOSK helpdesk) can say how; report it at least 7 calendar "
+                    "days before a submission deadline", organisation_id=applicant.id),)
     if applicant.entity_group is EntityGroup.DE_FACTO_ASSOCIATION:
         kind, stand_in = "de facto association", "a board member"
     else:
         kind, stand_in = "foreign organisation", "a delegate"
-    return Gap(INSIDE_KIOSK, "managed_inside_kiosk",
-               f"{applicant.name} is a {kind}, whose representatives are appointed inside "
-               "KIOSK, not through the user management or SSM",
-               f"the main representative of {applicant.name} must appoint {who} inside KIOSK; "
-               f"without one, {stand_in} applies for registration and DCJM decides within "
-               "10 days", organisation_id=applicant.id)
+    return (Gap(INSIDE_KIOSK, "managed_inside_kiosk",
+                f"{applicant.name} is a {kind}, whose representatives are appointed inside "
+                "KIOSK, not through the user management or SSM",
+                f"the main representative of {applicant.name} must appoint {who} inside "
+                f"KIOSK; without one, {stand_in} applies for registration and DCJM decides "
+                "within 10 days", organisation_id=applicant.id),)
 
 
 def _no_relation_text(facts: AccessFacts, org: Organisation, day: date) -> str:
@@ -304,35 +328,46 @@ def _no_relation_text(facts: AccessFacts, org: Organisation, day: date) -> str:
         f"{other.period.end.isoformat()})"
 
 
-def _kiosk_route(facts: AccessFacts, day: date, routes: list[Route], gaps: list[Gap]) -> None:
+def _kiosk_route(facts: AccessFacts, day: date, routes: list[Route], gaps: list[Gaps]) -> None:
     person, applicant = facts.person, facts.applicant
     assert isinstance(applicant, Organisation)
-    admins = facts.local_admins.get(applicant.id, ())
-    fixer = f"the local administrator of {applicant.name}{_names(admins)}"
     employment = next((e for e in facts.employments
                        if e.organisation.id == applicant.id and e.relation.active(day)), None)
-    route = KIOSK_APPLICANT_RIGHT
+    right = None if employment is None else \
+        _active_right(employment, RightKind.KIOSK_APPLICANT, day)
+    if employment is None or right is None:
+        gaps.append(partial(_kiosk_gap, facts, applicant, employment, day))
+    elif not person.has_eid:
+        gaps.append(partial(_no_eid, person))
+    else:
+        routes.append(Route(KIOSK_APPLICANT_RIGHT, (
+            _relation_link(employment, person.name),
+            _right_link(right, person.name, applicant))))
+
+
+def _kiosk_gap(facts: AccessFacts, applicant: Organisation, employment: Employment | None,
+               day: date) -> tuple[Gap]:
+    person = facts.person
+    admins = facts.local_admins.get(applicant.id, ())
+    fixer = f"the local administrator of {applicant.name}{_names(admins)}"
     if employment is None:
-        gaps.append(Gap(route, "no_work_relation",
-                        _no_relation_text(facts, applicant, day),
-                        f"{fixer} must add {person.name} as a user", organisation_id=applicant.id))
-        return
-    right = _active_right(employment, RightKind.KIOSK_APPLICANT, day)
-    if right is None:
-        lapsed = _lapsed_right(employment, RightKind.KIOSK_APPLICANT, day)
-        text = f"{person.name} does not hold ‘{RightKind.KIOSK_APPLICANT}’ at {applicant.name}"
-        if lapsed is not None:
-            text += _lapse(lapsed)
-        gaps.append(Gap(route, "no_kiosk_applicant_right", text,
-                        f"{fixer} must grant {person.name} ‘{RightKind.KIOSK_APPLICANT}’",
-                        organisation_id=applicant.id))
-        return
-    if not person.has_eid:
-        gaps.append(Gap(route, "no_eid", f"{person.name} has no Belgian eID",
-                        f"{person.name} must get a Belgian eID"))
-        return
-    routes.append(Route(route, (_relation_link(employment, person.name),
-                                _right_link(right, person.name, applicant))))
+        return (Gap(KIOSK_APPLICANT_RIGHT, "no_work_relation",
+                    _no_relation_text(facts, applicant, day),
+                    f"{fixer} must add {person.name} as a user",
+                    organisation_id=applicant.id),)
+    lapsed = _lapsed_right(employment, RightKind.KIOSK_APPLICANT, day)
+    text = f"{person.name} does not hold ‘{RightKind.KIOSK_APPLICANT}’ at {applicant.name}"
+    if lapsed is not None:
+        text += _lapse(lapsed)
+    return (Gap(KIOSK_APPLICANT_RIGHT, "no_kiosk_applicant_right", text,
+                f"{fixer} must grant {person.name} ‘{RightKind.KIOSK_APPLICANT}’",
+                organisation_id=applicant.id),)
+
+
+def _no_eid(person: Person, mandate_id: str | None = None,
+            route: str = KIOSK_APPLICANT_RIGHT) -> tuple[Gap]:
+    return (Gap(route, "no_eid", f"{person.name} has no Belgian eID",
+                f"{person.name} must get a Belgian eID", mandate_id=mandate_id),)
 
 
 def _lapse(right: Right) -> str:
@@ -343,92 +378,129 @@ def _lapse(right: Right) -> str:
     return f" (right {right.id} starts on {right.period.start.isoformat()})"
 
 
+def _route_mandates(facts: AccessFacts) -> Sequence[Mandate]:
+    return facts.mandates if facts.route_mandates is None else facts.route_mandates
+
+
 def _person_mandate_route(facts: AccessFacts, day: date, routes: list[Route],
-                          gaps: list[Gap]) -> None:
+                          gaps: list[Gaps]) -> None:
     person, applicant = facts.person, facts.applicant
-    mine = sorted((m for m in facts.mandates
+    mine = sorted((m for m in _route_mandates(facts)
                    if m.taker.kind is PartyKind.PERSON and m.taker.id == person.id),
                   key=lambda m: _rank(m, day))
     route = MANDATE_TO_PERSON
     if not mine:
-        gaps.append(Gap(route, "no_mandate",
-                        f"{applicant.name} gave {person.name} no mandate",
-                        f"{applicant.name} must give {person.name} a mandate in SSM"))
-        return
-    gap = _mandate_gap(route, mine[0], facts, person.name, day)
-    if gap is not None:
-        gaps.append(gap)
-        return
-    if not person.has_eid:
+        gaps.append(lambda: (Gap(route, "no_mandate",
+                                 f"{applicant.name} gave {person.name} no mandate",
+                                 f"{applicant.name} must give {person.name} a mandate in SSM"),))
+    elif not mine[0].in_force(day):
+        gaps.append(partial(_mandate_gaps, route, mine[0], facts, person.name, day))
+    elif not person.has_eid:
         # A mandate taker who is a person logs in to KIOSK with a Belgian eID.
-        gaps.append(Gap(route, "no_eid", f"{person.name} has no Belgian eID",
-                        f"{person.name} must get a Belgian eID", mandate_id=mine[0].id))
-        return
-    routes.append(Route(route, (_mandate_link(mine[0], applicant.name, person.name),)))
+        gaps.append(partial(_no_eid, person, mine[0].id, route))
+    else:
+        routes.append(Route(route, (_mandate_link(mine[0], applicant.name, person.name),)))
+
+
+def _mandate_gaps(route: str, mandate: Mandate, facts: AccessFacts, taker_name: str,
+                  day: date) -> tuple[Gap, ...]:
+    gap = _mandate_gap(route, mandate, facts, taker_name, day)
+    return () if gap is None else (gap,)
 
 
 def _provider_route(facts: AccessFacts, day: date, routes: list[Route],
-                    gaps: list[Gap]) -> None:
+                    gaps: list[Gaps]) -> None:
+    """Routes through the person's employers; the other takers only explain a denial."""
     person, applicant = facts.person, facts.applicant
     route = MANDATE_TO_PROVIDER
-    to_orgs: dict[str, list[Mandate]] = {}
-    for mandate in facts.mandates:
-        if mandate.taker.kind is PartyKind.ORGANISATION:
-            to_orgs.setdefault(mandate.taker.id, []).append(mandate)
     # An organisation does not give itself a mandate: its own staff use the routes above.
     employers = {e.organisation.id: e for e in facts.employments
                  if e.relation.active(day) and e.organisation.is_service_provider
                  and e.organisation.id != applicant.id}
-    candidates = [org_id for org_id in dict.fromkeys([*employers, *to_orgs])
-                  if org_id in employers or org_id in facts.takers]
-    if not candidates:
-        gaps.append(Gap(route, "no_provider",
-                        f"{applicant.name} gave no external service provider a mandate, and "
-                        f"{person.name} works for no provider that could take one",
-                        f"{applicant.name} must give a provider a mandate, whose local "
-                        f"administrator grants {person.name} ‘{RightKind.MANDATE_EXECUTOR}’",
-                        guide_outcome=OUTCOME_CONCLUDE_MANDATE))
-        return
-    for org_id in candidates:
-        employment = employers.get(org_id)
-        org = employment.organisation if employment else facts.takers[org_id]
-        admins = facts.local_admins.get(org_id, ())
-        managers = facts.mandate_managers.get(org_id, ())
-        mandates = sorted(to_orgs.get(org_id, []), key=lambda m: _rank(m, day))
+    to_employers: dict[str, list[Mandate]] = {}
+    for mandate in _route_mandates(facts):
+        if mandate.taker.kind is PartyKind.ORGANISATION and mandate.taker.id in employers:
+            to_employers.setdefault(mandate.taker.id, []).append(mandate)
+    for org_id, employment in employers.items():
+        org = employment.organisation
+        mandates = sorted(to_employers.get(org_id, []), key=lambda m: _rank(m, day))
         if not mandates:
-            gaps.append(Gap(route, "no_mandate",
-                            f"{applicant.name} gave {org.name} no mandate",
-                            f"{applicant.name} must give {org.name} a mandate in SSM, and a "
-                            f"mandate administrator of {org.name}{_names(managers)} must sign it",
-                            guide_outcome=OUTCOME_CONCLUDE_MANDATE, organisation_id=org_id))
+            gaps.append(partial(_no_mandate_to, facts, org))
             continue
         mandate = mandates[0]
-        gap = _mandate_gap(route, mandate, facts, org.name, day)
-        if gap is not None:
-            gaps.append(gap)
-            continue
-        mandate_link = _mandate_link(mandate, applicant.name, org.name)
-        if employment is None:
-            gaps.append(Gap(route, "no_work_relation", _no_relation_text(facts, org, day),
-                            f"the local administrator of {org.name}{_names(admins)} must add "
-                            f"{person.name} as a user and grant ‘{RightKind.MANDATE_EXECUTOR}’",
-                            guide_outcome=OUTCOME_GRANT_EXECUTOR, organisation_id=org_id,
-                            mandate_id=mandate.id, links=(mandate_link,)))
+        if not mandate.in_force(day):
+            gaps.append(partial(_mandate_gaps, route, mandate, facts, org.name, day))
             continue
         right = _active_right(employment, RightKind.MANDATE_EXECUTOR, day)
         if right is None:
-            lapsed = _lapsed_right(employment, RightKind.MANDATE_EXECUTOR, day)
-            text = f"{person.name} does not hold ‘{RightKind.MANDATE_EXECUTOR}’ at {org.name}"
-            gaps.append(Gap(route, "no_executor_right",
-                            text + (_lapse(lapsed) if lapsed else ""),
-                            f"the local administrator of {org.name}{_names(admins)} must grant "
-                            f"{person.name} ‘{RightKind.MANDATE_EXECUTOR}’",
-                            guide_outcome=OUTCOME_GRANT_EXECUTOR, organisation_id=org_id,
-                            mandate_id=mandate.id,
-                            links=(mandate_link, _relation_link(employment, person.name))))
+            gaps.append(partial(_no_executor_right, facts, employment, mandate, day))
             continue
-        routes.append(Route(route, (mandate_link, _relation_link(employment, person.name),
+        routes.append(Route(route, (_mandate_link(mandate, applicant.name, org.name),
+                                    _relation_link(employment, person.name),
                                     _right_link(right, person.name, org))))
+    gaps.append(partial(_other_takers, facts, employers, day))
+
+
+def _no_mandate_to(facts: AccessFacts, org: Organisation) -> tuple[Gap]:
+    applicant = facts.applicant
+    managers = facts.mandate_managers.get(org.id, ())
+    return (Gap(MANDATE_TO_PROVIDER, "no_mandate",
+                f"{applicant.name} gave {org.name} no mandate",
+                f"{applicant.name} must give {org.name} a mandate in SSM, and a mandate "
+                f"administrator of {org.name}{_names(managers)} must sign it",
+                guide_outcome=OUTCOME_CONCLUDE_MANDATE, organisation_id=org.id),)
+
+
+def _no_executor_right(facts: AccessFacts, employment: Employment, mandate: Mandate,
+                       day: date) -> tuple[Gap]:
+    person, org = facts.person, employment.organisation
+    admins = facts.local_admins.get(org.id, ())
+    lapsed = _lapsed_right(employment, RightKind.MANDATE_EXECUTOR, day)
+    text = f"{person.name} does not hold ‘{RightKind.MANDATE_EXECUTOR}’ at {org.name}"
+    return (Gap(MANDATE_TO_PROVIDER, "no_executor_right",
+                text + (_lapse(lapsed) if lapsed else ""),
+                f"the local administrator of {org.name}{_names(admins)} must grant "
+                f"{person.name} ‘{RightKind.MANDATE_EXECUTOR}’",
+                guide_outcome=OUTCOME_GRANT_EXECUTOR, organisation_id=org.id,
+                mandate_id=mandate.id,
+                links=(_mandate_link(mandate, facts.applicant.name, org.name),
+                       _relation_link(employment, person.name))),)
+
+
+def _other_takers(facts: AccessFacts, employers: Mapping[str, Employment],
+                  day: date) -> list[Gap]:
+    """The providers the applicant gave a mandate that the person does not work for now: the
+    person would need a work relation there (or, without any provider, a mandate)."""
+    person, applicant = facts.person, facts.applicant
+    route = MANDATE_TO_PROVIDER
+    to_orgs: dict[str, list[Mandate]] = {}
+    for mandate in facts.mandates:
+        taker = mandate.taker
+        if taker.kind is PartyKind.ORGANISATION and taker.id not in employers and \
+                taker.id in facts.takers:
+            to_orgs.setdefault(taker.id, []).append(mandate)
+    if not employers and not to_orgs:
+        return [Gap(route, "no_provider",
+                    f"{applicant.name} gave no external service provider a mandate, and "
+                    f"{person.name} works for no provider that could take one",
+                    f"{applicant.name} must give a provider a mandate, whose local "
+                    f"administrator grants {person.name} ‘{RightKind.MANDATE_EXECUTOR}’",
+                    guide_outcome=OUTCOME_CONCLUDE_MANDATE)]
+    gaps = []
+    for org_id, given in to_orgs.items():
+        org = facts.takers[org_id]
+        mandate = min(given, key=lambda m: _rank(m, day))
+        gap = _mandate_gap(route, mandate, facts, org.name, day)
+        if gap is None:
+            admins = facts.local_admins.get(org_id, ())
+            gap = Gap(route, "no_work_relation", _no_relation_text(facts, org, day),
+                      f"the local administrator of {org.name}{_names(admins)} must add "
+                      f"{person.name} as a user and grant ‘{RightKind.MANDATE_EXECUTOR}’",
+                      guide_outcome=OUTCOME_GRANT_EXECUTOR, organisation_id=org_id,
+                      mandate_id=mandate.id,
+                      links=(_mandate_link(mandate, applicant.name, org.name),))
+        gaps.append(gap)
+    return gaps
 
 
 __all__ = ["AccessFacts", "Decision", "Employment", "Gap", "Link", "Route", "decide"]
