@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
@@ -18,19 +20,104 @@ if TYPE_CHECKING:
     from gettext import NullTranslations
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(Environment):
+    """An environment of one language: its catalog, and a quicker `x.name` on dicts."""
+
+    translations: NullTranslations | None = None
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`Environment.getattr`, the same result, without an exception for a dict's key.
+
+        Jinja tries the attribute first, then the item: `node.text` on a dict raised and
+        caught an AttributeError each time, thirty times per question page. A plain dict's
+        attributes are those of its type (`dir(dict)`), so for any other name the item is
+        the answer, exactly as before.
+        """
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+
+class _TranslatedLiterals(Extension):
+    """`_("literal")` translated once, when the template compiles, instead of per render.
+
+    The tokens `_ ( "literal" )` become `( "translation" | safe )`: the value the runtime
+    `_` returns (see `_gettext`: the translation as `Markup`, `%`-formatted with no
+    variables), which Jinja's optimizer folds into the template's text. Left alone: calls
+    with variables or anything but one string, translations holding a `%` (formatting
+    would change them), and every template that uses the name `_` otherwise (a variable,
+    a macro argument) or has an `{% autoescape %}` block (the runtime `_` returns a plain
+    string where autoescaping is off). A language's catalog does not change while the
+    process runs, and each language has its own environment, hence its own templates.
+    """
+
+    def filter_stream(self, stream: TokenStream) -> Iterable[Token]:
+        tokens = list(stream)
+        translations = getattr(self.environment, "translations", None)
+        if translations is None or not self._plain(tokens, stream.name):
+            return tokens
+        return self._rewrite(tokens, translations)
+
+    def _plain(self, tokens: list[Token], name: str | None) -> bool:
+        autoescape = self.environment.autoescape
+        if not (autoescape(name) if callable(autoescape) else autoescape):
+            return False
+        for i, token in enumerate(tokens):
+            if token.type == "name" and token.value == "autoescape":
+                return False
+            if token.type == "name" and token.value == "_" and (
+                    i + 1 == len(tokens) or tokens[i + 1].type != "lparen"):
+                return False
+        return True
+
+    @staticmethod
+    def _rewrite(tokens: list[Token], translations: NullTranslations) -> Iterator[Token]:
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            call = tokens[i:i + 4]
+            if (token.type == "name" and token.value == "_"
+                    and (i == 0 or tokens[i - 1].type != "dot")
+                    and [t.type for t in call] == ["name", "lparen", "string", "rparen"]):
+                translation = translations.gettext(call[2].value)
+                if "%" not in translation:
+                    line = token.lineno
+                    yield Token(line, "lparen", "(")
+                    yield Token(line, "string", translation)
+                    yield Token(line, "pipe", "|")
+                    yield Token(line, "name", "safe")
+                    yield Token(line, "rparen", ")")
+                    i += 4
+                    continue
+            yield token
+            i += 1
 
 
 @cache
 def environment(lang: str) -> Environment:
-    env = Environment(
+    translations = _i18n.translations(lang)
+    env = _Environment(
         loader=PackageLoader("mandaatwijzer.web", "templates"),
         autoescape=select_autoescape(default=True),
-        extensions=["jinja2.ext.i18n"],
+        extensions=["jinja2.ext.i18n", _TranslatedLiterals],
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
     )
-    translations = _i18n.translations(lang)
+    env.translations = translations
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     # `_` and `gettext` as the extension installs them, minus two hops (see _gettext).
     env.globals["_"] = env.globals["gettext"] = _gettext(translations)
