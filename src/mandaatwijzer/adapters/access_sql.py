@@ -44,10 +44,12 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import opt_manager_of_class
@@ -82,6 +84,11 @@ SELECT 'A', id, national_number, name, has_eid, NULL FROM persons
 UNION ALL
 SELECT 'O', id, enterprise_number, name, NULL, entity_group FROM organisations
  WHERE id = :applicant AND :kind = 'organisation'
+UNION ALL
+SELECT 'R', organisation_id, person_id, NULL, NULL, NULL FROM legal_representatives
+ WHERE organisation_id IN (SELECT :applicant WHERE :kind = 'organisation'
+                           UNION SELECT organisation_id FROM work_relations
+                                  WHERE person_id = :person)
 """
 
 _EMPLOYMENTS = """
@@ -95,12 +102,31 @@ SELECT w.id, w.organisation_id, w.start_on, w.end_on, w.user_type,
  ORDER BY w.seq, r.seq
 """
 
-_MANDATES = """
-SELECT m.id, m.taker_kind, m.taker_id, m.start_on, m.end_on, m.created_by, m.created_at,
-       m.giver_signed_by, m.giver_signed_at, m.taker_signed_by, m.taker_signed_at,
+_MANDATE_COLUMNS = """m.id, m.taker_kind, m.taker_id, m.start_on, m.end_on, m.created_by,
+       m.created_at, m.giver_signed_by, m.giver_signed_at, m.taker_signed_by, m.taker_signed_at,
        m.stopped_by, m.stopped_at, m.transferred_to_kind, m.transferred_to_id, m.successor_id,
-       m.pending_transfer_to_kind, m.pending_transfer_to_id, m.predecessor_id,
-       o.name, o.entity_group, o.enterprise_number
+       m.pending_transfer_to_kind, m.pending_transfer_to_id, m.predecessor_id"""
+#: The mandates come in the order they were made (`seq`, the last column).
+
+#: The mandates that can open a route: to the person, or to an organisation the person has a
+#: work relation with (index `mandates (giver_id, giver_kind, taker_kind, taker_id)`).
+_ROUTE_MANDATES = f"""
+SELECT {_MANDATE_COLUMNS}, NULL, NULL, NULL, m.seq
+  FROM mandates m
+ WHERE m.giver_id = :applicant AND m.giver_kind = :kind AND m.taker_kind = 'person'
+   AND m.taker_id = :person AND m.type = 'KIOSK'
+UNION ALL
+SELECT {_MANDATE_COLUMNS}, NULL, NULL, NULL, m.seq
+  FROM mandates m
+ WHERE m.giver_id = :applicant AND m.giver_kind = :kind AND m.taker_kind = 'organisation'
+   AND m.taker_id IN (SELECT organisation_id FROM work_relations WHERE person_id = :person)
+   AND m.type = 'KIOSK'
+ ORDER BY 23
+"""
+
+#: Every KIOSK mandate the applicant gave, with the taking organisations (for a denial).
+_MANDATES = f"""
+SELECT {_MANDATE_COLUMNS}, o.name, o.entity_group, o.enterprise_number, m.seq
   FROM mandates m
   LEFT JOIN organisations o ON m.taker_kind = 'organisation' AND o.id = m.taker_id
  WHERE m.giver_id = :applicant AND m.giver_kind = :kind AND m.type = 'KIOSK'
@@ -110,9 +136,10 @@ SELECT m.id, m.taker_kind, m.taker_id, m.start_on, m.end_on, m.created_by, m.cre
 _ACTIVE = ("{t}.start_on <= :day AND ({t}.end_on IS NULL OR :day <= {t}.end_on)"
            " AND ({t}.withdrawn_on IS NULL OR :day < {t}.withdrawn_on)")
 
-#: The fourth statement: `{involved}` and `{takers}` stand for the sets of organisation ids
-#: (SQLite: the ids the second and third found, as JSON arrays for `json_each`; PostgreSQL:
-#: subqueries, so that the server needs nothing from the client between the statements).
+#: A denial's people: legal representatives and local administrators active on the day of the
+#: organisations involved. `{involved}` stands for their ids (SQLite: the ids the statements
+#: before found, as a JSON array for `json_each`; PostgreSQL: a subquery, so that the server
+#: needs nothing from the client between the statements).
 _PEOPLE_OF_ORGANISATIONS = f"""
 SELECT 'R', l.organisation_id, l.person_id
   FROM legal_representatives l
@@ -121,31 +148,33 @@ UNION ALL
 SELECT 'L', a.organisation_id, p.name
   FROM local_admins a JOIN persons p ON p.id = a.person_id
  WHERE a.organisation_id {{involved}} AND {_ACTIVE.format(t="a")}
-UNION ALL
-SELECT 'M', w.organisation_id, p.name
+"""
+
+#: The holders of an active `SSM Mandaatbeheerder` on an active work relation at one
+#: organisation: only for the explanations that name them (a mandate awaiting the provider's
+#: signature, a provider without a mandate), one organisation at a time.
+MANDATE_MANAGERS = f"""
+SELECT p.name
   FROM work_relations w JOIN persons p ON p.id = w.person_id
- WHERE w.organisation_id {{takers}}
+ WHERE w.organisation_id = :organisation
    AND w.start_on <= :day AND (w.end_on IS NULL OR :day <= w.end_on)
    AND EXISTS (SELECT 1 FROM rights r
                 WHERE r.work_relation_id = w.id AND r.kind = 'SSM Mandaatbeheerder'
                   AND {_ACTIVE.format(t="r")})
 """
 
-PHASE_1 = (_PARTIES, _EMPLOYMENTS, _MANDATES)
-PHASE_2_SQLITE = _PEOPLE_OF_ORGANISATIONS.format(
-    involved="IN (SELECT value FROM json_each(:involved))",
-    takers="IN (SELECT value FROM json_each(:takers))")
+#: What every decision reads; what only a denial reads.
+ROUTE_STATEMENTS = (_PARTIES, _EMPLOYMENTS, _ROUTE_MANDATES)
+PEOPLE_SQLITE = _PEOPLE_OF_ORGANISATIONS.format(
+    involved="IN (SELECT value FROM json_each(:involved))")
 
-#: PostgreSQL: the same, with the sets computed by the server, so that all four statements go
-#: in one round trip.
-_TAKERS = """SELECT taker_id FROM mandates
+#: PostgreSQL: the same, with the organisations found by the server.
+_INVOLVED = """SELECT taker_id FROM mandates
  WHERE giver_id = :applicant AND giver_kind = :kind AND type = 'KIOSK'
-   AND taker_kind = 'organisation'"""
-_INVOLVED = f"""{_TAKERS}
+   AND taker_kind = 'organisation'
  UNION SELECT organisation_id FROM work_relations WHERE person_id = :person
  UNION SELECT id FROM organisations WHERE id = :applicant AND :kind = 'organisation'"""
-PEOPLE_POSTGRESQL = _PEOPLE_OF_ORGANISATIONS.format(involved=f"IN ({_INVOLVED})",
-                                                    takers=f"IN ({_TAKERS})")
+PEOPLE_POSTGRESQL = _PEOPLE_OF_ORGANISATIONS.format(involved=f"IN ({_INVOLVED})")
 
 #: SQLite connections opened by `AccessReader.connect`: address space mapped for reading
 #: (memory is the operating system's page cache, shared), and the page cache, per connection.
@@ -264,7 +293,10 @@ class AccessReader:
             connection.prepare_threshold = 0
             # Moments come back in UTC, as the ORM's column type returns them.
             connection.execute("SET TIME ZONE 'UTC'")
-            self._statements = tuple(_postgresql(s) for s in (*PHASE_1, PEOPLE_POSTGRESQL))
+            self._route_statements = tuple(_postgresql(s) for s in ROUTE_STATEMENTS)
+            self._denial_statements = (_postgresql(_MANDATES),
+                                       _postgresql(PEOPLE_POSTGRESQL))
+            self._managers_statement = _postgresql(MANDATE_MANAGERS)
             self._date = self._moment = _same
             self._day = _same
 
@@ -297,116 +329,247 @@ class AccessReader:
                  trace: TracebackType | None) -> None:
         self.close()
 
-    # --- reading --------------------------------------------------------------------------
+    # --- reading ---------------------------------------------------------------------------
+
+    def may_manage(self, person_id: str, applicant: Party, day: date) -> Decision:
+        """`queries.may_manage`, with the same decision and explanation, read in one
+        transaction: what every decision needs first, and what only a denial's explanation
+        needs when `decide` asks for it."""
+        try:
+            decision = decide(self._facts(person_id, applicant, day), day)
+        except BaseException:
+            self._end("ROLLBACK")
+            raise
+        self._end("COMMIT")
+        return decision
 
     def facts(self, person_id: str, applicant: Party, day: date) -> AccessFacts:
-        """The same facts `queries.gather_facts` gathers through the repository, read in one
-        transaction."""
+        """The facts of one decision, the denial's part included, read in one transaction."""
+        try:
+            facts = self._facts(person_id, applicant, day)
+            len(facts.mandates)  # loads the part only a denial reads
+        except BaseException:
+            self._end("ROLLBACK")
+            raise
+        self._end("COMMIT")
+        return facts
+
+    def _end(self, how: str) -> None:
+        connection = self.connection
+        if isinstance(connection, sqlite3.Connection):
+            if connection.in_transaction:
+                connection.execute(how)
+            return
+        from psycopg.pq import TransactionStatus
+
+        if not connection.closed and \
+                connection.info.transaction_status is not TransactionStatus.IDLE:
+            connection.execute(how)
+
+    def _facts(self, person_id: str, applicant: Party, day: date) -> AccessFacts:
         params: dict[str, Any] = {"person": person_id, "applicant": applicant.id,
                                   "kind": applicant.kind.value, "day": self._day(day)}
-        if self._sqlite:
-            return self._facts_sqlite(params, person_id, applicant)
-        return self._facts_postgresql(params, person_id, applicant)
-
-    def _facts_sqlite(self, params: dict[str, Any], person_id: str,
-                      applicant: Party) -> AccessFacts:
         connection = self.connection
-        assert isinstance(connection, sqlite3.Connection)
-        execute = connection.execute
-        execute("BEGIN")
-        try:
+        if isinstance(connection, sqlite3.Connection):
+            execute = connection.execute
+            execute("BEGIN")
             parties, employment_rows, mandate_rows = [
-                execute(statement, params).fetchall() for statement in PHASE_1]
-            involved, takers = _organisations(employment_rows, mandate_rows, applicant)
-            people_rows: list[Any] = []
-            if involved:
-                params["involved"] = json.dumps(involved)
-                params["takers"] = json.dumps(takers)
-                people_rows = execute(PHASE_2_SQLITE, params).fetchall()
-        finally:
-            execute("COMMIT")
-        return self._build(person_id, applicant, parties, employment_rows, mandate_rows,
-                           people_rows)
-
-    def _facts_postgresql(self, params: dict[str, Any], person_id: str,
-                          applicant: Party) -> AccessFacts:
-        connection = self.connection
-        assert not isinstance(connection, sqlite3.Connection)
-        try:
+                execute(statement, params).fetchall() for statement in ROUTE_STATEMENTS]
+        else:
+            # BEGIN and the statements in one round trip; the transaction stays open until
+            # the decision is made, for the denial's statements.
             with connection.pipeline():
                 connection.execute(_BEGIN)
                 cursors = [connection.execute(statement, params, prepare=True)
-                           for statement in self._statements]
-                connection.execute("COMMIT")
-        except BaseException:
-            from psycopg.pq import TransactionStatus
+                           for statement in self._route_statements]
+            parties, employment_rows, mandate_rows = [c.fetchall() for c in cursors]
+        build = _Builder(self._date, self._moment, applicant)
+        person, applicant_entity = build.parties(person_id, parties)
+        employments = build.employments(person, employment_rows)
+        denial = _Later(lambda: self._denial(build, params, employment_rows))
+        return AccessFacts(
+            person=person, applicant=applicant_entity, employments=employments,
+            mandates=_LazySequence(lambda: denial.get().mandates),
+            takers=_LazyMapping(lambda: denial.get().takers),
+            local_admins=_LazyMapping(lambda: denial.get().local_admins),
+            mandate_managers=_LazyMapping(lambda: denial.get().mandate_managers),
+            route_mandates=build.mandates(mandate_rows))
 
-            if not connection.closed and \
-                    connection.info.transaction_status is not TransactionStatus.IDLE:
-                connection.execute("ROLLBACK")
-            raise
-        parties, employment_rows, mandate_rows, people_rows = [c.fetchall() for c in cursors]
-        return self._build(person_id, applicant, parties, employment_rows, mandate_rows,
-                           people_rows)
+    def _denial(self, build: _Builder, params: dict[str, Any],
+                employment_rows: list[Any]) -> _Denial:
+        """Every mandate the applicant gave, the takers, and the people the explanation names."""
+        connection = self.connection
+        if isinstance(connection, sqlite3.Connection):
+            mandate_rows = connection.execute(_MANDATES, params).fetchall()
+            involved = _organisations(employment_rows, mandate_rows, build.applicant)
+            people_rows: list[Any] = []
+            if involved:
+                people_rows = connection.execute(PEOPLE_SQLITE, {
+                    **params, "involved": json.dumps(involved)}).fetchall()
+        else:
+            with connection.pipeline():
+                cursors = [connection.execute(statement, params, prepare=True)
+                           for statement in self._denial_statements]
+            mandate_rows, people_rows = [c.fetchall() for c in cursors]
+        return build.denial(mandate_rows, people_rows, partial(self._managers, params))
 
-    def _build(self, person_id: str, applicant: Party, parties: list[Any],
-               employment_rows: list[Any], mandate_rows: list[Any],
-               people_rows: list[Any]) -> AccessFacts:
-        make = _current_factories()
-        as_date, as_moment = self._date, self._moment
-        groups, party_kinds = _GROUPS, _PARTY_KINDS
+    def _managers(self, params: dict[str, Any], organisation_id: str) -> tuple[str, ...]:
+        values = {"organisation": organisation_id, "day": params["day"]}
+        if isinstance(self.connection, sqlite3.Connection):
+            rows = self.connection.execute(MANDATE_MANAGERS, values).fetchall()
+        else:
+            rows = self.connection.execute(self._managers_statement, values,
+                                           prepare=True).fetchall()
+        return tuple(sorted(name for (name,) in rows))
 
-        representatives: dict[str, set[str]] = {}
-        admins: dict[str, list[str]] = {}
-        managers: dict[str, list[str]] = {}
-        for what, org_id, value in people_rows:
-            if what == "R":
-                representatives.setdefault(org_id, set()).add(value)
-            elif what == "L":
-                admins.setdefault(org_id, []).append(value)
-            else:
-                managers.setdefault(org_id, []).append(value)
 
-        organisations: dict[str, Organisation] = {}
+@dataclass(frozen=True, slots=True)
+class _Denial:
+    mandates: tuple[Mandate, ...]
+    takers: Mapping[str, Organisation]
+    local_admins: Mapping[str, tuple[str, ...]]
+    mandate_managers: Mapping[str, tuple[str, ...]]
 
-        def organisation(org_id: str, name: str, group: str, number: str | None) -> Organisation:
-            found = organisations.get(org_id)
-            if found is None:
-                found = make.organisation()
-                found.__dict__.update(
-                    id=org_id, name=name, entity_group=groups[group],
-                    enterprise_number=_enterprise_number(number),
-                    legal_representatives=representatives.get(org_id, set()))
-                organisations[org_id] = found
-            return found
 
+T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Later(Generic[T]):
+    """A value computed on first use."""
+
+    __slots__ = ("_load", "_value")
+
+    def __init__(self, load: Callable[[], T]) -> None:
+        self._load: Callable[[], T] | None = load
+        self._value: T | None = None
+
+    def get(self) -> T:
+        if self._load is not None:
+            self._value, self._load = self._load(), None
+        return self._value  # type: ignore[return-value]
+
+
+class _LazySequence(Sequence[T]):
+    __slots__ = ("_load",)
+
+    def __init__(self, load: Callable[[], Sequence[T]]) -> None:
+        self._load = load
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        return self._load()[index]
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._load())
+
+
+class _LazyMapping(Mapping[K, V]):
+    __slots__ = ("_load",)
+
+    def __init__(self, load: Callable[[], Mapping[K, V]]) -> None:
+        self._load = load
+
+    def __getitem__(self, key: K) -> V:
+        return self._load()[key]
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._load())
+
+
+class _PerKey(Mapping[str, tuple[str, ...]]):
+    """Names per organisation, each looked up on first use (`keys`: the organisations)."""
+
+    __slots__ = ("_found", "_keys", "_look_up")
+
+    def __init__(self, keys: tuple[str, ...],
+                 look_up: Callable[[str], tuple[str, ...]]) -> None:
+        self._keys, self._look_up = keys, look_up
+        self._found: dict[str, tuple[str, ...]] = {}
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        if key not in self._keys:
+            raise KeyError(key)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._look_up(key)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+
+class _Builder:
+    """Domain objects from the rows of one decision's statements."""
+
+    def __init__(self, as_date: Callable[[Any], Any], as_moment: Callable[[Any], Any],
+                 applicant: Party) -> None:
+        self.make = _current_factories()
+        self.as_date, self.as_moment = as_date, as_moment
+        self.applicant = applicant
+        self.organisations: dict[str, Organisation] = {}
+        self.representatives: dict[str, set[str]] = {}
+        self.employers: list[str] = []
+
+    def organisation(self, org_id: str, name: str, group: str,
+                     number: str | None) -> Organisation:
+        found = self.organisations.get(org_id)
+        if found is None:
+            found = self.make.organisation()
+            found.__dict__.update(
+                id=org_id, name=name, entity_group=_GROUPS[group],
+                enterprise_number=_enterprise_number(number),
+                legal_representatives=self.representatives.setdefault(org_id, set()))
+            self.organisations[org_id] = found
+        return found
+
+    def parties(self, person_id: str, rows: list[Any]) -> tuple[Person, Person | Organisation]:
         person: Person | None = None
-        applicant_entity: Person | Organisation | None = None
-        for what, key, number, name, has_eid, group in parties:
+        applicant: Person | Organisation | None = None
+        for what, key, number, *_ in rows:
+            if what == "R":
+                self.representatives.setdefault(key, set()).add(number)
+        for what, key, number, name, has_eid, group in rows:
             if what == "O":
-                applicant_entity = organisation(key, name, group, number)
-                continue
-            entity = make.person()
-            entity.__dict__.update(id=key, national_number=_national_number(number), name=name,
-                                   has_eid=bool(has_eid))
-            if what == "P":
-                person = entity
-            else:
-                applicant_entity = entity
+                applicant = self.organisation(key, name, group, number)
+            elif what != "R":
+                entity = self.make.person()
+                entity.__dict__.update(id=key, national_number=_national_number(number),
+                                       name=name, has_eid=bool(has_eid))
+                if what == "P":
+                    person = entity
+                else:
+                    applicant = entity
         if person is None:
             raise NotFoundError("person", person_id)
-        if applicant_entity is None:
-            raise NotFoundError(applicant.kind.value, applicant.id)
-        if isinstance(applicant_entity, Person) and applicant_entity.id == person.id:
-            applicant_entity = person
+        if applicant is None:
+            raise NotFoundError(self.applicant.kind.value, self.applicant.id)
+        if isinstance(applicant, Person) and applicant.id == person.id:
+            applicant = person
+        return person, applicant
 
+    def employments(self, person: Person, rows: list[Any]) -> tuple[Employment, ...]:
+        make, as_date = self.make, self.as_date
         employments: list[Employment] = []
         relation: WorkRelation | None = None
         employer: Organisation | None = None
         rights: list[Right] = []
         for (relation_id, org_id, start, end, user_type, org_name, group, number, right_id,
-             kind, granted_by, right_start, right_end, withdrawn_on,
-             withdrawn_by) in employment_rows:
+             kind, granted_by, right_start, right_end, withdrawn_on, withdrawn_by) in rows:
             if relation is None or relation.id != relation_id:
                 if relation is not None and employer is not None:
                     employments.append(Employment(relation, employer, tuple(rights)))
@@ -415,7 +578,7 @@ class AccessReader:
                                          organisation_id=org_id,
                                          period=Period(as_date(start), as_date(end)),
                                          user_type=user_type)
-                employer = organisation(org_id, org_name, group, number)
+                employer = self.organisation(org_id, org_name, group, number)
                 rights = []
             if right_id is not None:
                 right = make.right()
@@ -427,24 +590,27 @@ class AccessReader:
                 rights.append(right)
         if relation is not None and employer is not None:
             employments.append(Employment(relation, employer, tuple(rights)))
+        self.employers = [e.organisation.id for e in employments]
+        return tuple(employments)
 
-        giver = Party(applicant.kind, applicant.id)
-        parties_by_id: dict[tuple[str, str], Party] = {}
+    def mandates(self, rows: list[Any]) -> tuple[Mandate, ...]:
+        make, as_date, as_moment = self.make, self.as_date, self.as_moment
+        giver = Party(self.applicant.kind, self.applicant.id)
+        parties: dict[tuple[str, str], Party] = {}
 
         def party(kind: str | None, key: str | None) -> Party | None:
             if kind is None or key is None:
                 return None
-            found = parties_by_id.get((kind, key))
+            found = parties.get((kind, key))
             if found is None:
-                found = parties_by_id[kind, key] = Party(party_kinds[kind], key)
+                found = parties[kind, key] = Party(_PARTY_KINDS[kind], key)
             return found
 
         mandates: list[Mandate] = []
-        takers: dict[str, Organisation] = {}
         for (mandate_id, taker_kind, taker_id, start, end, created_by, created_at,
              giver_by, giver_at, taker_by, taker_at, stopped_by, stopped_at,
              transferred_kind, transferred_id, successor_id, pending_kind, pending_id,
-             predecessor_id, org_name, group, number) in mandate_rows:
+             predecessor_id, org_name, group, number, _seq) in rows:
             mandate = make.mandate()
             mandate.__dict__.update(
                 id=mandate_id, giver=giver, taker=party(taker_kind, taker_id),
@@ -461,36 +627,38 @@ class AccessReader:
                 predecessor_id=predecessor_id)
             mandates.append(mandate)
             if org_name is not None:
-                takers[taker_id] = organisation(taker_id, org_name, group, number)
+                self.organisation(taker_id, org_name, group, number)
+        return tuple(mandates)
 
-        involved = {*takers, *(e.organisation.id for e in employments)}
-        if isinstance(applicant_entity, Organisation):
-            involved.add(applicant_entity.id)
-        return AccessFacts(
-            person=person,
-            applicant=applicant_entity,
-            employments=tuple(employments),
-            mandates=tuple(mandates),
-            takers=takers,
+    def denial(self, mandate_rows: list[Any], people_rows: list[Any],
+               managers: Callable[[str], tuple[str, ...]]) -> _Denial:
+        admins: dict[str, list[str]] = {}
+        for what, org_id, value in people_rows:
+            if what == "R":
+                self.representatives.setdefault(org_id, set()).add(value)
+            else:
+                admins.setdefault(org_id, []).append(value)
+        mandates = self.mandates(mandate_rows)
+        takers = {row[2]: self.organisations[row[2]] for row in mandate_rows
+                  if row[19] is not None}
+        involved = {*takers, *self.employers}
+        if self.applicant.kind is PartyKind.ORGANISATION:
+            involved.add(self.applicant.id)
+        return _Denial(
+            mandates, takers,
             local_admins={o: tuple(sorted(admins.get(o, ()))) for o in sorted(involved)},
-            mandate_managers={o: tuple(sorted(managers.get(o, ()))) for o in takers},
-        )
-
-    def may_manage(self, person_id: str, applicant: Party, day: date) -> Decision:
-        """`queries.may_manage`, with the same decision and explanation."""
-        return decide(self.facts(person_id, applicant, day), day)
+            mandate_managers=_PerKey(tuple(takers), managers))
 
 
 def _organisations(employment_rows: list[Any], mandate_rows: list[Any],
-                   applicant: Party) -> tuple[list[str], list[str]]:
-    """The organisations whose people the explanations name: every organisation involved
-    (takers, employers, the applicant), and the takers among them."""
-    takers = list(dict.fromkeys(row[2] for row in mandate_rows if row[19] is not None))
-    involved = dict.fromkeys(takers)
+                   applicant: Party) -> list[str]:
+    """The organisations whose people a denial's explanation names: the takers, the
+    employers and the applicant."""
+    involved = dict.fromkeys(row[2] for row in mandate_rows if row[19] is not None)
     involved.update(dict.fromkeys(row[1] for row in employment_rows))
     if applicant.kind is PartyKind.ORGANISATION:
         involved[applicant.id] = None
-    return list(involved), takers
+    return list(involved)
 
 
-__all__ = ["PEOPLE_POSTGRESQL", "PHASE_1", "PHASE_2_SQLITE", "AccessReader"]
+__all__ = ["PEOPLE_POSTGRESQL", "PEOPLE_SQLITE", "ROUTE_STATEMENTS", "AccessReader"]

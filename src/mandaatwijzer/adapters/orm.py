@@ -184,7 +184,7 @@ mandates = Table(
     Column("successor_id", ID, _deferred_mandate_fk(), nullable=True),
     *_party("pending_transfer_to", nullable=True),
     Column("predecessor_id", ID, _deferred_mandate_fk(), nullable=True),
-    Index(None, "giver_id", "giver_kind"),
+    Index(None, "giver_id", "giver_kind", "taker_kind", "taker_id"),
     Index(None, "taker_id", "taker_kind"),
     Index(None, "pending_transfer_to_id", "pending_transfer_to_kind"),
     Index(None, "successor_id"),
