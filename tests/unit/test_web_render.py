@@ -16,6 +16,8 @@ TEMPLATES = {
         '{{ _("%(n)s of %(m)s", n="<i>", m=2) }}|{{ _("100%% sure") }}'
     ),
     "shadowed.html": '{% set _ = "x" %}{{ _ }}{{ gettext("Back") }}',
+    "_lib.html": '{% macro hi(name) %}<b>{{ _("Back") }}, {{ name }} {{ lang }}</b>{% endmacro %}',
+    "imports.html": '{% from "_lib.html" import hi %}{{ hi("<x>") }}{{ lang }}',
     "dicts.html": (
         "{{ d.text }}|{{ d.missing is defined }}|{{ d.items is callable }}|{{ d['text'] }}|"
         "{{ o.real }}|{{ s.upper is callable }}|{{ n.text }}|{{ l.0 }}"
@@ -27,14 +29,17 @@ CONTEXT: dict[str, Any] = {
     "s": "str",
     "n": None,
     "l": ["first"],
+    "lang": "xx",
 }
 
 
 def _plain(lang: str) -> Environment:
-    """Jinja as it comes: the i18n extension's own new-style gettext."""
+    """Jinja as it comes (the i18n extension's own new-style gettext), with our globals."""
     env = Environment(loader=DictLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                       extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(_i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(lang=lang, languages=_render.LANGUAGES,
+                       language_names=_render.LANGUAGE_NAMES)
     return env
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,17 @@ class _Environment(Environment):
     """An environment of one language: its catalog, and a quicker `x.name` on dicts."""
 
     translations: NullTranslations | None = None
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as one dict, not a `ChainMap` over the environment's.
+
+        Jinja copies them into a new dict at every render and compares their keys with those
+        of `_macros.html` at every `{% from ... import %}`; through a `ChainMap` that was about
+        a fifth of the template's time. The environment's globals are complete before the
+        first template loads (see `environment`) and never change afterwards, so a template
+        sees the same names and values.
+        """
+        return {**self.globals, **(d or {})}
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """`Environment.getattr`, the same result, without an exception for a dict's key.
