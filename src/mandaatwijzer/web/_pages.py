@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from .. import guide
 from ..guide import _diagram, _export, _howto, _urls
-from ..guide._view import node_view, state_view, step_view
+from ..guide._view import node_view, state_view
 from . import _i18n
 from ._render import render
 
@@ -52,22 +52,24 @@ def _title(flow: guide.Flow, lang: str) -> str:
     return title.value if title else flow.id
 
 
-def _steps(state: guide.State, lang: str, query: str) -> list[dict[str, Any]]:
-    flow = state.flow
+def _steps(steps: list[dict[str, Any]], flow: guide.Flow, lang: str,
+           query: str) -> list[dict[str, Any]]:
+    """The state view's steps (`step_view` of each), each with the address to change it."""
     return [
-        {**step_view(flow, step, lang),
-         "change_href": f"/{lang}/flows/{flow.id}/change/{step.question.id}?{query}"}
-        for step in state.steps
+        {**step, "change_href": f"/{lang}/flows/{flow.id}/change/{step['question']}?{query}"}
+        for step in steps
     ]
 
 
 def _glossary_entries(refs: list[dict[str, Any]], lang: str, back: str) -> list[dict[str, Any]]:
     terms = []
+    glossary = guide.glossary()
+    back = quote(back, safe="")
     for ref in refs:
-        term = guide.glossary().term(ref["term"], lang)
+        term = glossary.term(ref["term"], lang)
         if term is not None:
             terms.append({"id": term.id, "term": term.term, "definition": term.definition,
-                          "href": f"/{lang}/glossary?back={quote(back, safe='')}#{term.id}"})
+                          "href": f"/{lang}/glossary?back={back}#{term.id}"})
     return terms
 
 
@@ -96,7 +98,7 @@ def _step_page(request: Request, lang: str, flow: guide.Flow, state: guide.State
         "node": node,
         "links": links,
         "terms": _glossary_entries(refs, lang, here),
-        "steps": _steps(state, lang, query),
+        "steps": _steps(view["steps"], flow, lang, query),
         "trace": view["trace"],
         "answers_query": query,
         "action": here,
