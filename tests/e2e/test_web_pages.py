@@ -303,6 +303,20 @@ def test_answers_are_never_logged(caplog: pytest.LogCaptureFixture) -> None:
     assert caplog.messages[0].startswith(f"GET {BASE}/step 200")
 
 
+def test_the_access_log_record_is_the_one_logger_info_would_make(
+        caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="mandaatwijzer.access"):
+        C.get(f"{BASE}/step?eid=nee")
+    [record] = [r for r in caplog.records if r.name == "mandaatwijzer.access"]
+    assert (record.levelname, record.funcName, record.module) == ("INFO", "__call__", "_security")
+    assert record.msg == "%s %s %d %.1fms"
+    assert record.args is not None
+    assert record.args[:3] == ("GET", f"{BASE}/step", 200)
+    with caplog.at_level(logging.WARNING, logger="mandaatwijzer.access"):
+        C.get(f"{BASE}/step?eid=nee")
+    assert len([r for r in caplog.records if r.name == "mandaatwijzer.access"]) == 1
+
+
 def test_the_diagram_page_highlights_the_path_and_gives_the_flow_as_nested_lists() -> None:
     page = C.get(f"{BASE}/diagram?eid=ja&rol=mandaatbeheerder&wil-mandaat=nee").text
     assert '<svg' in page

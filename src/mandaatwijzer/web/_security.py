@@ -44,7 +44,23 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-        if self.access_log:
+        if self.access_log and log.isEnabledFor(logging.INFO):
             # The path only: answers live in the query string and are never logged.
-            log.info("%s %s %d %.1fms", scope["method"], scope["path"], status,
-                     (time.perf_counter() - started) * 1000)
+            _log_request(scope["method"], scope["path"], status,
+                         (time.perf_counter() - started) * 1000)
+
+
+def _log_request(method: str, path: str, status: int, milliseconds: float) -> None:
+    """`log.info(...)`: the same message, level, logger and handlers, without `findCaller`.
+
+    `Logger.info` walks the stack to find the file, line and function of its caller (about
+    1% of a question page's instructions); here they are known: this file, the middleware's
+    `__call__` (its first line), so the record is made and handled directly, as
+    `Logger._log` does after that search.
+    """
+    record = log.makeRecord(log.name, logging.INFO, __file__, _LINE, "%s %s %d %.1fms",
+                            (method, path, status, milliseconds), None, "__call__")
+    log.handle(record)
+
+
+_LINE = SecurityHeaders.__call__.__code__.co_firstlineno
