@@ -1,4 +1,5 @@
-"""The dedicated read path decides exactly as `queries.may_manage`, explanations included.
+"""The dedicated read path decides exactly as the facts read through the repository port do,
+explanations included, on its own connection and on a unit of work's (`queries.may_manage`).
 
 Both run on the same small generated registry (bench/registry/dataset.py, written straight into
 the migrated schema), on SQLite and on PostgreSQL (the `engine` fixture of conftest.py), for a
@@ -21,6 +22,7 @@ from mandaatwijzer.adapters.access_sql import AccessReader
 from mandaatwijzer.adapters.database import session_factory
 from mandaatwijzer.adapters.sql import SqlUnitOfWork
 from mandaatwijzer.registry import queries
+from mandaatwijzer.registry.access import decide
 from mandaatwijzer.registry.errors import NotFoundError
 from mandaatwijzer.registry.identifiers import (
     is_valid_enterprise_number,
@@ -73,8 +75,13 @@ def test_decisions_equal_may_manage(reader: AccessReader, engine: Engine) -> Non
         for person_id, applicant in pairs[:count]:
             fast = reader.may_manage(person_id, applicant, day)
             with uow:
-                expected = queries.may_manage(uow.repo, person_id, applicant, day)
+                # Through the repository port, one ORM query per lookup: the reference.
+                expected = decide(queries.gather_facts(uow.repo, person_id, applicant, day),
+                                  day)
+                # What the application uses: the reader on the unit of work's connection.
+                borrowed = queries.may_manage(uow.repo, person_id, applicant, day)
             assert fast == expected, (person_id, applicant, day)
+            assert borrowed == expected, (person_id, applicant, day)
             seen.update(route.name for route in fast.routes)
             seen.update(gap.code for gap in fast.gaps)
     # The sample reaches every route and the usual gaps.
@@ -104,8 +111,10 @@ def test_unknown_person_or_applicant(reader: AccessReader, engine: Engine) -> No
         with pytest.raises(NotFoundError) as fast:
             reader.may_manage(person_id, applicant, dataset.DAY)
         with uow, pytest.raises(NotFoundError) as expected:
+            queries.gather_facts(uow.repo, person_id, applicant, dataset.DAY)
+        with uow, pytest.raises(NotFoundError) as borrowed:
             queries.may_manage(uow.repo, person_id, applicant, dataset.DAY)
-        assert str(fast.value) == str(expected.value)
+        assert str(fast.value) == str(expected.value) == str(borrowed.value)
 
 
 def test_generated_numbers_are_valid(tmp_path: Path) -> None:

@@ -46,8 +46,8 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import partial
+from datetime import UTC, date, datetime
+from functools import cache, partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
@@ -260,6 +260,17 @@ def _same(value: Any) -> Any:
     return value
 
 
+def _in_utc(value: datetime | None) -> datetime | None:
+    return None if value is None else value.astimezone(UTC)
+
+
+@cache
+def _postgresql_statements() -> tuple[tuple[str, ...], tuple[str, str], str]:
+    return (tuple(_postgresql(s) for s in ROUTE_STATEMENTS),
+            (_postgresql(_MANDATES), _postgresql(PEOPLE_POSTGRESQL)),
+            _postgresql(MANDATE_MANAGERS))
+
+
 _BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 
@@ -279,27 +290,32 @@ class AccessReader:
     thread-safe: one reader per thread, like a DBAPI connection.
     """
 
-    def __init__(self, connection: sqlite3.Connection | psycopg.Connection[Any]) -> None:
+    def __init__(self, connection: sqlite3.Connection | psycopg.Connection[Any],
+                 borrowed: bool = False) -> None:
         self.connection = connection
+        #: A borrowed connection is in its owner's transaction (a unit of work's): the reader
+        #: changes none of its settings, opens and ends no transaction, and may load a
+        #: denial's facts after `facts` returns, while that transaction lasts.
+        self.borrowed = borrowed
         self._sqlite = isinstance(connection, sqlite3.Connection)
         if isinstance(connection, sqlite3.Connection):
-            connection.isolation_level = None
+            if not borrowed:
+                connection.isolation_level = None
             self._date: Callable[[Any], Any] = _date_from_text
             self._moment: Callable[[Any], Any] = _moment_from_text
             self._day: Callable[[date], Any] = date.isoformat
         else:
-            # Autocommit, so that psycopg sends no BEGIN of its own: each decision sends BEGIN,
-            # the statements and COMMIT in one pipeline, synchronised once (one round trip).
-            connection.autocommit = True
-            connection.prepare_threshold = 0
-            # Moments come back in UTC, as the ORM's column type returns them.
-            connection.execute("SET TIME ZONE 'UTC'")
-            self._route_statements = tuple(_postgresql(s) for s in ROUTE_STATEMENTS)
-            self._denial_statements = (_postgresql(_MANDATES),
-                                       _postgresql(PEOPLE_POSTGRESQL))
-            self._managers_statement = _postgresql(MANDATE_MANAGERS)
-            self._date = self._moment = _same
-            self._day = _same
+            if not borrowed:
+                # Autocommit, so that psycopg sends no BEGIN of its own: each decision sends
+                # BEGIN and the statements in one pipeline, synchronised once (one round trip).
+                connection.autocommit = True
+                connection.prepare_threshold = 0
+                # Moments come back in UTC, as the ORM's column type returns them.
+                connection.execute("SET TIME ZONE 'UTC'")
+            self._route_statements, self._denial_statements, self._managers_statement = \
+                _postgresql_statements()
+            self._date = self._day = _same
+            self._moment = _same if not borrowed else _in_utc
 
     @classmethod
     def connect(cls, url: str) -> AccessReader:
@@ -345,7 +361,10 @@ class AccessReader:
         return decision
 
     def facts(self, person_id: str, applicant: Party, day: date) -> AccessFacts:
-        """The facts of one decision, the denial's part included, read in one transaction."""
+        """The facts of one decision, read in one transaction: the denial's part included, or,
+        on a borrowed connection, loaded on first use."""
+        if self.borrowed:
+            return self._facts(person_id, applicant, day)
         try:
             facts = self._facts(person_id, applicant, day)
             len(facts.mandates)  # loads the part only a denial reads
@@ -357,6 +376,8 @@ class AccessReader:
 
     def _end(self, how: str) -> None:
         connection = self.connection
+        if self.borrowed:
+            return
         if isinstance(connection, sqlite3.Connection):
             if connection.in_transaction:
                 connection.execute(how)
@@ -373,14 +394,16 @@ class AccessReader:
         connection = self.connection
         if isinstance(connection, sqlite3.Connection):
             execute = connection.execute
-            execute("BEGIN")
+            if not self.borrowed:
+                execute("BEGIN")
             parties, employment_rows, mandate_rows = [
                 execute(statement, params).fetchall() for statement in ROUTE_STATEMENTS]
         else:
             # BEGIN and the statements in one round trip; the transaction stays open until
             # the decision is made, for the denial's statements.
             with connection.pipeline():
-                connection.execute(_BEGIN)
+                if not self.borrowed:
+                    connection.execute(_BEGIN)
                 cursors = [connection.execute(statement, params, prepare=True)
                            for statement in self._route_statements]
             parties, employment_rows, mandate_rows = [c.fetchall() for c in cursors]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from datetime import date
 from types import TracebackType
 from typing import Self
 
+from ..registry.access import AccessFacts
 from ..registry.identifiers import EnterpriseNumber, NationalNumber
 from ..registry.model import (
     Dossier,
@@ -19,6 +21,7 @@ from ..registry.model import (
     WorkRelation,
 )
 from ..registry.ports import AuditEvent, Entity, Page, Repository
+from ..registry.queries import gather_facts
 
 
 class MemoryRepository:
@@ -84,6 +87,9 @@ class MemoryRepository:
     def mandate(self, mandate_id: str) -> Mandate | None:
         found = self.entities[Mandate].get(mandate_id)
         return found if isinstance(found, Mandate) else None
+
+    def access_facts(self, person_id: str, applicant: Party, day: date) -> AccessFacts:
+        return gather_facts(self, person_id, applicant, day)
 
     def mandates_given_by(self, giver: Party) -> Sequence[Mandate]:
         return [m for m in self._mandates() if m.giver == giver]

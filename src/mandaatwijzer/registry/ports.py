@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
 from .identifiers import EnterpriseNumber, NationalNumber
 from .model import (
@@ -19,6 +19,9 @@ from .model import (
     Right,
     WorkRelation,
 )
+
+if TYPE_CHECKING:
+    from .access import AccessFacts
 
 Entity = Person | Organisation | WorkRelation | Right | LocalAdmin | Mandate | Dossier
 
@@ -72,6 +75,10 @@ class Repository(Protocol):
     def persons(self, offset: int, limit: int) -> Page[Person]: ...
     def organisations(self, offset: int, limit: int) -> Page[Organisation]: ...
     def add(self, entity: Entity) -> None: ...
+    def access_facts(self, person_id: str, applicant: Party, day: date) -> AccessFacts:
+        """What `may_manage` decides on (`queries.gather_facts` reads it through the methods
+        above; a repository may read it faster)."""
+        ...
 
 
 class UnitOfWork(Protocol):

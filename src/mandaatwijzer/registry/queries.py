@@ -85,7 +85,7 @@ def gather_facts(repo: Repository, person_id: str, applicant: Party, day: date) 
 
 
 def may_manage(repo: Repository, person_id: str, applicant: Party, day: date) -> Decision:
-    return decide(gather_facts(repo, person_id, applicant, day), day)
+    return decide(repo.access_facts(person_id, applicant, day), day)
 
 
 def _check_paging(offset: int, limit: int) -> None:
