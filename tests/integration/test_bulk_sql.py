@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, func, select
 
+from mandaatwijzer.adapters import bulk_sql
 from mandaatwijzer.adapters.audit import audit_events
 from mandaatwijzer.adapters.bulk_sql import SqlBulkStore
 from mandaatwijzer.adapters.memory import MemoryUnitOfWork
@@ -29,6 +30,7 @@ from mandaatwijzer.registry import bulk, csvio, demo
 from mandaatwijzer.registry.bulk import (
     ImportRefusedError,
     MandateRecord,
+    OrganisationRecord,
     PersonRecord,
     RepositoryStore,
 )
@@ -130,6 +132,40 @@ def test_the_orm_reads_what_the_bulk_store_wrote(
         assert set(fast.taken_numbers(PersonRecord, numbers | {"00000000097"})) == numbers
         names = uow.session.connection().execute(select(persons.c.name, persons.c.sort_name))
         assert all(sort_name == name.lower() for name, sort_name in names)
+
+
+def test_lookups_on_the_driver_go_in_chunks_and_find_what_the_orm_finds(
+        uow: SqlUnitOfWork, demo_csv: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    _import_all(uow, demo_csv)
+    monkeypatch.setattr(bulk_sql, "CHUNK", 3)  # several chunks, the last one padded
+    monkeypatch.setattr(bulk_sql, "ARRAY_CHUNK", 3)
+    with uow:
+        fast, slow = uow.bulk(), RepositoryStore(uow.repo)
+        for kind in (PersonRecord, OrganisationRecord, MandateRecord):
+            ids = {record.id for record in slow.scan(kind)} | {"nobody", "P-x", "O-x"}
+            assert dict(fast.find(kind, ids)) == dict(slow.find(kind, ids))
+            assert set(fast.stored_ids(kind, ids)) == set(slow.stored_ids(kind, ids))
+            assert set(fast.stored_ids(kind, ids)) == ids - {"nobody", "P-x", "O-x"}
+            assert fast.find(kind, []) == {}
+        orgs = {record.id for record in slow.scan(OrganisationRecord)}
+        assert any(org.legal_representatives
+                   for org in fast.find(OrganisationRecord, orgs).values())
+
+
+def test_the_page_cache_is_larger_while_writing_only(uow: SqlUnitOfWork) -> None:
+    with uow:
+        store = uow.bulk()
+        connection = uow.session.connection()
+
+        def cache_size() -> Any:
+            return connection.exec_driver_sql("PRAGMA cache_size").scalar()
+
+        before = cache_size() if store.sqlite else None
+        with store.writing():
+            if store.sqlite:
+                assert cache_size() == -bulk_sql.IMPORT_CACHE_KIB
+        if store.sqlite:
+            assert cache_size() == before
 
 
 def test_an_error_in_the_last_row_leaves_nothing_written(

@@ -15,6 +15,7 @@ National and enterprise numbers are read back as raw digits (no value object per
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from itertools import groupby
 from typing import Any, TypeVar, cast
@@ -38,6 +39,12 @@ N = TypeVar("N", PersonRecord, OrganisationRecord)
 
 #: Ids per IN (...) lookup: below SQLite's and every driver's limit on parameters.
 CHUNK = 500
+#: Ids per `= ANY(%s)` lookup on PostgreSQL (one array parameter).
+ARRAY_CHUNK = 10_000
+#: SQLite's page cache during a bulk import, in KiB (the default is 2,000): the indexes of a
+#: growing table are written in random places, and pages that no longer fit are written out
+#: to the WAL and read back again and again. Bounded, whatever the size of the file.
+IMPORT_CACHE_KIB = 32_768
 #: Rows fetched at a time while scanning (a server-side cursor on PostgreSQL).
 FETCH = 2000
 
@@ -69,6 +76,28 @@ def _chunks(items: Collection[str]) -> Iterator[list[str]]:
         yield listed[start:start + CHUNK]
 
 
+_GROUPS = {group.value: group for group in EntityGroup}
+
+
+def _sqlite_moment(value: datetime | None) -> str | None:
+    """A moment as SQLAlchemy's SQLite DateTime writes it: naive UTC text, microseconds."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None:
+            raise ValueError("expected a timezone-aware datetime")
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
+
+
+def _aware_moment(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("expected a timezone-aware datetime")
+    return value.astimezone(UTC)
+
+
 class _Values:
     """Python values in the form the dialect's column types would send them to the driver."""
 
@@ -76,14 +105,8 @@ class _Values:
         self.sqlite = dialect_name == "sqlite"
 
     def moment(self, value: datetime | None) -> datetime | str | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("expected a timezone-aware datetime")
-        moment = value.astimezone(UTC)
-        if self.sqlite:  # SQLAlchemy's SQLite DateTime text, naive UTC as UtcDateTime keeps
-            return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
-        return moment
+        # SQLAlchemy's SQLite DateTime text, naive UTC as UtcDateTime keeps
+        return _sqlite_moment(value) if self.sqlite else _aware_moment(value)
 
     def day(self, value: date | None) -> date | str | None:
         if value is None or not self.sqlite:
@@ -153,56 +176,118 @@ _READERS: dict[type[Record], Callable[[Row[Any]], Record]] = {
 
 
 class SqlBulkStore:
-    """`BulkStore` on one connection (the unit of work's), inside its transaction."""
+    """`BulkStore` on one connection (the unit of work's), inside its transaction.
+
+    The lookups an import repeats for every batch (ids taken, persons, organisations, numbers)
+    and the inserts go to the driver's own cursor on that connection, with statements written
+    once: SQLAlchemy's compiling of `IN (...)` and its processing of every result row cost more
+    than the database's work.
+    """
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         dialect = connection.dialect
         self.values = _Values(dialect.name)
+        self.sqlite = dialect.name == "sqlite"
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         self._inserts = {
             table: f"INSERT INTO {table} ({', '.join(columns)}) "
                    f"VALUES ({', '.join([mark] * len(columns))})"
             for table, columns in _COLUMNS.items()}
+        if self.sqlite:  # a fixed number of parameters: one prepared statement, reused
+            self._where, self._chunk = f" IN ({', '.join([mark] * CHUNK)})", CHUNK
+        else:
+            self._where, self._chunk = " = ANY(%s)", ARRAY_CHUNK
+
+    def _lookup(self, select_from: str, column: str, keys: Collection[str]
+                ) -> Iterator[tuple[Any, ...]]:
+        """The rows of `SELECT ... FROM ...` whose `column` is among `keys`, on the driver."""
+        listed = list(keys)
+        if not listed:
+            return
+        cursor = self.connection.connection.cursor()
+        statement = select_from + " WHERE " + column + self._where
+        size = self._chunk
+        try:
+            for start in range(0, len(listed), size):
+                chunk = listed[start:start + size]
+                if self.sqlite:
+                    chunk += [None] * (size - len(chunk))  # type: ignore[list-item]
+                    cursor.execute(statement, chunk)
+                else:
+                    cursor.execute(statement, (chunk,))
+                yield from cursor.fetchall()
+        finally:
+            cursor.close()
 
     # --- lookups ---------------------------------------------------------------------
 
+    def stored_ids(self, kind: type[Record], ids: Collection[str]) -> Collection[str]:
+        table = _TABLES[kind].name
+        return {row[0] for row in self._lookup(f"SELECT id FROM {table}", "id", ids)}
+
+    def _persons(self, ids: Collection[str]) -> dict[str, PersonRecord]:
+        return {key: PersonRecord(key, number, name, bool(has_eid))
+                for key, number, name, has_eid in self._lookup(
+                    "SELECT id, national_number, name, has_eid FROM persons", "id", ids)}
+
+    def _organisations(self, ids: Collection[str]) -> dict[str, OrganisationRecord]:
+        found = list(self._lookup(
+            "SELECT id, name, entity_group, enterprise_number FROM organisations", "id", ids))
+        representatives: dict[str, list[str]] = {}
+        if found:
+            for org_id, person_id in self._lookup(
+                    "SELECT organisation_id, person_id FROM legal_representatives",
+                    "organisation_id", [row[0] for row in found]):
+                representatives.setdefault(org_id, []).append(person_id)
+        return {key: OrganisationRecord(key, name, _GROUPS[group], number,
+                                        tuple(sorted(representatives.get(key, ()))))
+                for key, name, group, number in found}
+
     def find(self, kind: type[R], ids: Collection[str]) -> Mapping[str, R]:
+        if kind is PersonRecord:
+            return cast(Mapping[str, R], self._persons(ids))
+        if kind is OrganisationRecord:
+            return cast(Mapping[str, R], self._organisations(ids))
         table = _TABLES[kind]
         found: dict[str, Record] = {}
         for chunk in _chunks(ids):
-            rows = self.connection.execute(_select(table).where(table.c.id.in_(chunk)))
-            if kind is OrganisationRecord:
-                listed = list(rows)
-                representatives: dict[str, list[str]] = {}
-                for org_id, person_id in self.connection.execute(
-                        select(legal_representatives.c.organisation_id,
-                               legal_representatives.c.person_id)
-                        .where(legal_representatives.c.organisation_id.in_(chunk))):
-                    representatives.setdefault(org_id, []).append(person_id)
-                for row in listed:
-                    found[row.id] = _organisation(row, representatives.get(row.id, ()))
-            else:
-                read = _READERS[kind]
-                for row in rows:
-                    found[row.id] = read(row)
+            read = _READERS[kind]
+            for row in self.connection.execute(_select(table).where(table.c.id.in_(chunk))):
+                found[row.id] = read(row)
         return cast(Mapping[str, R], found)
 
     def taken_numbers(self, kind: type[N], numbers: Collection[str]) -> Collection[str]:
-        column = (persons.c.national_number if kind is PersonRecord
-                  else organisations.c.enterprise_number)
-        raw = type_coerce(column, String)
-        taken: set[str] = set()
-        for chunk in _chunks(numbers):
-            taken.update(self.connection.execute(
-                select(raw).where(raw.in_(chunk))).scalars())
-        return taken
+        table, column = (("persons", "national_number") if kind is PersonRecord
+                         else ("organisations", "enterprise_number"))
+        return {row[0] for row in self._lookup(f"SELECT {column} FROM {table}", column,
+                                               numbers)}
 
     # --- writing ---------------------------------------------------------------------
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        if not self.sqlite:
+            yield
+            return
+        cursor = self.connection.connection.cursor()
+        try:
+            before = cursor.execute("PRAGMA cache_size").fetchone()[0]
+            cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+            try:
+                yield
+            finally:
+                cursor.execute(f"PRAGMA cache_size = {int(before)}")
+        finally:
+            cursor.close()
+
     def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
         if rows:
-            self.connection.exec_driver_sql(self._inserts[table], rows)
+            cursor = self.connection.connection.cursor()
+            try:
+                cursor.executemany(self._inserts[table], rows)
+            finally:
+                cursor.close()
 
     def insert(self, kind: type[Record], records: Sequence[Record]) -> None:
         if not records:
@@ -230,13 +315,27 @@ class SqlBulkStore:
                  v.day(r.end), v.day(r.withdrawn_on), r.withdrawn_by)
                 for r in cast(Sequence[RightRecord], records)])
         else:
-            self._write("mandates", [
-                (r.id, *_party(r.giver), *_party(r.taker), v.day(r.start), v.day(r.end),
-                 r.created_by, v.moment(r.created_at), r.type, r.giver_signed_by,
-                 v.moment(r.giver_signed_at), r.taker_signed_by, v.moment(r.taker_signed_at),
-                 r.stopped_by, v.moment(r.stopped_at), *_party(r.transferred_to),
-                 r.successor_id, *_party(r.pending_transfer_to), r.predecessor_id)
-                for r in cast(Sequence[MandateRecord], records)])
+            self._write("mandates", self._mandate_rows(cast(Sequence[MandateRecord], records)))
+
+    def _mandate_rows(self, records: Sequence[MandateRecord]) -> list[tuple[Any, ...]]:
+        """The rows of the mandates table; the one place a million values pass through."""
+        moment = _sqlite_moment if self.sqlite else _aware_moment
+        rows: list[tuple[Any, ...]] = []
+        for r in records:
+            giver, taker, start, end = r.giver, r.taker, r.start, r.end
+            row = (r.id, str(giver.kind), giver.id, str(taker.kind), taker.id,
+                   start.isoformat() if self.sqlite else start,
+                   end if end is None or not self.sqlite else end.isoformat(),
+                   r.created_by, moment(r.created_at), r.type, r.giver_signed_by,
+                   moment(r.giver_signed_at), r.taker_signed_by, moment(r.taker_signed_at))
+            if r.stopped_at is None and r.transferred_to is None and r.successor_id is None \
+                    and r.pending_transfer_to is None and r.predecessor_id is None:
+                rows.append((*row, r.stopped_by, None, None, None, None, None, None, None))
+            else:
+                rows.append((*row, r.stopped_by, moment(r.stopped_at),
+                             *_party(r.transferred_to), r.successor_id,
+                             *_party(r.pending_transfer_to), r.predecessor_id))
+        return rows
 
     # --- reading everything ----------------------------------------------------------
 

@@ -24,8 +24,10 @@ file's SHA-256; the rows carry who created, granted, signed and stopped what.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import attrgetter
 from typing import NamedTuple, Protocol, TypeVar, cast, runtime_checkable
 
 from . import rules
@@ -191,10 +193,20 @@ class BulkStore(Protocol):
         too), by id; ids not stored are left out."""
         ...
 
+    def stored_ids(self, kind: type[Record], ids: Collection[str]) -> Collection[str]:
+        """Which of these ids are taken by stored records of that kind (written earlier in
+        this transaction too)."""
+        ...
+
     def taken_numbers(self, kind: type[NumberedRecord],
                       numbers: Collection[str]) -> Collection[str]:
         """Which of these national numbers (persons) or enterprise numbers (organisations),
         as digits, are stored already."""
+        ...
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Around the inserts of one import, in its transaction: the store may set itself up
+        for many inserts (within bounded memory), and undoes that at the end."""
         ...
 
     def insert(self, kind: type[Record], records: Sequence[Record]) -> None:
@@ -231,6 +243,13 @@ class RepositoryStore:
         found = {key: get(key) for key in ids}
         return {key: cast(R, record_of(entity)) for key, entity in found.items()
                 if entity is not None}
+
+    def stored_ids(self, kind: type[Record], ids: Collection[str]) -> Collection[str]:
+        get = self._getters[kind]
+        return {key for key in ids if get(key) is not None}
+
+    def writing(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def taken_numbers(self, kind: type[NumberedRecord],
                       numbers: Collection[str]) -> Collection[str]:
@@ -314,8 +333,7 @@ class RowError:
         return text
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):
     """One data row as read: its record, or what is wrong with it."""
 
     row: int
@@ -389,7 +407,7 @@ class _Checker:
 
     def _unique(self, kind: type[R], batch: Sequence[tuple[int, R]]) -> list[RowError]:
         """Ids taken by stored records, earlier batches or earlier rows of this batch."""
-        stored = self.store.find(kind, {record.id for _, record in batch})
+        stored = self.store.stored_ids(kind, {record.id for _, record in batch})
         first: dict[str, int] = {}
         errors = []
         for row, record in batch:
@@ -546,6 +564,12 @@ def _right_on_relation(row: int, record: RightRecord, relation: WorkRelationReco
     return errors
 
 
+_PERSON, _ECONOMIC_ACTOR = PartyKind.PERSON, EntityGroup.ECONOMIC_ACTOR
+_GIVER, _TAKER = attrgetter("giver"), attrgetter("taker")
+_CREATED_BY, _GIVER_SIGNED_BY = attrgetter("created_by"), attrgetter("giver_signed_by")
+_TAKER_SIGNED_BY, _STOPPED_BY = attrgetter("taker_signed_by"), attrgetter("stopped_by")
+
+
 @dataclass
 class _Link:
     """A mandate's successor_id or predecessor_id whose other end has not been seen yet."""
@@ -564,22 +588,32 @@ class _Mandates(_Checker):
     def check(self, batch: Sequence[Parsed]) -> tuple[list[Record], list[RowError]]:
         records = _records(batch, MandateRecord)
         errors = self._unique(MandateRecord, records)
-        parties = [p for _, r in records
-                   for p in (r.giver, r.taker, r.transferred_to, r.pending_transfer_to) if p]
-        facts = _PartyFacts(
-            self.referenced(PersonRecord, {
-                *(p.id for p in parties if p.kind is PartyKind.PERSON),
-                *(a for _, r in records for a in (r.created_by, r.giver_signed_by,
-                                                  r.taker_signed_by, r.stopped_by) if a)}),
-            self.referenced(OrganisationRecord,
-                            {p.id for p in parties if p.kind is PartyKind.ORGANISATION}))
+        mandates = [r for _, r in records]
+        later = [r for r in mandates if r.transferred_to or r.pending_transfer_to
+                 or r.successor_id or r.predecessor_id]
+        person_ids: set[str | None] = set()
+        org_ids: set[str] = set()
+        for parties in (map(_GIVER, mandates), map(_TAKER, mandates),
+                        (p for r in later for p in (r.transferred_to, r.pending_transfer_to)
+                         if p is not None)):
+            for party in parties:
+                (person_ids if party.kind is _PERSON else org_ids).add(party.id)
+        for actor in (_CREATED_BY, _GIVER_SIGNED_BY, _TAKER_SIGNED_BY, _STOPPED_BY):
+            person_ids.update(map(actor, mandates))
+        person_ids.discard(None)
+        facts = _PartyFacts(self.referenced(PersonRecord, cast(set[str], person_ids)),
+                            self.referenced(OrganisationRecord, org_ids))
         stored = self.store.find(MandateRecord, {
-            key for _, r in records for key in (r.successor_id, r.predecessor_id) if key})
+            key for r in later for key in (r.successor_id, r.predecessor_id) if key})
         here: dict[str, MandateRecord] = {}
+        allowed, waiting = facts.allowed, self.waiting
         for row, record in records:
-            errors += facts.sides(row, record)
-            errors += facts.actors(row, record)
-            errors += self._links(row, record, stored, here)
+            if not allowed(record):
+                errors += facts.sides(row, record)
+                errors += facts.actors(row, record)
+            if waiting or record.successor_id is not None or \
+                    record.predecessor_id is not None:
+                errors += self._links(row, record, stored, here)
             here[record.id] = record
         return list(_accepted(records, errors)), errors
 
@@ -648,6 +682,35 @@ class _PartyFacts:
 
     def exists(self, party: Party) -> bool:
         return party.id in (self.persons if party.kind is PartyKind.PERSON else self.orgs)
+
+    def allowed(self, record: MandateRecord) -> bool:
+        """True when `sides` and `actors` find nothing wrong with a mandate that was never
+        transferred; False when they might (they then say what)."""
+        if record.transferred_to is not None or record.pending_transfer_to is not None:
+            return False
+        persons, orgs = self.persons, self.orgs
+        giver, taker = record.giver, record.taker
+        if taker.kind is _PERSON:
+            holder = persons.get(taker.id)
+            if holder is None or not holder.has_eid:
+                return False
+        else:
+            provider = orgs.get(taker.id)
+            if provider is None or provider.entity_group is not _ECONOMIC_ACTOR or \
+                    provider.enterprise_number is None:
+                return False
+        if giver.kind is _PERSON:
+            if giver.id not in persons:
+                return False
+        else:
+            org = orgs.get(giver.id)
+            if org is None or org.entity_group is not _ECONOMIC_ACTOR or \
+                    taker.kind is _PERSON:
+                return False
+        return record.created_by in persons and \
+            (record.giver_signed_by is None or record.giver_signed_by in persons) and \
+            (record.taker_signed_by is None or record.taker_signed_by in persons) and \
+            (record.stopped_by is None or record.stopped_by in persons)
 
     def sides(self, row: int, record: MandateRecord) -> list[RowError]:
         """The rules of the mandate's sides (as `services.create_mandate` and
@@ -747,21 +810,26 @@ def import_records(uow: UnitOfWork, clock: Clock, kind: type[Record], rows: Iter
     with uow:
         store = store_of(uow)
         checker = _CHECKERS[kind](store)
-        for batch in _batches(rows, batch_size):
-            read += sum(1 for parsed in batch if parsed.row > 1)
-            last_row = batch[-1].row
-            errors += (error for parsed in batch for error in parsed.errors)
-            accepted, problems = checker.check([p for p in batch if not p.errors])
-            errors += problems
-            # Rows after an error are still written (and rolled back at the end), so that
-            # the checks of later rows see them as they would in a correct file.
-            store.insert(kind, accepted)
-            imported += len(accepted)
-            if len(errors) >= max_errors:
-                truncated = True
-                break
-        if not truncated:
-            errors += checker.finish()
+        with store.writing():
+            for batch in _batches(rows, batch_size):
+                last_row = batch[-1].row
+                wrong = [parsed for parsed in batch if parsed.errors]
+                if wrong:  # row 1 (the header) comes only with errors
+                    read -= sum(1 for parsed in wrong if parsed.row <= 1)
+                    errors += (error for parsed in wrong for error in parsed.errors)
+                    batch = [parsed for parsed in batch if not parsed.errors]
+                read += len(batch) + len(wrong)
+                accepted, problems = checker.check(batch)
+                errors += problems
+                # Rows after an error are still written (and rolled back at the end), so
+                # that the checks of later rows see them as they would in a correct file.
+                store.insert(kind, accepted)
+                imported += len(accepted)
+                if len(errors) >= max_errors:
+                    truncated = True
+                    break
+            if not truncated:
+                errors += checker.finish()
         if errors:
             raise ImportRefusedError(ImportReport(
                 kind, read, 0, tuple(sorted(errors, key=lambda e: e.row)[:max_errors]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import gc
 import hashlib
 import io
 import os
@@ -57,6 +58,20 @@ def _opened(file: str) -> Iterator[tuple[io.TextIOWrapper, _HashingReader]]:
             raw.close()
 
 
+@contextmanager
+def _fewer_collections(young: int = 50_000) -> Iterator[None]:
+    """Python's cycle collector runs less often: an import allocates millions of short-lived
+    objects (cells, records, rows), and with the default threshold (700) it spends about a
+    quarter of its time (100k mandates) scanning batches that are still in use. Memory stays
+    bounded: the collector still runs, every `young` allocations instead of every 700."""
+    before = gc.get_threshold()
+    gc.set_threshold(young, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 @c.handled
 def import_(
     kind: Annotated[Kind, typer.Argument(help="What the file holds.")],
@@ -74,7 +89,7 @@ def import_(
     """
     fmt = csvio.FORMATS[kind.value]
     try:
-        with _opened(file) as (text, hashing):
+        with _opened(file) as (text, hashing), _fewer_collections():
             report = bulk.import_records(
                 c.uow(), c.clock(), fmt.kind, csvio.read(fmt, text),
                 source=lambda: {"file": Path(file).name if file != "-" else "stdin",

@@ -3,9 +3,11 @@ and the round trip export → import → export."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import random
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -552,6 +554,118 @@ def test_exported_persons_carry_the_full_number_in_the_kbo_layout_and_flags() ->
     header, row = sink.getvalue().splitlines()
     assert header == "id,national_number,name,has_eid"
     assert row.split(",")[1:] == [NN_DOTTED, "An", "false"]
+
+
+# --- the fast paths agree with the checks they stand in for ---------------------------------
+
+_GOOD_BAD: dict[str, tuple[list[str], list[str]]] = {
+    "id": (["M-1", "", "M-2"], [" M-3 ", "M 3", "12.34.56-789.01", "9abc", "1234567890"]),
+    "type": (["", "KIOSK"], [" KIOSK ", "X" * 21, "Y" * 20, "eBox"]),
+    "giver_kind": (["person", "organisation"], [" person", "persoon", ""]),
+    "giver_id": (["P-1", "O-1"], [" O-2", "", "P 1", "12345678901", "P-2"]),
+    "taker_kind": (["organisation", "person"], ["organisation ", "bedrijf", ""]),
+    "taker_id": (["O-1", "P-2"], ["P-1", "", "O!", "1O"]),
+    "start": (["2025-03-03"], [" 2025-03-04 ", "", "3 maart", "2025-02-30", "20250303"]),
+    "end": (["", "2026-01-01"], ["2025-03-02", " 2026-01-01", "2025-13-01"]),
+    "created_by": (["P-1"], ["", "P!", " P-1"]),
+    "created_at": ([AT, "2025-03-03T10:00:00+01:00"],
+                   ["2025-03-03T09:00:00", "", "gisteren", " 2025-03-03T09:00:00Z ",
+                    "2025-03-03T09:00:00.5-02:30"]),
+    "giver_signed_by": (["P-1"], ["", "P 1"]),
+    "giver_signed_at": ([AT], ["", "2025-03-03", "2025-03-03T09:00:00+00:00 "]),
+    "taker_signed_by": (["P-2"], ["", "bad id"]),
+    "taker_signed_at": ([AT], ["", "later"]),
+    "stopped_by": ([""], ["P-1", " P-1", "P 1"]),
+    "stopped_at": ([""], [AT, "nooit"]),
+    "transferred_to": ([""], ["O-2", "O-1", " O-2"]),
+    "successor_id": ([""], ["M-2", "M-1", "M 2"]),
+    "pending_transfer_to": ([""], ["O-3", "O-1", "O-3 "]),
+    "predecessor_id": ([""], ["M-0", "M-1"]),
+}
+
+
+def _mandate_rows(header: list[str], count: int, seed: int) -> str:
+    rng = random.Random(seed)
+    lines = [",".join(header)]
+    for _ in range(count):
+        cells = []
+        for name in header:
+            good, bad = _GOOD_BAD[name]
+            cells.append(rng.choice(bad if rng.random() < 0.06 else good))
+        lines.append(",".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("columns", ["all", "shuffled", "required only"])
+def test_the_fast_reading_of_mandates_agrees_with_the_checks_cell_by_cell(columns: str
+                                                                          ) -> None:
+    header = [column.name for column in csvio.MANDATES.columns]
+    if columns == "shuffled":
+        random.Random(7).shuffle(header)
+    elif columns == "required only":
+        header = [c.name for c in csvio.MANDATES.columns
+                  if c.required or c.name.endswith("signed_by") or c.name.endswith("signed_at")]
+    text = _mandate_rows(header, 3000, seed=len(columns))
+    slow = dataclasses.replace(csvio.MANDATES, fast=None)
+    fast_rows, slow_rows = parse(csvio.MANDATES, text), parse(slow, text)
+    assert len(fast_rows) == len(slow_rows) == 3000
+    correct = 0
+    for quick, careful in zip(fast_rows, slow_rows, strict=True):
+        assert (quick.row, quick.errors) == (careful.row, careful.errors)
+        if careful.record is None:
+            assert quick.record is None
+            continue
+        correct += 1
+        assert isinstance(quick.record, bulk.MandateRecord)
+        assert isinstance(careful.record, bulk.MandateRecord)
+        if quick.record.id != careful.record.id:  # both made up for an empty cell
+            assert quick.record.id.startswith("M-")
+            assert careful.record.id.startswith("M-")
+            assert quick.record._replace(id="") == careful.record._replace(id="")
+        else:
+            assert quick.record == careful.record
+    assert 300 < correct < 2700, "both correct and wrong rows were read"
+
+
+def test_the_fast_reading_takes_correct_rows_and_leaves_wrong_ones_to_the_checks() -> None:
+    header = MANDATE_HEAD.strip().split(",")
+    fast = csvio._fast_mandates(header)
+    good = mandate_row().splitlines()[1].split(",")
+    assert fast(good) == parse(csvio.MANDATES, mandate_row())[0].record
+    assert fast(mandate_row(transferred_to="O-2", successor_id="M-2").splitlines()[1]
+                .split(",")) is not None
+    for wrong in ({"giver_kind": "persoon"}, {"start": "2025-02-30"}, {"id": "12.345.678.901"},
+                  {"pending_transfer_to": "O-1"}, {"created_at": "2025-03-03T09:00:00"}):
+        cells = mandate_row(**wrong).splitlines()[1].split(",")
+        assert fast(cells) is None, wrong
+        assert cells == mandate_row(**wrong).splitlines()[1].split(","), "cells unchanged"
+
+
+def test_a_mandate_the_quick_check_allows_is_one_the_full_checks_find_nothing_wrong_with(
+) -> None:
+    persons = {"P-1": bulk.PersonRecord("P-1", NN, "An"),
+               "P-2": bulk.PersonRecord("P-2", national_number(2), "Bo", has_eid=False)}
+    orgs = {f"O-{group.value}-{bool(number)}": bulk.OrganisationRecord(
+                f"O-{group.value}-{bool(number)}", "Org", group, number)
+            for group in EntityGroup for number in (EN, None)}
+    facts = bulk._PartyFacts(persons, orgs)
+    parties = [Party(PartyKind.PERSON, key) for key in (*persons, "P-9")] + \
+        [Party(PartyKind.ORGANISATION, key) for key in (*orgs, "O-9")]
+    allowed = 0
+    for giver in parties:
+        for taker in parties:
+            for actor in ("P-1", "P-2", "P-9"):
+                for transferred in (None, Party(PartyKind.ORGANISATION, "O-economic_actor-True")):
+                    record = bulk.MandateRecord(
+                        "M-1", giver, taker, TODAY, None, actor, datetime.now(UTC),
+                        giver_signed_by=actor, transferred_to=transferred,
+                        successor_id="M-2" if transferred else None)
+                    if facts.allowed(record):
+                        allowed += 1
+                        assert facts.sides(2, record) == facts.actors(2, record) == []
+                    elif transferred is None:
+                        assert facts.sides(2, record) + facts.actors(2, record) != []
+    assert allowed > 0
 
 
 # --- the documentation ---------------------------------------------------------------------
