@@ -174,7 +174,15 @@ _INVOLVED = """SELECT taker_id FROM mandates
    AND taker_kind = 'organisation'
  UNION SELECT organisation_id FROM work_relations WHERE person_id = :person
  UNION SELECT id FROM organisations WHERE id = :applicant AND :kind = 'organisation'"""
-PEOPLE_POSTGRESQL = _PEOPLE_OF_ORGANISATIONS.format(involved=f"IN ({_INVOLVED})")
+_TAKERS = """SELECT taker_id FROM mandates
+ WHERE giver_id = :applicant AND giver_kind = :kind AND type = 'KIOSK'
+   AND taker_kind = 'organisation'"""
+#: On PostgreSQL a round trip costs more than the statement: the mandate administrators of
+#: every taker come with the denial's other people, in the same round trip.
+PEOPLE_POSTGRESQL = _PEOPLE_OF_ORGANISATIONS.format(involved=f"IN ({_INVOLVED})") + \
+    "UNION ALL\n" + MANDATE_MANAGERS.replace(
+        "SELECT p.name", "SELECT 'M', w.organisation_id, p.name").replace(
+        "= :organisation", f"IN ({_TAKERS})")
 
 #: SQLite connections opened by `AccessReader.connect`: address space mapped for reading
 #: (memory is the operating system's page cache, shared), and the page cache, per connection.
@@ -265,10 +273,9 @@ def _in_utc(value: datetime | None) -> datetime | None:
 
 
 @cache
-def _postgresql_statements() -> tuple[tuple[str, ...], tuple[str, str], str]:
+def _postgresql_statements() -> tuple[tuple[str, ...], tuple[str, str]]:
     return (tuple(_postgresql(s) for s in ROUTE_STATEMENTS),
-            (_postgresql(_MANDATES), _postgresql(PEOPLE_POSTGRESQL)),
-            _postgresql(MANDATE_MANAGERS))
+            (_postgresql(_MANDATES), _postgresql(PEOPLE_POSTGRESQL)))
 
 
 _BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
@@ -312,8 +319,7 @@ class AccessReader:
                 connection.prepare_threshold = 0
                 # Moments come back in UTC, as the ORM's column type returns them.
                 connection.execute("SET TIME ZONE 'UTC'")
-            self._route_statements, self._denial_statements, self._managers_statement = \
-                _postgresql_statements()
+            self._route_statements, self._denial_statements = _postgresql_statements()
             self._date = self._day = _same
             self._moment = _same if not borrowed else _in_utc
 
@@ -406,6 +412,8 @@ class AccessReader:
                     connection.execute(_BEGIN)
                 cursors = [connection.execute(statement, params, prepare=True)
                            for statement in self._route_statements]
+                if not self.borrowed:
+                    connection.execute("COMMIT")
             parties, employment_rows, mandate_rows = [c.fetchall() for c in cursors]
         build = _Builder(self._date, self._moment, applicant)
         person, applicant_entity = build.parties(person_id, parties)
@@ -430,20 +438,21 @@ class AccessReader:
             if involved:
                 people_rows = connection.execute(PEOPLE_SQLITE, {
                     **params, "involved": json.dumps(involved)}).fetchall()
-        else:
-            with connection.pipeline():
-                cursors = [connection.execute(statement, params, prepare=True)
-                           for statement in self._denial_statements]
-            mandate_rows, people_rows = [c.fetchall() for c in cursors]
-        return build.denial(mandate_rows, people_rows, partial(self._managers, params))
+            return build.denial(mandate_rows, people_rows, partial(self._managers, params))
+        with connection.pipeline():
+            if not self.borrowed:
+                connection.execute(_BEGIN)
+            cursors = [connection.execute(statement, params, prepare=True)
+                       for statement in self._denial_statements]
+            if not self.borrowed:
+                connection.execute("COMMIT")
+        mandate_rows, people_rows = [c.fetchall() for c in cursors]
+        return build.denial(mandate_rows, people_rows, None)
 
     def _managers(self, params: dict[str, Any], organisation_id: str) -> tuple[str, ...]:
-        values = {"organisation": organisation_id, "day": params["day"]}
-        if isinstance(self.connection, sqlite3.Connection):
-            rows = self.connection.execute(MANDATE_MANAGERS, values).fetchall()
-        else:
-            rows = self.connection.execute(self._managers_statement, values,
-                                           prepare=True).fetchall()
+        assert isinstance(self.connection, sqlite3.Connection)
+        rows = self.connection.execute(MANDATE_MANAGERS, {
+            "organisation": organisation_id, "day": params["day"]}).fetchall()
         return tuple(sorted(name for (name,) in rows))
 
 
@@ -677,13 +686,18 @@ class _Builder:
         return tuple(mandates)
 
     def denial(self, mandate_rows: list[Any], people_rows: list[Any],
-               managers: Callable[[str], tuple[str, ...]]) -> _Denial:
+               managers: Callable[[str], tuple[str, ...]] | None) -> _Denial:
+        """`managers` looks up an organisation's mandate administrators; without it, they
+        are among `people_rows`."""
         admins: dict[str, list[str]] = {}
+        holders: dict[str, list[str]] = {}
         for what, org_id, value in people_rows:
             if what == "R":
                 self.representatives.setdefault(org_id, set()).add(value)
-            else:
+            elif what == "L":
                 admins.setdefault(org_id, []).append(value)
+            else:
+                holders.setdefault(org_id, []).append(value)
         mandates = self.mandates(mandate_rows)
         takers = {row[2]: self.organisations[row[2]] for row in mandate_rows
                   if row[19] is not None}
@@ -693,7 +707,8 @@ class _Builder:
         return _Denial(
             mandates, takers,
             local_admins={o: tuple(sorted(admins.get(o, ()))) for o in sorted(involved)},
-            mandate_managers=_PerKey(tuple(takers), managers))
+            mandate_managers=_PerKey(tuple(takers), managers) if managers is not None else
+            {o: tuple(sorted(holders.get(o, ()))) for o in takers})
 
 
 def _organisations(employment_rows: list[Any], mandate_rows: list[Any],
