@@ -1,31 +1,39 @@
-"""A dedicated read path for `may_manage`: the access facts in four indexed SQL statements.
+"""A dedicated read path for `may_manage`: the access facts in a few indexed SQL statements.
 
-`queries.may_manage` gathers `AccessFacts` through the repository port: one ORM query per
+`queries.gather_facts` gathers `AccessFacts` through the repository port: one ORM query per
 lookup (the person, each organisation, each organisation's staff and rights, ...), some tens of
 statements and tens of milliseconds on a large registry. `AccessReader` gathers the same facts
-with four fixed statements on the raw DBAPI connection, builds the domain objects from the rows
+with fixed statements on the raw DBAPI connection, builds the domain objects from the rows
 directly and hands them to the same pure `decide`. The decision is the same, explanations
-included (tests/integration/test_access_sql.py compares the two on generated data).
+included (tests/integration/test_access_sql.py compares the two on generated data). The SQL
+repository's `access_facts` (what `queries.may_manage` uses) runs it on the unit of work's
+connection (`borrowed=True`).
 
-The statements, for (person P, applicant A, day D):
+What every decision reads, for (person P, applicant A, day D):
 
-1. the person and the applicant (a person, or an organisation);
-2. P's work relations with their organisations and the rights on them (two joins);
-3. A's KIOSK mandates with their taking organisations;
-4. for every organisation involved (the takers, P's employers, A): its legal representatives,
-   its local administrators active on D, and, for the takers, the holders of an active
-   `SSM Mandaatbeheerder` on an active work relation there (names, for the explanations).
+1. P and A (a person, or an organisation), and the legal representatives of A and of P's
+   employers;
+2. P's work relations with their organisations and the rights on them;
+3. the KIOSK mandates A gave to P or to an organisation P has a work relation with (seeks on
+   `mandates (giver_id, giver_kind, taker_kind, taker_id)`).
 
-On SQLite (sqlite3, whose statement cache keeps them prepared) the fourth takes the
-organisations found by the second and third as a JSON array (`json_each`). On PostgreSQL
-(psycopg 3, server-side prepared statements) the fourth finds them itself, so that BEGIN, the
-four statements and COMMIT go to the server in one round trip (pipeline mode).
+`decide` finds every route in these. Only when none holds does it read what the explanation
+of a denial needs, and only then does the reader load it (`_LazySequence`, `_LazyMapping`):
 
-Each runs on the schema's indexes (`persons.id`, `organisations.id`, `work_relations.person_id`,
-`work_relations.organisation_id`, `rights.work_relation_id`, `mandates (giver_id, giver_kind)`,
-`legal_representatives` primary key, `local_admins.organisation_id`). The four run in one read
-transaction, so they see one state of the registry (SQLite: a deferred `BEGIN`; PostgreSQL:
-`REPEATABLE READ, READ ONLY`).
+4. every KIOSK mandate A gave, with the taking organisations;
+5. the legal representatives and the local administrators (active on D) of every organisation
+   involved (the takers, P's employers, A); and the holders of an active
+   `SSM Mandaatbeheerder` on an active work relation at a taker — on SQLite one organisation
+   at a time, when an explanation names them; on PostgreSQL for every taker, with the rest.
+
+On SQLite (sqlite3, whose statement cache keeps them prepared) the fifth takes the
+organisations as a JSON array (`json_each`); everything runs in one deferred read
+transaction, ended after `decide`. On PostgreSQL (psycopg 3, server-side prepared statements,
+pipeline mode) the first three go in one round trip with BEGIN and COMMIT (`REPEATABLE READ,
+READ ONLY`), so the decision rests on one state of the registry; a denial's statements go in a
+second round trip and transaction, so its explanation may already show a change committed in
+between (a round trip later). On a borrowed connection everything runs in the owner's
+transaction.
 
 What it does not do, on purpose:
 
@@ -37,6 +45,8 @@ What it does not do, on purpose:
   (the class manager's `new_instance`, then the attributes), because the instrumented
   constructors cost about seven times as much.
 - It caches nothing between calls: every decision reads the current state.
+- It reads nothing a decision does not use: an allowed decision never reads the mandates to
+  other organisations, nor anyone's names.
 """
 
 from __future__ import annotations
