@@ -8,9 +8,11 @@ mandates in the import's columns), then, on a fresh copy of the registry,
 
     /usr/bin/time -v .venv/bin/mandaatwijzer registry import mandates FILE
 
-with MANDAATWIJZER_DATABASE_URL set to the copy. Reports wall time, rows per second and the
-maximum resident set size. Target: >= 20,000 mandates/s, and memory that does not grow with
-the file (the 1M run's peak close to the 100k run's). Exits 1 when the target is not met.
+with MANDAATWIJZER_DATABASE_URL set to the copy. Reports wall time, rows per second, the CPU
+time of the command (user + system, from `time -v`), the maximum resident set size and the
+1-minute load average before and after the run (the machine may be shared). Target:
+>= 20,000 mandates/s, and memory that does not grow with the file (the 1M run's peak close
+to the 100k run's). Exits 1 when the target is not met.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ from _machine import describe  # noqa: E402
 TARGET = 20_000
 
 
+def _load() -> str:
+    """The 1-minute load average."""
+    return Path("/proc/loadavg").read_text(encoding="utf-8").split()[0]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -52,8 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     if not base.exists():
         dataset.write(f"sqlite:///{base}", dataset.Dataset(),
                       [t for t in dataset.TABLES if t != "mandates"])
-    lines = ["| mandates | CSV MB | wall s | mandates/s | max RSS MB | exit |",
-             "|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| mandates | CSV MB | wall s | mandates/s | CPU s (user+sys) | max RSS MB | "
+             "load before → after | exit |",
+             "|---:|---:|---:|---:|---:|---:|---|---:|"]
     results = []
     for rows in args.rows:
         csv = args.folder / f"mandates-{rows}.csv"
@@ -67,16 +75,21 @@ def main(argv: list[str] | None = None) -> int:
         env = dict(os.environ, MANDAATWIJZER_DATABASE_URL=f"sqlite:///{database}")
         command = ["/usr/bin/time", "-v", str(ROOT / ".venv/bin/mandaatwijzer"), "registry",
                    "import", "mandates", str(csv)]
+        load_before = _load()
         started = time.perf_counter()
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         wall = time.perf_counter() - started
+        load_after = _load()
         found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
         rss = int(found.group(1)) / 1024 if found else float("nan")
+        cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)",
+                                                 done.stderr))
         if done.returncode:
             print(done.stdout[-2000:], done.stderr[-3000:], file=sys.stderr)
         results.append((rows, rows / wall, rss, done.returncode))
         lines.append(f"| {rows:,} | {csv.stat().st_size / 2**20:,.0f} | {wall:.1f} | "
-                     f"{rows / wall:,.0f} | {rss:,.0f} | {done.returncode} |")
+                     f"{rows / wall:,.0f} | {cpu:.1f} | {rss:,.0f} | {load_before} → "
+                     f"{load_after} | {done.returncode} |")
         print(lines[-1], file=sys.stderr)
     print("command: " + " ".join(["/usr/bin/time", "-v", ".venv/bin/mandaatwijzer", "registry",
                                    "import", "mandates", "FILE"]))
