@@ -1,39 +1,33 @@
-"""A dedicated read path for `may_manage`: the access facts in a few indexed SQL statements.
+"""A dedicated read path for `may_manage`: the access facts in one or two indexed statements.
 
 `queries.gather_facts` gathers `AccessFacts` through the repository port: one ORM query per
 lookup (the person, each organisation, each organisation's staff and rights, ...), some tens of
 statements and tens of milliseconds on a large registry. `AccessReader` gathers the same facts
-with fixed statements on the raw DBAPI connection, builds the domain objects from the rows
-directly and hands them to the same pure `decide`. The decision is the same, explanations
-included (tests/integration/test_access_sql.py compares the two on generated data). The SQL
-repository's `access_facts` (what `queries.may_manage` uses) runs it on the unit of work's
-connection (`borrowed=True`).
+with fixed statements (`access_statements`) on the raw DBAPI connection, builds the domain
+objects from the rows directly and hands them to the same pure `decide`. The decision is the
+same, explanations included (tests/integration/test_access_sql.py compares the two on
+generated data). The SQL repository's `access_facts` (what `queries.may_manage` uses) runs it
+on the unit of work's connection (`borrowed=True`).
 
-What every decision reads, for (person P, applicant A, day D):
-
-1. P and A (a person, or an organisation), and the legal representatives of A and of P's
-   employers;
-2. P's work relations with their organisations and the rights on them;
-3. the KIOSK mandates A gave to P or to an organisation P has a work relation with (seeks on
-   `mandates (giver_id, giver_kind, taker_kind, taker_id)`).
+What every decision reads, in one statement, for (person P, applicant A, day D): P and A (a
+person, or an organisation); the legal representatives of A and of P's employers; P's work
+relations with their organisations and the rights on them; and the KIOSK mandates A gave to P
+or to an organisation P has a work relation with (seeks on `mandates (giver_id, giver_kind,
+taker_kind, taker_id)`).
 
 `decide` finds every route in these. Only when none holds does it read what the explanation
-of a denial needs, and only then does the reader load it (`_LazySequence`, `_LazyMapping`):
+of a denial needs, and only then does the reader load it (`_LazySequence`, `_LazyMapping`), in
+a second statement: every KIOSK mandate A gave, with the taking organisations; the legal
+representatives and the local administrators active on D of every organisation involved (the
+takers, P's employers, A). The holders of an active `SSM Mandaatbeheerder` on an active
+work relation at a taker are looked up one organisation at a time, when an explanation names
+them (a mandate awaiting the provider's signature, a provider without a mandate).
 
-4. every KIOSK mandate A gave, with the taking organisations;
-5. the legal representatives and the local administrators (active on D) of every organisation
-   involved (the takers, P's employers, A); and the holders of an active
-   `SSM Mandaatbeheerder` on an active work relation at a taker — on SQLite one organisation
-   at a time, when an explanation names them; on PostgreSQL for every taker, with the rest.
-
-On SQLite (sqlite3, whose statement cache keeps them prepared) the fifth takes the
-organisations as a JSON array (`json_each`); everything runs in one deferred read
-transaction, ended after `decide`. On PostgreSQL (psycopg 3, server-side prepared statements,
-pipeline mode) the first three go in one round trip with BEGIN and COMMIT (`REPEATABLE READ,
-READ ONLY`), so the decision rests on one state of the registry; a denial's statements go in a
-second round trip and transaction, so its explanation may already show a change committed in
-between (a round trip later). On a borrowed connection everything runs in the owner's
-transaction.
+On SQLite (sqlite3, whose statement cache keeps them prepared) both statements run in one
+deferred read transaction, ended after `decide`. On PostgreSQL (psycopg 3, autocommit,
+server-side prepared statements) each statement is one round trip and one state of the
+registry: the decision rests on one state, and a denial's explanation may already show a change
+committed in between. On a borrowed connection everything runs in the owner's transaction.
 
 What it does not do, on purpose:
 
@@ -51,13 +45,12 @@ What it does not do, on purpose:
 
 from __future__ import annotations
 
-import json
-import re
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from functools import cache, partial
+from datetime import date, datetime
+from functools import partial
+from operator import itemgetter
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
@@ -80,119 +73,10 @@ from ..registry.model import (
     Signature,
     WorkRelation,
 )
+from .access_statements import statements
 
 if TYPE_CHECKING:
     import psycopg
-
-# --- the statements (named parameters :person, :applicant, :kind, :day) --------------------------
-
-_PARTIES = """
-SELECT 'P', id, national_number, name, has_eid, NULL FROM persons WHERE id = :person
-UNION ALL
-SELECT 'A', id, national_number, name, has_eid, NULL FROM persons
- WHERE id = :applicant AND :kind = 'person'
-UNION ALL
-SELECT 'O', id, enterprise_number, name, NULL, entity_group FROM organisations
- WHERE id = :applicant AND :kind = 'organisation'
-UNION ALL
-SELECT 'R', organisation_id, person_id, NULL, NULL, NULL FROM legal_representatives
- WHERE organisation_id IN (SELECT :applicant WHERE :kind = 'organisation'
-                           UNION SELECT organisation_id FROM work_relations
-                                  WHERE person_id = :person)
-"""
-
-_EMPLOYMENTS = """
-SELECT w.id, w.organisation_id, w.start_on, w.end_on, w.user_type,
-       o.name, o.entity_group, o.enterprise_number,
-       r.id, r.kind, r.granted_by, r.start_on, r.end_on, r.withdrawn_on, r.withdrawn_by
-  FROM work_relations w
-  JOIN organisations o ON o.id = w.organisation_id
-  LEFT JOIN rights r ON r.work_relation_id = w.id
- WHERE w.person_id = :person
- ORDER BY w.seq, r.seq
-"""
-
-_MANDATE_COLUMNS = """m.id, m.taker_kind, m.taker_id, m.start_on, m.end_on, m.created_by,
-       m.created_at, m.giver_signed_by, m.giver_signed_at, m.taker_signed_by, m.taker_signed_at,
-       m.stopped_by, m.stopped_at, m.transferred_to_kind, m.transferred_to_id, m.successor_id,
-       m.pending_transfer_to_kind, m.pending_transfer_to_id, m.predecessor_id"""
-#: The mandates come in the order they were made (`seq`, the last column).
-
-#: The mandates that can open a route: to the person, or to an organisation the person has a
-#: work relation with (index `mandates (giver_id, giver_kind, taker_kind, taker_id)`).
-_ROUTE_MANDATES = f"""
-SELECT {_MANDATE_COLUMNS}, NULL, NULL, NULL, m.seq
-  FROM mandates m
- WHERE m.giver_id = :applicant AND m.giver_kind = :kind AND m.taker_kind = 'person'
-   AND m.taker_id = :person AND m.type = 'KIOSK'
-UNION ALL
-SELECT {_MANDATE_COLUMNS}, NULL, NULL, NULL, m.seq
-  FROM mandates m
- WHERE m.giver_id = :applicant AND m.giver_kind = :kind AND m.taker_kind = 'organisation'
-   AND m.taker_id IN (SELECT organisation_id FROM work_relations WHERE person_id = :person)
-   AND m.type = 'KIOSK'
- ORDER BY 23
-"""
-
-#: Every KIOSK mandate the applicant gave, with the taking organisations (for a denial).
-_MANDATES = f"""
-SELECT {_MANDATE_COLUMNS}, o.name, o.entity_group, o.enterprise_number, m.seq
-  FROM mandates m
-  LEFT JOIN organisations o ON m.taker_kind = 'organisation' AND o.id = m.taker_id
- WHERE m.giver_id = :applicant AND m.giver_kind = :kind AND m.type = 'KIOSK'
- ORDER BY m.seq
-"""
-
-_ACTIVE = ("{t}.start_on <= :day AND ({t}.end_on IS NULL OR :day <= {t}.end_on)"
-           " AND ({t}.withdrawn_on IS NULL OR :day < {t}.withdrawn_on)")
-
-#: A denial's people: legal representatives and local administrators active on the day of the
-#: organisations involved. `{involved}` stands for their ids (SQLite: the ids the statements
-#: before found, as a JSON array for `json_each`; PostgreSQL: a subquery, so that the server
-#: needs nothing from the client between the statements).
-_PEOPLE_OF_ORGANISATIONS = f"""
-SELECT 'R', l.organisation_id, l.person_id
-  FROM legal_representatives l
- WHERE l.organisation_id {{involved}}
-UNION ALL
-SELECT 'L', a.organisation_id, p.name
-  FROM local_admins a JOIN persons p ON p.id = a.person_id
- WHERE a.organisation_id {{involved}} AND {_ACTIVE.format(t="a")}
-"""
-
-#: The holders of an active `SSM Mandaatbeheerder` on an active work relation at one
-#: organisation: only for the explanations that name them (a mandate awaiting the provider's
-#: signature, a provider without a mandate), one organisation at a time.
-MANDATE_MANAGERS = f"""
-SELECT p.name
-  FROM work_relations w JOIN persons p ON p.id = w.person_id
- WHERE w.organisation_id = :organisation
-   AND w.start_on <= :day AND (w.end_on IS NULL OR :day <= w.end_on)
-   AND EXISTS (SELECT 1 FROM rights r
-                WHERE r.work_relation_id = w.id AND r.kind = 'SSM Mandaatbeheerder'
-                  AND {_ACTIVE.format(t="r")})
-"""
-
-#: What every decision reads; what only a denial reads.
-ROUTE_STATEMENTS = (_PARTIES, _EMPLOYMENTS, _ROUTE_MANDATES)
-PEOPLE_SQLITE = _PEOPLE_OF_ORGANISATIONS.format(
-    involved="IN (SELECT value FROM json_each(:involved))")
-
-#: PostgreSQL: the same, with the organisations found by the server.
-_INVOLVED = """SELECT taker_id FROM mandates
- WHERE giver_id = :applicant AND giver_kind = :kind AND type = 'KIOSK'
-   AND taker_kind = 'organisation'
- UNION SELECT organisation_id FROM work_relations WHERE person_id = :person
- UNION SELECT id FROM organisations WHERE id = :applicant AND :kind = 'organisation'"""
-_TAKERS = """SELECT taker_id FROM mandates
- WHERE giver_id = :applicant AND giver_kind = :kind AND type = 'KIOSK'
-   AND taker_kind = 'organisation'"""
-#: On PostgreSQL a round trip costs more than the statement: the mandate administrators of
-#: every taker come with the denial's other people, in the same round trip.
-PEOPLE_POSTGRESQL = _PEOPLE_OF_ORGANISATIONS.format(involved=f"IN ({_INVOLVED})") + \
-    "UNION ALL\n" + MANDATE_MANAGERS.replace(
-        "SELECT p.name", "SELECT 'M', w.organisation_id, p.name").replace(
-        "= :organisation", f"IN ({_TAKERS})")
 
 #: SQLite connections opened by `AccessReader.connect`: address space mapped for reading
 #: (memory is the operating system's page cache, shared), and the page cache, per connection.
@@ -264,47 +148,28 @@ def _current_factories() -> _Factories:
     return _factories
 
 
-def _date_from_text(value: str | None) -> date | None:
+def _date(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
 
-def _moment_from_text(value: str | None) -> datetime | None:
-    # SQLAlchemy stores moments on SQLite as naive UTC text (parsing with the offset appended
-    # is six times faster than `.replace(tzinfo=UTC)` afterwards).
+def _moment(value: str | None) -> datetime | None:
+    # Moments come as naive UTC text (parsing with the offset appended is six times faster
+    # than `.replace(tzinfo=UTC)` afterwards).
     return None if value is None else datetime.fromisoformat(value + "+00:00")
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
-def _in_utc(value: datetime | None) -> datetime | None:
-    return None if value is None else value.astimezone(UTC)
-
-
-@cache
-def _postgresql_statements() -> tuple[tuple[str, ...], tuple[str, str]]:
-    return (tuple(_postgresql(s) for s in ROUTE_STATEMENTS),
-            (_postgresql(_MANDATES), _postgresql(PEOPLE_POSTGRESQL)))
-
-
-_BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-
-
-def _postgresql(statement: str) -> str:
-    """`:name` parameters in psycopg's style."""
-    return re.sub(r"(?<!:):(\w+)", r"%(\1)s", statement)
+def _at(value: str) -> datetime:
+    return datetime.fromisoformat(value + "+00:00")
 
 
 class AccessReader:
-    """`may_manage` on one DBAPI connection of its own, for SQLite or PostgreSQL.
+    """`may_manage` on one DBAPI connection, for SQLite or PostgreSQL.
 
     Use `AccessReader.connect(url)` (the URL of the registry's database, as for
-    `create_engine_for`), or hand it an open connection that it may use alone: a
+    `create_engine_for`), or hand it an open connection: one it may use alone, a
     `sqlite3.Connection` (it switches the module's own transaction handling off) or a
-    `psycopg.Connection` (it switches autocommit on, sets UTC, and reads in explicit
-    `REPEATABLE READ, READ ONLY` transactions). Not
-    thread-safe: one reader per thread, like a DBAPI connection.
+    `psycopg.Connection` (it switches autocommit on); or, with `borrowed=True`, a connection in
+    its owner's transaction. Not thread-safe: one reader per thread, like a DBAPI connection.
     """
 
     def __init__(self, connection: sqlite3.Connection | psycopg.Connection[Any],
@@ -315,23 +180,15 @@ class AccessReader:
         #: denial's facts after `facts` returns, while that transaction lasts.
         self.borrowed = borrowed
         self._sqlite = isinstance(connection, sqlite3.Connection)
+        self._statements = statements(postgresql=not self._sqlite)
+        if borrowed:
+            return
         if isinstance(connection, sqlite3.Connection):
-            if not borrowed:
-                connection.isolation_level = None
-            self._date: Callable[[Any], Any] = _date_from_text
-            self._moment: Callable[[Any], Any] = _moment_from_text
-            self._day: Callable[[date], Any] = date.isoformat
+            connection.isolation_level = None
         else:
-            if not borrowed:
-                # Autocommit, so that psycopg sends no BEGIN of its own: each decision sends
-                # BEGIN and the statements in one pipeline, synchronised once (one round trip).
-                connection.autocommit = True
-                connection.prepare_threshold = 0
-                # Moments come back in UTC, as the ORM's column type returns them.
-                connection.execute("SET TIME ZONE 'UTC'")
-            self._route_statements, self._denial_statements = _postgresql_statements()
-            self._date = self._day = _same
-            self._moment = _same if not borrowed else _in_utc
+            # Every statement on its own is one state of the registry: no BEGIN, no COMMIT.
+            connection.autocommit = True
+            connection.prepare_threshold = 0
 
     @classmethod
     def connect(cls, url: str) -> AccessReader:
@@ -365,105 +222,59 @@ class AccessReader:
     # --- reading ---------------------------------------------------------------------------
 
     def may_manage(self, person_id: str, applicant: Party, day: date) -> Decision:
-        """`queries.may_manage`, with the same decision and explanation, read in one
-        transaction: what every decision needs first, and what only a denial's explanation
-        needs when `decide` asks for it."""
+        """`queries.may_manage`, with the same decision and explanation: what every decision
+        needs first, and what only a denial's explanation needs when `decide` asks for it."""
         try:
-            decision = decide(self._facts(person_id, applicant, day), day)
-        except BaseException:
-            self._end("ROLLBACK")
-            raise
-        self._end("COMMIT")
-        return decision
+            return decide(self._facts(person_id, applicant, day), day)
+        finally:
+            self._end()
 
     def facts(self, person_id: str, applicant: Party, day: date) -> AccessFacts:
-        """The facts of one decision, read in one transaction: the denial's part included, or,
-        on a borrowed connection, loaded on first use."""
+        """The facts of one decision: the denial's part included, or, on a borrowed
+        connection, loaded on first use."""
         if self.borrowed:
             return self._facts(person_id, applicant, day)
         try:
             facts = self._facts(person_id, applicant, day)
             len(facts.mandates)  # loads the part only a denial reads
-        except BaseException:
-            self._end("ROLLBACK")
-            raise
-        self._end("COMMIT")
-        return facts
+            return facts
+        finally:
+            self._end()
 
-    def _end(self, how: str) -> None:
+    def _end(self) -> None:
         connection = self.connection
-        if self.borrowed:
-            return
-        if isinstance(connection, sqlite3.Connection):
-            if connection.in_transaction:
-                connection.execute(how)
-            return
-        from psycopg.pq import TransactionStatus
+        if isinstance(connection, sqlite3.Connection) and not self.borrowed and \
+                connection.in_transaction:
+            connection.execute("COMMIT")  # a read transaction: nothing to keep or undo
 
-        if not connection.closed and \
-                connection.info.transaction_status is not TransactionStatus.IDLE:
-            connection.execute(how)
+    def _rows(self, statement: str, params: dict[str, Any]) -> list[Any]:
+        connection = self.connection
+        if isinstance(connection, sqlite3.Connection):
+            return connection.execute(statement, params).fetchall()
+        return connection.execute(statement, params, prepare=True).fetchall()
 
     def _facts(self, person_id: str, applicant: Party, day: date) -> AccessFacts:
         params: dict[str, Any] = {"person": person_id, "applicant": applicant.id,
-                                  "kind": applicant.kind.value, "day": self._day(day)}
-        connection = self.connection
-        if isinstance(connection, sqlite3.Connection):
-            execute = connection.execute
-            if not self.borrowed:
-                execute("BEGIN")
-            parties, employment_rows, mandate_rows = [
-                execute(statement, params).fetchall() for statement in ROUTE_STATEMENTS]
-        else:
-            # BEGIN and the statements in one round trip; the transaction stays open until
-            # the decision is made, for the denial's statements.
-            with connection.pipeline():
-                if not self.borrowed:
-                    connection.execute(_BEGIN)
-                cursors = [connection.execute(statement, params, prepare=True)
-                           for statement in self._route_statements]
-                if not self.borrowed:
-                    connection.execute("COMMIT")
-            parties, employment_rows, mandate_rows = [c.fetchall() for c in cursors]
-        build = _Builder(self._date, self._moment, applicant)
-        person, applicant_entity = build.parties(person_id, parties)
-        employments = build.employments(person, employment_rows)
-        denial = _Later(lambda: self._denial(build, params, employment_rows))
+                                  "kind": applicant.kind.value, "day": day.isoformat()}
+        if self._sqlite and not self.borrowed:
+            self.connection.execute("BEGIN")
+        build = _Builder(applicant)
+        person, applicant_entity, employments, route_mandates = build.route_facts(
+            person_id, self._rows(self._statements.route_facts, params))
+        denial = _Later(lambda: build.denial(
+            self._rows(self._statements.denial_facts, params), partial(self._managers, params)))
         return AccessFacts(
             person=person, applicant=applicant_entity, employments=employments,
             mandates=_LazySequence(lambda: denial.get().mandates),
             takers=_LazyMapping(lambda: denial.get().takers),
             local_admins=_LazyMapping(lambda: denial.get().local_admins),
             mandate_managers=_LazyMapping(lambda: denial.get().mandate_managers),
-            route_mandates=build.mandates(mandate_rows))
-
-    def _denial(self, build: _Builder, params: dict[str, Any],
-                employment_rows: list[Any]) -> _Denial:
-        """Every mandate the applicant gave, the takers, and the people the explanation names."""
-        connection = self.connection
-        if isinstance(connection, sqlite3.Connection):
-            mandate_rows = connection.execute(_MANDATES, params).fetchall()
-            involved = _organisations(employment_rows, mandate_rows, build.applicant)
-            people_rows: list[Any] = []
-            if involved:
-                people_rows = connection.execute(PEOPLE_SQLITE, {
-                    **params, "involved": json.dumps(involved)}).fetchall()
-            return build.denial(mandate_rows, people_rows, partial(self._managers, params))
-        with connection.pipeline():
-            if not self.borrowed:
-                connection.execute(_BEGIN)
-            cursors = [connection.execute(statement, params, prepare=True)
-                       for statement in self._denial_statements]
-            if not self.borrowed:
-                connection.execute("COMMIT")
-        mandate_rows, people_rows = [c.fetchall() for c in cursors]
-        return build.denial(mandate_rows, people_rows, None)
+            route_mandates=route_mandates)
 
     def _managers(self, params: dict[str, Any], organisation_id: str) -> tuple[str, ...]:
-        assert isinstance(self.connection, sqlite3.Connection)
-        rows = self.connection.execute(MANDATE_MANAGERS, {
-            "organisation": organisation_id, "day": params["day"]}).fetchall()
-        return tuple(sorted(name for (name,) in rows))
+        rows = self._rows(self._statements.mandate_managers,
+                          {"organisation": organisation_id, "day": params["day"]})
+        return tuple(sorted(row[4] for row in rows))
 
 
 @dataclass(frozen=True, slots=True)
@@ -578,17 +389,29 @@ class _PerKey(Mapping[str, tuple[str, ...]]):
         return iter(self._keys)
 
 
+def _by_tag(rows: list[Any]) -> dict[str, list[Any]]:
+    """The rows of each arm of a statement, in the order of their sort keys, without the tag
+    and the keys."""
+    tagged: dict[str, list[Any]] = {}
+    for row in rows:
+        tagged.setdefault(row[0], []).append(row)
+    return {tag: [row[3:] for row in (sorted(arm, key=_KEYS) if len(arm) > 1 else arm)]
+            for tag, arm in tagged.items()}
+
+
+_KEYS = itemgetter(1, 2)
+
+
 class _Builder:
     """Domain objects from the rows of one decision's statements."""
 
-    def __init__(self, as_date: Callable[[Any], Any], as_moment: Callable[[Any], Any],
-                 applicant: Party) -> None:
+    def __init__(self, applicant: Party) -> None:
         self.make = _current_factories()
-        self.as_date, self.as_moment = as_date, as_moment
         self.applicant = applicant
         self.organisations: dict[str, Organisation] = {}
         self.representatives: dict[str, set[str]] = {}
         self.employers: list[str] = []
+        self.employer_managers: dict[str, list[str]] = {}
 
     def organisation(self, org_id: str, name: str, group: str,
                      number: str | None) -> Organisation:
@@ -602,46 +425,52 @@ class _Builder:
             self.organisations[org_id] = found
         return found
 
-    def parties(self, person_id: str, rows: list[Any]) -> tuple[Person, Person | Organisation]:
-        person: Person | None = None
-        applicant: Person | Organisation | None = None
-        for what, key, number, *_ in rows:
-            if what == "R":
-                self.representatives.setdefault(key, set()).add(number)
-        for what, key, number, name, has_eid, group in rows:
-            if what == "O":
-                applicant = self.organisation(key, name, group, number)
-            elif what != "R":
-                entity = self.make.person()
-                entity.__dict__.update(id=key, national_number=_national_number(number),
-                                       name=name, has_eid=bool(has_eid))
-                if what == "P":
-                    person = entity
-                else:
-                    applicant = entity
+    def route_facts(self, person_id: str, rows: list[Any]) -> tuple[
+            Person, Person | Organisation, tuple[Employment, ...], tuple[Mandate, ...]]:
+        tagged = _by_tag(rows)
+        for org_id, representative, *_ in tagged.get("R", ()):
+            self.representatives.setdefault(org_id, set()).add(representative)
+        person = self.person(tagged.get("P"))
         if person is None:
             raise NotFoundError("person", person_id)
+        applicant: Person | Organisation | None
+        if "O" in tagged:
+            key, number, name, _, group, *_ = tagged["O"][0]
+            applicant = self.organisation(key, name, group, number)
+        else:
+            applicant = self.person(tagged.get("A"))
         if applicant is None:
             raise NotFoundError(self.applicant.kind.value, self.applicant.id)
         if isinstance(applicant, Person) and applicant.id == person.id:
             applicant = person
-        return person, applicant
+        return (person, applicant, self.employments(person_id, tagged.get("E", [])),
+                self.mandates(tagged.get("M", [])))
 
-    def employments(self, person: Person, rows: list[Any]) -> tuple[Employment, ...]:
-        make, as_date = self.make, self.as_date
+    def person(self, rows: list[Any] | None) -> Person | None:
+        if not rows:
+            return None
+        key, number, name, has_eid, *_ = rows[0]
+        entity: Person = self.make.person()
+        entity.__dict__.update(id=key, national_number=_national_number(number), name=name,
+                               has_eid=has_eid == "1")
+        return entity
+
+    def employments(self, person_id: str, rows: list[Any]) -> tuple[Employment, ...]:
+        make = self.make
         employments: list[Employment] = []
         relation: WorkRelation | None = None
         employer: Organisation | None = None
         rights: list[Right] = []
         for (relation_id, org_id, start, end, user_type, org_name, group, number, right_id,
-             kind, granted_by, right_start, right_end, withdrawn_on, withdrawn_by) in rows:
+             kind, granted_by, right_start, right_end, withdrawn_on, withdrawn_by,
+             *_) in rows:
             if relation is None or relation.id != relation_id:
                 if relation is not None and employer is not None:
                     employments.append(Employment(relation, employer, tuple(rights)))
                 relation = make.relation()
-                relation.__dict__.update(id=relation_id, person_id=person.id,
+                relation.__dict__.update(id=relation_id, person_id=person_id,
                                          organisation_id=org_id,
-                                         period=Period(as_date(start), as_date(end)),
+                                         period=Period(date.fromisoformat(start), _date(end)),
                                          user_type=user_type)
                 employer = self.organisation(org_id, org_name, group, number)
                 rights = []
@@ -649,9 +478,9 @@ class _Builder:
                 right = make.right()
                 right.__dict__.update(
                     id=right_id, work_relation_id=relation_id, kind=_RIGHT_KINDS[kind],
-                    granted_by=granted_by, period=Period(as_date(right_start),
-                                                         as_date(right_end)),
-                    withdrawn_on=as_date(withdrawn_on), withdrawn_by=withdrawn_by)
+                    granted_by=granted_by,
+                    period=Period(date.fromisoformat(right_start), _date(right_end)),
+                    withdrawn_on=_date(withdrawn_on), withdrawn_by=withdrawn_by)
                 rights.append(right)
         if relation is not None and employer is not None:
             employments.append(Employment(relation, employer, tuple(rights)))
@@ -659,7 +488,7 @@ class _Builder:
         return tuple(employments)
 
     def mandates(self, rows: list[Any]) -> tuple[Mandate, ...]:
-        make, as_date, as_moment = self.make, self.as_date, self.as_moment
+        make, moment = self.make, _moment
         giver = Party(self.applicant.kind, self.applicant.id)
         parties: dict[tuple[str, str], Party] = {}
 
@@ -675,17 +504,15 @@ class _Builder:
         for (mandate_id, taker_kind, taker_id, start, end, created_by, created_at,
              giver_by, giver_at, taker_by, taker_at, stopped_by, stopped_at,
              transferred_kind, transferred_id, successor_id, pending_kind, pending_id,
-             predecessor_id, org_name, group, number, _seq) in rows:
+             predecessor_id, org_name, group, number) in rows:
             mandate = make.mandate()
             mandate.__dict__.update(
                 id=mandate_id, giver=giver, taker=party(taker_kind, taker_id),
-                period=Period(as_date(start), as_date(end)), created_by=created_by,
-                created_at=as_moment(created_at), type="KIOSK",
-                giver_signature=None if giver_by is None else Signature(giver_by,
-                                                                        as_moment(giver_at)),
-                taker_signature=None if taker_by is None else Signature(taker_by,
-                                                                        as_moment(taker_at)),
-                stopped_by=stopped_by, stopped_at=as_moment(stopped_at),
+                period=Period(date.fromisoformat(start), _date(end)),
+                created_by=created_by, created_at=moment(created_at), type="KIOSK",
+                giver_signature=None if giver_by is None else Signature(giver_by, _at(giver_at)),
+                taker_signature=None if taker_by is None else Signature(taker_by, _at(taker_at)),
+                stopped_by=stopped_by, stopped_at=moment(stopped_at),
                 transferred_to=party(transferred_kind, transferred_id),
                 successor_id=successor_id,
                 pending_transfer_to=party(pending_kind, pending_id),
@@ -695,19 +522,16 @@ class _Builder:
                 self.organisation(taker_id, org_name, group, number)
         return tuple(mandates)
 
-    def denial(self, mandate_rows: list[Any], people_rows: list[Any],
-               managers: Callable[[str], tuple[str, ...]] | None) -> _Denial:
-        """`managers` looks up an organisation's mandate administrators; without it, they
-        are among `people_rows`."""
+    def denial(self, rows: list[Any], managers: Callable[[str], tuple[str, ...]]) -> _Denial:
+        """Every mandate, the takers, the names; `managers` looks up the mandate
+        administrators of a taker."""
+        tagged = _by_tag(rows)
+        for org_id, representative, *_ in tagged.get("R", ()):
+            self.representatives.setdefault(org_id, set()).add(representative)
         admins: dict[str, list[str]] = {}
-        holders: dict[str, list[str]] = {}
-        for what, org_id, value in people_rows:
-            if what == "R":
-                self.representatives.setdefault(org_id, set()).add(value)
-            elif what == "L":
-                admins.setdefault(org_id, []).append(value)
-            else:
-                holders.setdefault(org_id, []).append(value)
+        for org_id, name, *_ in tagged.get("L", ()):
+            admins.setdefault(org_id, []).append(name)
+        mandate_rows = tagged.get("M", [])
         mandates = self.mandates(mandate_rows)
         takers = {row[2]: self.organisations[row[2]] for row in mandate_rows
                   if row[19] is not None}
@@ -717,19 +541,7 @@ class _Builder:
         return _Denial(
             mandates, takers,
             local_admins={o: tuple(sorted(admins.get(o, ()))) for o in sorted(involved)},
-            mandate_managers=_PerKey(tuple(takers), managers) if managers is not None else
-            {o: tuple(sorted(holders.get(o, ()))) for o in takers})
+            mandate_managers=_PerKey(tuple(takers), managers))
 
 
-def _organisations(employment_rows: list[Any], mandate_rows: list[Any],
-                   applicant: Party) -> list[str]:
-    """The organisations whose people a denial's explanation names: the takers, the
-    employers and the applicant."""
-    involved = dict.fromkeys(row[2] for row in mandate_rows if row[19] is not None)
-    involved.update(dict.fromkeys(row[1] for row in employment_rows))
-    if applicant.kind is PartyKind.ORGANISATION:
-        involved[applicant.id] = None
-    return list(involved)
-
-
-__all__ = ["PEOPLE_POSTGRESQL", "PEOPLE_SQLITE", "ROUTE_STATEMENTS", "AccessReader"]
+__all__ = ["AccessReader"]

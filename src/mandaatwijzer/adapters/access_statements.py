@@ -1,0 +1,163 @@
+"""The access reader's statements, written once for SQLite and PostgreSQL.
+
+Each statement is one `UNION ALL` of arms whose rows share one shape: a tag naming the arm, two
+sort keys (the rows of an arm come in any order; sorted by the keys, in the order they were
+made), then `WIDTH` text columns (the arm's values, padded with NULL). One statement is
+one round trip and, on its own, one consistent state of the registry, on both databases.
+
+The values come back as text in the same form on both: days `YYYY-MM-DD`, moments
+`YYYY-MM-DD HH:MM:SS.ffffff` in UTC (the form SQLAlchemy stores on SQLite), flags `1` or `0`.
+
+Named parameters: `:person`, `:applicant`, `:kind` (the applicant's party kind), `:day`
+(`YYYY-MM-DD`), and `:organisation` for `MANDATE_MANAGERS`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+PARAMETERS = ("person", "applicant", "kind", "day", "organisation")
+
+#: Text columns after the tag and the two sort keys.
+WIDTH = 22
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    postgresql: bool
+
+    def text(self, expression: str) -> str:
+        return f"CAST({expression} AS text)" if self.postgresql else expression
+
+    def moment(self, expression: str) -> str:
+        if not self.postgresql:
+            return expression
+        return f"to_char({expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+
+    def flag(self, expression: str) -> str:
+        return f"CASE WHEN {expression} THEN '1' ELSE '0' END"
+
+    def day(self) -> str:
+        return "CAST(:day AS date)" if self.postgresql else ":day"
+
+    def parameters(self, statement: str) -> str:
+        """`:name` parameters in the driver's style (psycopg: `%(name)s`)."""
+        if not self.postgresql:
+            return statement
+        return re.sub(rf"(?<!:):({'|'.join(PARAMETERS)})\b", r"%(\1)s", statement)
+
+
+def _arm(tag: str, keys: tuple[str, str], values: Sequence[str], rest: str) -> str:
+    assert len(values) <= WIDTH
+    padded = [*values, *["NULL"] * (WIDTH - len(values))]
+    return f"SELECT '{tag}', {keys[0]}, {keys[1]}, {', '.join(padded)}\n{rest}"
+
+
+def _union(*arms: str) -> str:
+    # No ORDER BY: sorting every row in the database costs more than sorting the few arms
+    # that need it by their keys afterwards (`access_sql._by_tag`).
+    return "\nUNION ALL\n".join(arms) + "\n"
+
+
+def _active(table: str, day: str, withdrawn: bool = True) -> str:
+    text = f"{table}.start_on <= {day} AND ({table}.end_on IS NULL OR {day} <= {table}.end_on)"
+    if withdrawn:
+        text += f" AND ({table}.withdrawn_on IS NULL OR {day} < {table}.withdrawn_on)"
+    return text
+
+
+def _mandate_values(d: Dialect) -> list[str]:
+    t, m = d.text, d.moment
+    return ["m.id", "m.taker_kind", "m.taker_id", t("m.start_on"), t("m.end_on"),
+            "m.created_by", m("m.created_at"), "m.giver_signed_by", m("m.giver_signed_at"),
+            "m.taker_signed_by", m("m.taker_signed_at"), "m.stopped_by", m("m.stopped_at"),
+            "m.transferred_to_kind", "m.transferred_to_id", "m.successor_id",
+            "m.pending_transfer_to_kind", "m.pending_transfer_to_id", "m.predecessor_id"]
+
+
+_GIVEN = "m.giver_id = :applicant AND m.giver_kind = :kind AND m.type = 'KIOSK'"
+_EMPLOYERS = "SELECT organisation_id FROM work_relations WHERE person_id = :person"
+_APPLICANT_ORGANISATION = \
+    "SELECT id FROM organisations WHERE id = :applicant AND :kind = 'organisation'"
+#: The organisations whose people a denial names: the takers (any type of mandate: a superset,
+#: read from the index alone), the person's employers, the applicant.
+_INVOLVED = ("SELECT taker_id FROM mandates WHERE giver_id = :applicant AND giver_kind = :kind "
+             f"AND taker_kind = 'organisation' UNION {_EMPLOYERS} UNION {_APPLICANT_ORGANISATION}")
+
+
+def _route_facts(d: Dialect) -> str:
+    """What every decision reads (tags P, A, O, R, E, M)."""
+    t = d.text
+    person = ["id", "national_number", "name", d.flag("has_eid")]
+    return _union(
+        _arm("P", ("0", "0"), person, "FROM persons WHERE id = :person"),
+        _arm("A", ("0", "0"), person,
+             "FROM persons WHERE id = :applicant AND :kind = 'person'"),
+        _arm("O", ("0", "0"), ["id", "enterprise_number", "name", "NULL", "entity_group"],
+             "FROM organisations WHERE id = :applicant AND :kind = 'organisation'"),
+        _arm("R", ("0", "0"), ["organisation_id", "person_id"],
+             f"FROM legal_representatives WHERE organisation_id IN "
+             f"({_APPLICANT_ORGANISATION} UNION {_EMPLOYERS})"),
+        _arm("E", ("w.seq", "COALESCE(r.seq, 0)"),
+             ["w.id", "w.organisation_id", t("w.start_on"), t("w.end_on"), "w.user_type",
+              "o.name", "o.entity_group", "o.enterprise_number", "r.id", "r.kind",
+              "r.granted_by", t("r.start_on"), t("r.end_on"), t("r.withdrawn_on"),
+              "r.withdrawn_by"],
+             "FROM work_relations w JOIN organisations o ON o.id = w.organisation_id\n"
+             " LEFT JOIN rights r ON r.work_relation_id = w.id WHERE w.person_id = :person"),
+        # The mandates that can open a route: to the person, or to an organisation the person
+        # has a work relation with (seeks on mandates (giver_id, giver_kind, taker_kind,
+        # taker_id)).
+        _arm("M", ("m.seq", "0"), _mandate_values(d),
+             f"FROM mandates m WHERE {_GIVEN} AND m.taker_kind = 'person' "
+             "AND m.taker_id = :person"),
+        _arm("M", ("m.seq", "0"), _mandate_values(d),
+             f"FROM mandates m WHERE {_GIVEN} AND m.taker_kind = 'organisation' "
+             f"AND m.taker_id IN ({_EMPLOYERS})"))
+
+
+def _managers_arm(d: Dialect, organisations: str, tag: str) -> str:
+    day = d.day()
+    return _arm(tag, ("0", "0"), ["w.organisation_id", "p.name"],
+                "FROM work_relations w JOIN persons p ON p.id = w.person_id\n"
+                f" WHERE w.organisation_id {organisations}\n"
+                f"   AND {_active('w', day, withdrawn=False)}\n"
+                "   AND EXISTS (SELECT 1 FROM rights r WHERE r.work_relation_id = w.id\n"
+                f"     AND r.kind = 'SSM Mandaatbeheerder' AND {_active('r', day)})")
+
+
+def _denial_facts(d: Dialect) -> str:
+    """What only a denial's explanation reads (tags M, R, L)."""
+    return "WITH involved(id) AS MATERIALIZED (" + _INVOLVED + ")\n" + _union(
+        _arm("M", ("m.seq", "0"),
+             [*_mandate_values(d), "o.name", "o.entity_group", "o.enterprise_number"],
+             "FROM mandates m LEFT JOIN organisations o\n"
+             f"  ON m.taker_kind = 'organisation' AND o.id = m.taker_id WHERE {_GIVEN}"),
+        _arm("R", ("0", "0"), ["l.organisation_id", "l.person_id"],
+             "FROM legal_representatives l WHERE l.organisation_id IN (SELECT id FROM involved)"),
+        _arm("L", ("0", "0"), ["a.organisation_id", "p.name"],
+             "FROM local_admins a JOIN persons p ON p.id = a.person_id\n"
+             " WHERE a.organisation_id IN (SELECT id FROM involved)"
+             f" AND {_active('a', d.day())}"))
+
+
+@dataclass(frozen=True, slots=True)
+class Statements:
+    route_facts: str
+    denial_facts: str
+    #: The mandate administrators of one organisation (`:organisation`), same row shape.
+    mandate_managers: str
+
+
+@cache
+def statements(postgresql: bool) -> Statements:
+    d = Dialect(postgresql)
+    return Statements(
+        d.parameters(_route_facts(d)), d.parameters(_denial_facts(d)),
+        d.parameters(_union(_managers_arm(d, "= :organisation", "G"))))
+
+
+__all__ = ["WIDTH", "Statements", "statements"]
