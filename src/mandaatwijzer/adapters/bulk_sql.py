@@ -319,15 +319,33 @@ class SqlBulkStore:
 
     def _mandate_rows(self, records: Sequence[MandateRecord]) -> list[tuple[Any, ...]]:
         """The rows of the mandates table; the one place a million values pass through."""
-        moment = _sqlite_moment if self.sqlite else _aware_moment
         rows: list[tuple[Any, ...]] = []
+        if not self.sqlite:
+            for r in records:
+                rows.append((r.id, *_party(r.giver), *_party(r.taker), r.start, r.end,
+                             r.created_by, _aware_moment(r.created_at), r.type,
+                             r.giver_signed_by, _aware_moment(r.giver_signed_at),
+                             r.taker_signed_by, _aware_moment(r.taker_signed_at),
+                             r.stopped_by, _aware_moment(r.stopped_at),
+                             *_party(r.transferred_to), r.successor_id,
+                             *_party(r.pending_transfer_to), r.predecessor_id))
+            return rows
+        moment = _sqlite_moment
         for r in records:
-            giver, taker, start, end = r.giver, r.taker, r.start, r.end
+            giver, taker, end = r.giver, r.taker, r.end
+            created, by_giver, by_taker = r.created_at, r.giver_signed_at, r.taker_signed_at
+            # The moments as `_sqlite_moment` writes them; inline for the usual UTC ones.
             row = (r.id, str(giver.kind), giver.id, str(taker.kind), taker.id,
-                   start.isoformat() if self.sqlite else start,
-                   end if end is None or not self.sqlite else end.isoformat(),
-                   r.created_by, moment(r.created_at), r.type, r.giver_signed_by,
-                   moment(r.giver_signed_at), r.taker_signed_by, moment(r.taker_signed_at))
+                   r.start.isoformat(), None if end is None else end.isoformat(),
+                   r.created_by,
+                   created.isoformat(" ", "microseconds")[:26] if created.tzinfo is UTC
+                   else moment(created), r.type, r.giver_signed_by,
+                   None if by_giver is None else
+                   by_giver.isoformat(" ", "microseconds")[:26] if by_giver.tzinfo is UTC
+                   else moment(by_giver), r.taker_signed_by,
+                   None if by_taker is None else
+                   by_taker.isoformat(" ", "microseconds")[:26] if by_taker.tzinfo is UTC
+                   else moment(by_taker))
             if r.stopped_at is None and r.transferred_to is None and r.successor_id is None \
                     and r.pending_transfer_to is None and r.predecessor_id is None:
                 rows.append((*row, r.stopped_by, None, None, None, None, None, None, None))

@@ -391,10 +391,11 @@ class _Checker:
     def referenced(self, kind: type[R], ids: Collection[str]) -> Mapping[str, R]:
         """The stored records of another kind among `ids`, by id."""
         cache = cast(dict[str, R], self._cache.setdefault(kind, {}))
-        missing = [key for key in ids if key not in cache]
+        missing: Collection[str] = (
+            ids if isinstance(ids, set | frozenset) else set(ids)) - cache.keys()
         if len(cache) + len(missing) > self.CACHED:
             cache.clear()
-            missing = list(ids)
+            missing = ids
         if missing:
             cache.update(self.store.find(kind, missing))
         return cache

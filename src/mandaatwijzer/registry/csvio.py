@@ -477,6 +477,12 @@ def _mandate_cells(record: MandateRecord) -> list[str]:
             _text(record.predecessor_id)]
 
 
+#: Six ids that start with a letter, one a line (then none looks like a national number).
+_SIX_IDS = re.compile(r"(?:[A-Za-z][A-Za-z0-9._-]{0,63}\n){5}[A-Za-z][A-Za-z0-9._-]{0,63}")
+#: Takers remembered by `_fast_mandates` (Party objects are immutable, so they are shared).
+_TAKERS = 10_000
+
+
 def _fast_mandates(header: list[str]) -> Callable[[list[str]], MandateRecord | None]:
     """`_parse_mandate` for rows without any mistake, without its bookkeeping per cell.
 
@@ -496,6 +502,7 @@ def _fast_mandates(header: list[str]) -> Callable[[list[str]], MandateRecord | N
     kinds = _members(PartyKind)
     organisation = PartyKind.ORGANISATION
     day, moment = date.fromisoformat, datetime.fromisoformat
+    takers: dict[str, Party] = {}
 
     def is_id(value: str) -> bool:
         return _ID.fullmatch(value) is not None and (
@@ -527,10 +534,10 @@ def _fast_mandates(header: list[str]) -> Callable[[list[str]], MandateRecord | N
                 or not taker_id or not created_by or not start_cell or not created_cell
                 or (giver_id == taker_id and giver_as is taker_as)
                 or not (giver_by or taker_by)
-                or (not giver_by) != (not giver_cell) or (not taker_by) != (not taker_cell)
-                or not is_id(giver_id) or not is_id(taker_id) or not is_id(created_by)
-                or (key and not is_id(key)) or (giver_by and not is_id(giver_by))
-                or (taker_by and not is_id(taker_by))):
+                or (not giver_by) != (not giver_cell) or (not taker_by) != (not taker_cell)):
+            return None
+        ids = (giver_id, taker_id, created_by, key or "M", giver_by or "P", taker_by or "P")
+        if _SIX_IDS.fullmatch("\n".join(ids)) is None and not all(map(is_id, ids)):
             return None
         try:
             start = day(start_cell)
@@ -545,10 +552,15 @@ def _fast_mandates(header: list[str]) -> Callable[[list[str]], MandateRecord | N
         if created_at is None or (giver_cell and giver_at is None) or \
                 (taker_cell and taker_at is None):
             return None
+        taker = takers.get(taker_id)  # few takers, many mandates each
+        if taker is None or taker.kind is not taker_as:
+            if len(takers) >= _TAKERS:
+                takers.clear()
+            taker = takers[taker_id] = Party(taker_as, taker_id)
         record = MandateRecord._make((
-            key or new_id("M"), Party(giver_as, giver_id), Party(taker_as, taker_id), start,
-            end, created_by, created_at, kind, giver_by or None, giver_at, taker_by or None,
-            taker_at, None, None, None, None, None, None))
+            key or new_id("M"), Party(giver_as, giver_id), taker, start, end, created_by,
+            created_at, kind, giver_by or None, giver_at, taker_by or None, taker_at, None,
+            None, None, None, None, None))
         cells = later_cells(fields)
         if not any(cells):
             return record
