@@ -77,6 +77,10 @@ def _chunks(items: Collection[str]) -> Iterator[list[str]]:
 
 
 _GROUPS = {group.value: group for group in EntityGroup}
+#: The fields of a mandate about transfers, and their values without one.
+_TRANSFERS, _NO_TRANSFER = slice(-4, None), (None, None, None, None)
+assert MandateRecord._fields[-4:] == (
+    "transferred_to", "successor_id", "pending_transfer_to", "predecessor_id")
 
 
 def _sqlite_moment(value: datetime | None) -> str | None:
@@ -346,8 +350,7 @@ class SqlBulkStore:
                    None if by_taker is None else
                    by_taker.isoformat(" ", "microseconds")[:26] if by_taker.tzinfo is UTC
                    else moment(by_taker))
-            if r.stopped_at is None and r.transferred_to is None and r.successor_id is None \
-                    and r.pending_transfer_to is None and r.predecessor_id is None:
+            if r.stopped_at is None and r[_TRANSFERS] == _NO_TRANSFER:
                 rows.append((*row, r.stopped_by, None, None, None, None, None, None, None))
             else:
                 rows.append((*row, r.stopped_by, moment(r.stopped_at),

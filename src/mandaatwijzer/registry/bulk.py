@@ -566,6 +566,10 @@ def _right_on_relation(row: int, record: RightRecord, relation: WorkRelationReco
 
 
 _PERSON, _ECONOMIC_ACTOR = PartyKind.PERSON, EntityGroup.ECONOMIC_ACTOR
+#: The fields of a mandate about transfers (its last four), and their values without one.
+_TRANSFERS, _NO_TRANSFER = slice(-4, None), (None, None, None, None)
+assert MandateRecord._fields[-4:] == (
+    "transferred_to", "successor_id", "pending_transfer_to", "predecessor_id")
 _GIVER, _TAKER = attrgetter("giver"), attrgetter("taker")
 _CREATED_BY, _GIVER_SIGNED_BY = attrgetter("created_by"), attrgetter("giver_signed_by")
 _TAKER_SIGNED_BY, _STOPPED_BY = attrgetter("taker_signed_by"), attrgetter("stopped_by")
@@ -590,8 +594,7 @@ class _Mandates(_Checker):
         records = _records(batch, MandateRecord)
         errors = self._unique(MandateRecord, records)
         mandates = [r for _, r in records]
-        later = [r for r in mandates if r.transferred_to or r.pending_transfer_to
-                 or r.successor_id or r.predecessor_id]
+        later = [r for r in mandates if r[_TRANSFERS] != _NO_TRANSFER]
         person_ids: set[str | None] = set()
         org_ids: set[str] = set()
         for parties in (map(_GIVER, mandates), map(_TAKER, mandates),
@@ -616,7 +619,7 @@ class _Mandates(_Checker):
                     record.predecessor_id is not None:
                 errors += self._links(row, record, stored, here)
             here[record.id] = record
-        return list(_accepted(records, errors)), errors
+        return (list(mandates) if not errors else list(_accepted(records, errors))), errors
 
     def _links(self, row: int, record: MandateRecord, stored: Mapping[str, MandateRecord],
                here: Mapping[str, MandateRecord]) -> list[RowError]:

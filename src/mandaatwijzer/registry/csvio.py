@@ -542,16 +542,23 @@ def _fast_mandates(header: list[str]) -> Callable[[list[str]], MandateRecord | N
         try:
             start = day(start_cell)
             end = day(end_cell) if end_cell else None
+            created_at: datetime | None = moment(created_cell)
+            giver_at = moment(giver_cell) if giver_cell else None
+            taker_at = moment(taker_cell) if taker_cell else None
         except ValueError:
             return None
         if end is not None and end < start:
             return None
-        created_at = when(created_cell)
-        giver_at = when(giver_cell) if giver_cell else None
-        taker_at = when(taker_cell) if taker_cell else None
-        if created_at is None or (giver_cell and giver_at is None) or \
-                (taker_cell and taker_at is None):
-            return None
+        if (created_at is not None and created_at.tzinfo is not UTC) or \
+                (giver_at is not None and giver_at.tzinfo is not UTC) or \
+                (taker_at is not None and taker_at.tzinfo is not UTC):
+            # Another offset than +00:00, or none: as `_Cells.moment` takes them.
+            created_at = when(created_cell)
+            giver_at = when(giver_cell) if giver_cell else None
+            taker_at = when(taker_cell) if taker_cell else None
+            if created_at is None or (giver_cell and giver_at is None) or \
+                    (taker_cell and taker_at is None):
+                return None
         taker = takers.get(taker_id)  # few takers, many mandates each
         if taker is None or taker.kind is not taker_as:
             if len(takers) >= _TAKERS:
