@@ -369,10 +369,9 @@ class _PerKey(Mapping[str, tuple[str, ...]]):
 
     __slots__ = ("_found", "_keys", "_look_up")
 
-    def __init__(self, keys: tuple[str, ...],
-                 look_up: Callable[[str], tuple[str, ...]]) -> None:
-        self._keys, self._look_up = keys, look_up
-        self._found: dict[str, tuple[str, ...]] = {}
+    def __init__(self, keys: tuple[str, ...], look_up: Callable[[str], tuple[str, ...]],
+                 found: dict[str, tuple[str, ...]]) -> None:
+        self._keys, self._look_up, self._found = keys, look_up, found
 
     def __getitem__(self, key: str) -> tuple[str, ...]:
         if key not in self._keys:
@@ -531,6 +530,9 @@ class _Builder:
         admins: dict[str, list[str]] = {}
         for org_id, name, *_ in tagged.get("L", ()):
             admins.setdefault(org_id, []).append(name)
+        holders: dict[str, list[str]] = {}
+        for org_id, name, *_ in tagged.get("G", ()):
+            holders.setdefault(org_id, []).append(name)
         mandate_rows = tagged.get("M", [])
         mandates = self.mandates(mandate_rows)
         takers = {row[2]: self.organisations[row[2]] for row in mandate_rows
@@ -541,7 +543,8 @@ class _Builder:
         return _Denial(
             mandates, takers,
             local_admins={o: tuple(sorted(admins.get(o, ()))) for o in sorted(involved)},
-            mandate_managers=_PerKey(tuple(takers), managers))
+            mandate_managers=_PerKey(tuple(takers), managers, {
+                o: tuple(sorted(names)) for o, names in holders.items()}))
 
 
 __all__ = ["AccessReader"]

@@ -130,7 +130,7 @@ def _managers_arm(d: Dialect, organisations: str, tag: str) -> str:
 
 
 def _denial_facts(d: Dialect) -> str:
-    """What only a denial's explanation reads (tags M, R, L)."""
+    """What only a denial's explanation reads (tags M, R, L, G)."""
     return "WITH involved(id) AS MATERIALIZED (" + _INVOLVED + ")\n" + _union(
         _arm("M", ("m.seq", "0"),
              [*_mandate_values(d), "o.name", "o.entity_group", "o.enterprise_number"],
@@ -141,7 +141,14 @@ def _denial_facts(d: Dialect) -> str:
         _arm("L", ("0", "0"), ["a.organisation_id", "p.name"],
              "FROM local_admins a JOIN persons p ON p.id = a.person_id\n"
              " WHERE a.organisation_id IN (SELECT id FROM involved)"
-             f" AND {_active('a', d.day())}"))
+             f" AND {_active('a', d.day())}"),
+        # The mandate administrators of the takers of a mandate that awaits their signature
+        # (signed by the giver, not stopped, not replaced): the explanation names them.
+        # Another organisation's are looked up when named (`mandate_managers`).
+        _managers_arm(d, "IN (SELECT taker_id FROM mandates m WHERE " + _GIVEN +
+                      " AND m.taker_kind = 'organisation' AND m.giver_signed_at IS NOT NULL"
+                      " AND m.taker_signed_at IS NULL AND m.stopped_at IS NULL"
+                      " AND m.successor_id IS NULL)", "G"))
 
 
 @dataclass(frozen=True, slots=True)
