@@ -533,10 +533,13 @@ class _Builder:
         holders: dict[str, list[str]] = {}
         for org_id, name, *_ in tagged.get("G", ()):
             holders.setdefault(org_id, []).append(name)
+        for org_id, name, group, number, *_ in tagged.get("T", ()):
+            self.organisation(org_id, name, group, number)
         mandate_rows = tagged.get("M", [])
         mandates = self.mandates(mandate_rows)
-        takers = {row[2]: self.organisations[row[2]] for row in mandate_rows
-                  if row[19] is not None}
+        organisations = self.organisations
+        takers = {row[2]: organisations[row[2]] for row in mandate_rows
+                  if row[1] == "organisation" and row[2] in organisations}
         involved = {*takers, *self.employers}
         if self.applicant.kind is PartyKind.ORGANISATION:
             involved.add(self.applicant.id)

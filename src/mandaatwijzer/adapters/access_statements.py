@@ -130,25 +130,30 @@ def _managers_arm(d: Dialect, organisations: str, tag: str) -> str:
 
 
 def _denial_facts(d: Dialect) -> str:
-    """What only a denial's explanation reads (tags M, R, L, G)."""
-    return "WITH involved(id) AS MATERIALIZED (" + _INVOLVED + ")\n" + _union(
-        _arm("M", ("m.seq", "0"),
-             [*_mandate_values(d), "o.name", "o.entity_group", "o.enterprise_number"],
-             "FROM mandates m LEFT JOIN organisations o\n"
-             f"  ON m.taker_kind = 'organisation' AND o.id = m.taker_id WHERE {_GIVEN}"),
+    """What only a denial's explanation reads (tags M, T, R, L, G)."""
+    arms = [
+        _arm("M", ("m.seq", "0"), _mandate_values(d), f"FROM mandates m WHERE {_GIVEN}"),
+        # Each organisation involved once (a join per mandate would read a taker's row as
+        # many times as it took a mandate).
+        _arm("T", ("0", "0"), ["o.id", "o.name", "o.entity_group", "o.enterprise_number"],
+             "FROM organisations o WHERE o.id IN (SELECT id FROM involved)"),
         _arm("R", ("0", "0"), ["l.organisation_id", "l.person_id"],
              "FROM legal_representatives l WHERE l.organisation_id IN (SELECT id FROM involved)"),
         _arm("L", ("0", "0"), ["a.organisation_id", "p.name"],
              "FROM local_admins a JOIN persons p ON p.id = a.person_id\n"
              " WHERE a.organisation_id IN (SELECT id FROM involved)"
-             f" AND {_active('a', d.day())}"),
+             f" AND {_active('a', d.day())}")]
+    if d.postgresql:
         # The mandate administrators of the takers of a mandate that awaits their signature
-        # (signed by the giver, not stopped, not replaced): the explanation names them.
-        # Another organisation's are looked up when named (`mandate_managers`).
-        _managers_arm(d, "IN (SELECT taker_id FROM mandates m WHERE " + _GIVEN +
-                      " AND m.taker_kind = 'organisation' AND m.giver_signed_at IS NOT NULL"
-                      " AND m.taker_signed_at IS NULL AND m.stopped_at IS NULL"
-                      " AND m.successor_id IS NULL)", "G"))
+        # (signed by the giver, not stopped, not replaced), whom the explanation names: on
+        # PostgreSQL in the same round trip; on SQLite a lookup when named costs less than
+        # this arm costs every denial.
+        arms.append(_managers_arm(
+            d, "IN (SELECT taker_id FROM mandates m WHERE " + _GIVEN +
+            " AND m.taker_kind = 'organisation' AND m.giver_signed_at IS NOT NULL"
+            " AND m.taker_signed_at IS NULL AND m.stopped_at IS NULL"
+            " AND m.successor_id IS NULL)", "G"))
+    return "WITH involved(id) AS MATERIALIZED (" + _INVOLVED + ")\n" + _union(*arms)
 
 
 @dataclass(frozen=True, slots=True)
