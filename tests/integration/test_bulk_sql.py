@@ -8,6 +8,7 @@ them), export what the in-memory fallback exports, and write nothing when any ro
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -150,6 +151,24 @@ def test_lookups_on_the_driver_go_in_chunks_and_find_what_the_orm_finds(
         orgs = {record.id for record in slow.scan(OrganisationRecord)}
         assert any(org.legal_representatives
                    for org in fast.find(OrganisationRecord, orgs).values())
+
+
+def test_moments_and_days_are_written_in_sqlalchemys_sqlite_text() -> None:
+    texts = bulk_sql._SqliteTexts()
+    texts.DAYS = 3  # days are forgotten on the way
+    for moment in (datetime(2023, 6, 20, 14, 13, 46, tzinfo=UTC),
+                   datetime(2023, 6, 20, 23, 59, 59, 999999, tzinfo=UTC),
+                   datetime(999, 1, 2, 3, 4, 5, 6, tzinfo=UTC),
+                   datetime(2024, 2, 29, 0, 0, tzinfo=UTC),
+                   datetime(2025, 3, 3, 0, 30, tzinfo=timezone(timedelta(hours=1))),
+                   datetime(2025, 12, 31, 23, 30, 0, 5, tzinfo=timezone(timedelta(hours=-2)))):
+        expected = moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        assert texts.moment(moment) == bulk_sql._sqlite_moment(moment) == expected
+        assert texts.day(moment.date()) == moment.date().isoformat()
+    assert texts.moment(None) is None
+    assert texts.day(None) is None
+    with pytest.raises(ValueError, match="timezone-aware"):
+        texts.moment(datetime(2025, 3, 3))
 
 
 def test_the_page_cache_is_larger_while_writing_only(uow: SqlUnitOfWork) -> None:
