@@ -222,13 +222,17 @@ def _mandate_gap(route: str, mandate: Mandate, facts: AccessFacts, taker_name: s
     return None
 
 
-_ORDER = (MandateStatus.ACTIVE, MandateStatus.AWAITING_TAKER, MandateStatus.AWAITING_GIVER,
-          MandateStatus.EXPIRED, MandateStatus.STOPPED, MandateStatus.TRANSFERRED)
+_ORDER = {status: rank for rank, status in enumerate((
+    MandateStatus.ACTIVE, MandateStatus.AWAITING_TAKER, MandateStatus.AWAITING_GIVER,
+    MandateStatus.EXPIRED, MandateStatus.STOPPED, MandateStatus.TRANSFERRED))}
 
 
 def _rank(mandate: Mandate, day: date) -> tuple[bool, int]:
-    """Prefer the mandate closest to being in force when explaining."""
-    return not mandate.in_force(day), _ORDER.index(mandate.status(day))
+    """Prefer the mandate closest to being in force when explaining (`in_force`, with the
+    status worked out once)."""
+    status = mandate.status(day)
+    in_force = status is MandateStatus.ACTIVE and mandate.period.contains(day)
+    return not in_force, _ORDER[status]
 
 
 def decide(facts: AccessFacts, day: date) -> Decision:
@@ -474,10 +478,11 @@ def _other_takers(facts: AccessFacts, employers: Mapping[str, Employment],
     person, applicant = facts.person, facts.applicant
     route = MANDATE_TO_PROVIDER
     to_orgs: dict[str, list[Mandate]] = {}
+    takers = facts.takers
+    organisation = PartyKind.ORGANISATION
     for mandate in facts.mandates:
         taker = mandate.taker
-        if taker.kind is PartyKind.ORGANISATION and taker.id not in employers and \
-                taker.id in facts.takers:
+        if taker.kind is organisation and taker.id not in employers and taker.id in takers:
             to_orgs.setdefault(taker.id, []).append(mandate)
     if not employers and not to_orgs:
         return [Gap(route, "no_provider",
@@ -488,7 +493,7 @@ def _other_takers(facts: AccessFacts, employers: Mapping[str, Employment],
                     guide_outcome=OUTCOME_CONCLUDE_MANDATE)]
     gaps = []
     for org_id, given in to_orgs.items():
-        org = facts.takers[org_id]
+        org = takers[org_id]
         mandate = min(given, key=lambda m: _rank(m, day))
         gap = _mandate_gap(route, mandate, facts, org.name, day)
         if gap is None:
