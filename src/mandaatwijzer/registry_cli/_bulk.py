@@ -61,8 +61,8 @@ def _opened(file: str) -> Iterator[tuple[io.TextIOWrapper, _HashingReader]]:
 @contextmanager
 def _fewer_collections(young: int = 50_000) -> Iterator[None]:
     """Python's cycle collector runs less often: an import allocates millions of short-lived
-    objects (cells, records, rows), and with the default threshold (700) it spends about a
-    quarter of its time (100k mandates) scanning batches that are still in use. Memory stays
+    objects (cells, records, rows), and with the default threshold (700) it keeps scanning
+    the batches still in use (100k mandates: 7.0 s of CPU instead of 6.2 s). Memory stays
     bounded: the collector still runs, every `young` allocations instead of every 700."""
     before = gc.get_threshold()
     gc.set_threshold(young, *before[1:])
