@@ -8,7 +8,9 @@ Runs, in one process and on the same generated registry (dataset.py) and the sam
 - `access_sql` (src/mandaatwijzer/adapters/access_sql.py): the full `Decision` (routes with
   links, or gaps) on SQLite and on PostgreSQL over loopback (a throwaway cluster);
 - `decide only`: the pure `decide` on facts read beforehand (what is left without any I/O);
-- `queries.may_manage` through the SQL unit of work (the ORM), on a subset of the pairs;
+- `queries.may_manage` in a SQL unit of work (what the application runs: the reader on the
+  unit of work's connection), and `decide` on the facts `queries.gather_facts` reads through
+  the repository port (one ORM query per lookup, the tests' reference), on subsets of the pairs;
 - pycasbin, Cedar (cedarpy) and a plain-dict lookup: yes or no only (engines.py).
 
 Figures are split by outcome (allowed, denied). Also reported: load time and memory of the
@@ -105,10 +107,18 @@ def bench_reader(run: Run, reader: AccessReader, backend: str, orm_pairs: int,
         engine = create_engine_for(url)
         uow = SqlUnitOfWork(session_factory(engine))
 
-        def generic(person: str, applicant: Any) -> Any:
+        def in_unit_of_work(person: str, applicant: Any) -> Any:
             with uow:
                 return queries.may_manage(uow.repo, person, applicant, DAY)
-        run.measure("queries.may_manage (ORM)", backend, generic, _is_decision,
+
+        def through_port(person: str, applicant: Any) -> Any:
+            with uow:
+                return decide(queries.gather_facts(uow.repo, person, applicant, DAY), DAY)
+        # What the application runs: the reader on the unit of work's connection.
+        run.measure("queries.may_manage (unit of work)", backend, in_unit_of_work,
+                    _is_decision, limit=orm_pairs * 5)
+        # The reference: the facts through the repository port, one ORM query per lookup.
+        run.measure("gather_facts + decide (ORM)", backend, through_port, _is_decision,
                     limit=orm_pairs, rounds=1)
         engine.dispose()
         orm.stop_mappers()
