@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from jinja2 import DictLoader, Environment, select_autoescape
-from markupsafe import Markup
 
 from mandaatwijzer.web import _i18n, _render
 
@@ -62,20 +61,3 @@ def test_interface_strings_are_translated_when_the_template_compiles() -> None:
     assert "Doorgaan" in source  # the translation of "Continue", now part of the text
     assert "'Continue'" not in source
     assert "%(n)s of %(m)s" in source  # a string with variables is translated per render
-
-
-@pytest.mark.parametrize("lang", ["nl", "en"])
-@pytest.mark.parametrize("template", ["question.html", "outcome.html"])
-def test_the_step_pages_inline_markup_is_that_of_the_macros(lang: str, template: str) -> None:
-    env = _render.environment(lang)
-    macros = env.get_template("_macros.html").module
-    terms = [{"id": "t", "term": "<T>", "definition": "d & e", "href": "/x?a=1&b=2#t"},
-             {"id": "u", "term": "U", "definition": "f", "href": "/y"}]
-    node = {"id": "q", "text": "Q?", "options": [{"value": "ja", "label": "Ja"}], "note": ""}
-    page = env.get_template(template).render(
-        switches=[], node=node, terms=terms, back_href="/b?c=1&d=2", links=[], steps=[],
-        trace=[], action="/a", start_href="/s", diagram_href="/d", title="T")
-    back = macros.back_link("/b?c=1&d=2", Markup(_i18n.translations(lang).gettext("Back")))
-    assert f"{back}\n" in page
-    assert f"{macros.glossary_details(terms)}\n" in page
-    assert macros.glossary_details(terms).count("<details") == 2
