@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import Engine
 
@@ -128,3 +129,29 @@ def test_generated_numbers_are_valid(tmp_path: Path) -> None:
     assert dataset.national_number(dataset.date(2001, 2, 3), 1) == "01020300170"
     assert list(data.mandates()) == list(dataset.Dataset(SIZE, seed=11).mandates())
     assert sqlite3.sqlite_version_info >= (3, 38)  # json_each is built in
+
+
+def test_the_facts_read_in_full_are_those_read_through_the_port(reader: AccessReader,
+                                                                engine: Engine) -> None:
+    uow = SqlUnitOfWork(session_factory(engine))
+    pairs = _pairs(reader)[:80]
+    with reader:
+        for person_id, applicant in pairs:
+            fast = reader.facts(person_id, applicant, dataset.DAY)
+            with uow:
+                expected = queries.gather_facts(uow.repo, person_id, applicant, dataset.DAY)
+                assert [m.id for m in fast.mandates] == [m.id for m in expected.mandates]
+                assert len(fast.mandates) == len(expected.mandates)
+                assert fast.mandates[:1] == fast.mandates[0:1]
+                assert sorted(fast.takers) == sorted(expected.takers)
+                assert len(fast.takers) == len(expected.takers)
+                assert {o: fast.local_admins.get(o) for o in expected.local_admins} == \
+                    dict(expected.local_admins)
+                assert {o: fast.mandate_managers[o] for o in fast.mandate_managers} == \
+                    dict(expected.mandate_managers)
+                assert len(fast.mandate_managers) == len(expected.mandate_managers)
+                route = {m.id for m in fast.route_mandates or ()}
+                assert route <= {m.id for m in expected.mandates}
+    # Leaving the `with` block closed the connection.
+    with pytest.raises((sqlite3.ProgrammingError, psycopg.OperationalError)):
+        reader.may_manage("P-0000001", Party(PartyKind.PERSON, "P-0000001"), dataset.DAY)

@@ -503,7 +503,7 @@ class _Builder:
         for (mandate_id, taker_kind, taker_id, start, end, created_by, created_at,
              giver_by, giver_at, taker_by, taker_at, stopped_by, stopped_at,
              transferred_kind, transferred_id, successor_id, pending_kind, pending_id,
-             predecessor_id, org_name, group, number) in rows:
+             predecessor_id, *_) in rows:
             mandate = make.mandate()
             mandate.__dict__.update(
                 id=mandate_id, giver=giver, taker=party(taker_kind, taker_id),
@@ -517,8 +517,6 @@ class _Builder:
                 pending_transfer_to=party(pending_kind, pending_id),
                 predecessor_id=predecessor_id)
             mandates.append(mandate)
-            if org_name is not None:
-                self.organisation(taker_id, org_name, group, number)
         return tuple(mandates)
 
     def denial(self, rows: list[Any], managers: Callable[[str], tuple[str, ...]]) -> _Denial:
