@@ -29,8 +29,10 @@ WIDTH = 22
 class Dialect:
     postgresql: bool
 
-    def text(self, expression: str) -> str:
-        return f"CAST({expression} AS text)" if self.postgresql else expression
+    def day_text(self, expression: str) -> str:
+        """A day as `YYYY-MM-DD` (SQLite stores it so; PostgreSQL's own text of a date
+        follows the session's `DateStyle`)."""
+        return f"to_char({expression}, 'YYYY-MM-DD')" if self.postgresql else expression
 
     def moment(self, expression: str) -> str:
         if not self.postgresql:
@@ -70,7 +72,7 @@ def _active(table: str, day: str, withdrawn: bool = True) -> str:
 
 
 def _mandate_values(d: Dialect) -> list[str]:
-    t, m = d.text, d.moment
+    t, m = d.day_text, d.moment
     return ["m.id", "m.taker_kind", "m.taker_id", t("m.start_on"), t("m.end_on"),
             "m.created_by", m("m.created_at"), "m.giver_signed_by", m("m.giver_signed_at"),
             "m.taker_signed_by", m("m.taker_signed_at"), "m.stopped_by", m("m.stopped_at"),
@@ -90,7 +92,7 @@ _INVOLVED = ("SELECT taker_id FROM mandates WHERE giver_id = :applicant AND give
 
 def _route_facts(d: Dialect) -> str:
     """What every decision reads (tags P, A, O, R, E, M)."""
-    t = d.text
+    t = d.day_text
     person = ["id", "national_number", "name", d.flag("has_eid")]
     return _union(
         _arm("P", ("0", "0"), person, "FROM persons WHERE id = :person"),
