@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from mandaatwijzer.adapters import orm
+from mandaatwijzer.adapters import audit, orm
 from mandaatwijzer.adapters.audit import audit_events
 from mandaatwijzer.adapters.sql import SqlUnitOfWork
-from mandaatwijzer.registry import services
+from mandaatwijzer.registry import demo, services
 from mandaatwijzer.registry.errors import NotFoundError
 from mandaatwijzer.registry.identifiers import NationalNumber
 from mandaatwijzer.registry.model import Person
@@ -143,3 +143,60 @@ def test_a_committed_use_case_writes_the_entity_and_its_event_together(
                                            func.count()).group_by(
             audit_events.c.action, audit_events.c.entity_id)).all()
     assert events == [("register_person", person.id, 1)]
+
+
+class _InterruptedError(Exception):
+    pass
+
+
+def _interrupt_after(monkeypatch: pytest.MonkeyPatch, calls: int) -> None:
+    """The demo's `sign_mandate` fails on its `calls`-th call, halfway through the load."""
+    sign = services.sign_mandate
+    seen = []
+
+    def failing(*args: object, **kwargs: object) -> object:
+        seen.append(1)
+        if len(seen) == calls:
+            raise _InterruptedError
+        return sign(*args, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(services, "sign_mandate", failing)
+
+
+def test_an_interrupted_demo_load_leaves_nothing_and_the_next_start_loads_it_all(
+        uow: SqlUnitOfWork, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    _interrupt_after(monkeypatch, 5)
+    with pytest.raises(_InterruptedError):
+        demo.load(uow, CLOCK)
+    for table in ("persons", "organisations", "work_relations", "rights", "mandates",
+                  "audit_events"):
+        assert _count(engine, table) == 0, table
+    monkeypatch.undo()
+    assert demo.load_if_empty(lambda: uow, CLOCK)
+    assert _count(engine, "persons") == len(demo.PERSONS)
+    assert _count(engine, "audit_events") > len(demo.PERSONS)
+    assert not demo.load_if_empty(lambda: uow, CLOCK)
+
+
+def test_all_or_nothing_keeps_nothing_of_a_block_that_fails(
+        uow: SqlUnitOfWork, engine: Engine) -> None:
+    def two_then_fail() -> None:
+        with uow.all_or_nothing():
+            services.register_person(uow, CLOCK, national_number("800101", 1), "Ann Smets")
+            services.register_person(uow, CLOCK, national_number("800101", 2), "Bart Peeters")
+            raise _InterruptedError
+
+    with pytest.raises(_InterruptedError):
+        two_then_fail()
+    assert _count(engine, "persons") == 0
+    assert _count(engine, "audit_events") == 0
+
+
+def test_all_or_nothing_commits_everything_with_a_sound_audit_chain(
+        uow: SqlUnitOfWork, engine: Engine) -> None:
+    with uow.all_or_nothing():
+        services.register_person(uow, CLOCK, national_number("800101", 1), "Ann Smets")
+        services.register_person(uow, CLOCK, national_number("800101", 2), "Bart Peeters")
+    assert _count(engine, "persons") == 2
+    with Session(engine) as session:
+        result = audit.verify(session)
+    assert (result.checked, result.problem) == (2, None)

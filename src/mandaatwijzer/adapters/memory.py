@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from types import TracebackType
 from typing import Self
@@ -130,7 +131,9 @@ class MemoryUnitOfWork:
         self._use(self.committed)
         self.events: list[AuditEvent] = []
         self._pending: list[AuditEvent] = []
+        self._held: list[AuditEvent] = []
         self._depth = 0
+        self._holding = False
 
     def _use(self, working: MemoryRepository) -> None:
         self._working = working
@@ -150,6 +153,11 @@ class MemoryUnitOfWork:
             self.rollback()
 
     def commit(self) -> None:
+        if self._holding:
+            # The working copy keeps the changes; `all_or_nothing` publishes them at its end.
+            self._held += self._pending
+            self._pending = []
+            return
         self.committed = self._working
         self._use(copy.deepcopy(self.committed) if self._depth else self.committed)
         self.events += self._pending
@@ -158,6 +166,23 @@ class MemoryUnitOfWork:
     def rollback(self) -> None:
         self._use(self.committed)
         self._pending = []
+        self._held = []
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[Self]:
+        """Inside, a use case's commit keeps its changes in the working copy without
+        publishing them: the block's end publishes everything, an error nothing."""
+        if self._holding:
+            raise RuntimeError("all_or_nothing blocks do not nest")
+        with self:
+            self._holding = True
+            try:
+                yield self
+            finally:
+                self._holding = False
+            self._pending = self._held + self._pending
+            self._held = []
+            self.commit()
 
     def record(self, event: AuditEvent) -> None:
         self._pending.append(event)

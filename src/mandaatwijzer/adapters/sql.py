@@ -12,7 +12,8 @@ transaction as the changes they describe.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from types import TracebackType
 from typing import Self, TypeVar
@@ -183,6 +184,7 @@ class SqlUnitOfWork:
         self._repo: Repository | None = None
         self._pending: list[AuditEvent] = []
         self._depth = 0
+        self._holding = False
 
     @property
     def repo(self) -> Repository:
@@ -223,8 +225,23 @@ class SqlUnitOfWork:
         session.flush()
         if self._pending:
             audit.append(session, self._pending)
-        session.commit()
-        self._pending = []
+            self._pending = []
+        if not self._holding:
+            session.commit()
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[Self]:
+        """Inside, a use case's commit writes into the transaction (its audit events too) but
+        does not end it: the block's end commits everything, an error leaves nothing."""
+        if self._holding:
+            raise RuntimeError("all_or_nothing blocks do not nest")
+        with self:
+            self._holding = True
+            try:
+                yield self
+            finally:
+                self._holding = False
+            self.commit()
 
     def rollback(self) -> None:
         self.session.rollback()

@@ -285,19 +285,22 @@ class _Builder:
 
 
 def load(uow: UnitOfWork, clock: Clock) -> list[DemoLogin]:
-    """Load the demo into an empty registry; refuses one that holds anything."""
-    if not is_empty(uow):
-        raise ConflictError("the registry is not empty; the demo loads only into an empty one")
-    now = clock.now()
-    start = Clock(now - timedelta(days=760))
-    people = {p.key: services.register_person(uow, start, p.national_number, p.name,
-                                              has_eid=p.has_eid) for p in PERSONS}
-    orgs = {key: services.register_organisation(
-        uow, start, name, group.value,
-        None if number is None else enterprise_number(number),
-        [people[k].id for k in REPRESENTATIVES[key]]) for key, name, group, number in
-        ORGANISATIONS}
-    _history(_Builder(uow, now, people, orgs))
+    """Load the demo into an empty registry, all of it or nothing (an interrupted load leaves
+    the registry empty, so the next start loads it again); refuses one that holds anything."""
+    with uow.all_or_nothing():
+        if not is_empty(uow):
+            raise ConflictError(
+                "the registry is not empty; the demo loads only into an empty one")
+        now = clock.now()
+        start = Clock(now - timedelta(days=760))
+        people = {p.key: services.register_person(uow, start, p.national_number, p.name,
+                                                  has_eid=p.has_eid) for p in PERSONS}
+        orgs = {key: services.register_organisation(
+            uow, start, name, group.value,
+            None if number is None else enterprise_number(number),
+            [people[k].id for k in REPRESENTATIVES[key]]) for key, name, group, number in
+            ORGANISATIONS}
+        _history(_Builder(uow, now, people, orgs))
     return persons(uow)
 
 

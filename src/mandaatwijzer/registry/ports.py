@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -96,6 +97,11 @@ class UnitOfWork(Protocol):
     def rollback(self) -> None: ...
 
     def record(self, event: AuditEvent) -> None: ...
+
+    def all_or_nothing(self) -> AbstractContextManager[Self]:
+        """One transaction for the whole block, however many use cases commit inside it:
+        committed when the block ends, or, on any error, nothing of it is."""
+        ...
 
     def changed(self, entity: Entity) -> None:
         """Tell the unit of work that `entity` was modified in place."""

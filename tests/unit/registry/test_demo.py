@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from mandaatwijzer.adapters.memory import MemoryUnitOfWork
-from mandaatwijzer.registry import demo, queries
+from mandaatwijzer.registry import demo, queries, services
 from mandaatwijzer.registry.errors import ConflictError
 from mandaatwijzer.registry.identifiers import EnterpriseNumber, NationalNumber
 from mandaatwijzer.registry.model import (
@@ -200,3 +200,23 @@ def test_loading_twice_is_refused_and_load_if_empty_loads_once() -> None:
 
 def test_an_empty_registry_has_no_demo_persons() -> None:
     assert demo.persons(MemoryUnitOfWork()) == []
+
+
+def test_an_interrupted_load_leaves_the_registry_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    sign, calls = services.sign_mandate, []
+
+    def failing(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return sign(*args, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(services, "sign_mandate", failing)
+    uow = MemoryUnitOfWork()
+    with pytest.raises(KeyboardInterrupt):
+        demo.load(uow, Clock(datetime(2025, 3, 3, 10, 0, tzinfo=UTC)))
+    assert demo.is_empty(uow)
+    assert uow.events == []
+    monkeypatch.undo()
+    assert demo.load_if_empty(lambda: uow, Clock(datetime(2025, 3, 3, 10, 0, tzinfo=UTC)))
+    assert len(_all(uow, Person)) == len(demo.PERSONS)
+    assert len(uow.events) > len(demo.PERSONS)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
@@ -94,6 +96,11 @@ class _Serial:
 
     def changed(self, entity: Entity) -> None:
         self._inner.changed(entity)
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[Self]:
+        with self._lock, self._inner.all_or_nothing():
+            yield self
 
 
 def _units(settings: Settings) -> UnitOfWorkFactory:
