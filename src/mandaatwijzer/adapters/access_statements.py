@@ -121,9 +121,10 @@ def _route_facts(d: Dialect) -> str:
              f"AND m.taker_id IN ({_EMPLOYERS})"))
 
 
-def _managers_arm(d: Dialect, organisations: str, tag: str) -> str:
+def _managers_arm(d: Dialect, organisations: str) -> str:
+    """The holders of an active `SSM Mandaatbeheerder` on an active work relation (tag G)."""
     day = d.day()
-    return _arm(tag, ("0", "0"), ["w.organisation_id", "p.name"],
+    return _arm("G", ("0", "0"), ["w.organisation_id", "p.name"],
                 "FROM work_relations w JOIN persons p ON p.id = w.person_id\n"
                 f" WHERE w.organisation_id {organisations}\n"
                 f"   AND {_active('w', day, withdrawn=False)}\n"
@@ -154,7 +155,7 @@ def _denial_facts(d: Dialect) -> str:
             d, "IN (SELECT taker_id FROM mandates m WHERE " + _GIVEN +
             " AND m.taker_kind = 'organisation' AND m.giver_signed_at IS NOT NULL"
             " AND m.taker_signed_at IS NULL AND m.stopped_at IS NULL"
-            " AND m.successor_id IS NULL)", "G"))
+            " AND m.successor_id IS NULL)"))
     return "WITH involved(id) AS MATERIALIZED (" + _INVOLVED + ")\n" + _union(*arms)
 
 
@@ -171,7 +172,7 @@ def statements(postgresql: bool) -> Statements:
     d = Dialect(postgresql)
     return Statements(
         d.parameters(_route_facts(d)), d.parameters(_denial_facts(d)),
-        d.parameters(_union(_managers_arm(d, "= :organisation", "G"))))
+        d.parameters(_union(_managers_arm(d, "= :organisation"))))
 
 
 __all__ = ["WIDTH", "Statements", "statements"]
