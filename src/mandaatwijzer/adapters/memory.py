@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from types import TracebackType
 from typing import Self
@@ -23,6 +22,7 @@ from ..registry.model import (
 )
 from ..registry.ports import AuditEvent, Entity, Page, Repository
 from ..registry.queries import gather_facts
+from ._holding import AllOrNothing
 
 
 class MemoryRepository:
@@ -120,7 +120,7 @@ class MemoryRepository:
         self.entities[type(entity)][entity.id] = entity
 
 
-class MemoryUnitOfWork:
+class MemoryUnitOfWork(AllOrNothing):
     """Works on a copy of the committed state; only `commit` makes the copy the state."""
 
     #: Typed as the port, so that the unit of work satisfies `UnitOfWork`.
@@ -131,9 +131,7 @@ class MemoryUnitOfWork:
         self._use(self.committed)
         self.events: list[AuditEvent] = []
         self._pending: list[AuditEvent] = []
-        self._held: list[AuditEvent] = []
         self._depth = 0
-        self._holding = False
 
     def _use(self, working: MemoryRepository) -> None:
         self._working = working
@@ -154,9 +152,7 @@ class MemoryUnitOfWork:
 
     def commit(self) -> None:
         if self._holding:
-            # The working copy keeps the changes; `all_or_nothing` publishes them at its end.
-            self._held += self._pending
-            self._pending = []
+            # The working copy and the pending events wait for the end of `all_or_nothing`.
             return
         self.committed = self._working
         self._use(copy.deepcopy(self.committed) if self._depth else self.committed)
@@ -166,23 +162,6 @@ class MemoryUnitOfWork:
     def rollback(self) -> None:
         self._use(self.committed)
         self._pending = []
-        self._held = []
-
-    @contextmanager
-    def all_or_nothing(self) -> Iterator[Self]:
-        """Inside, a use case's commit keeps its changes in the working copy without
-        publishing them: the block's end publishes everything, an error nothing."""
-        if self._holding:
-            raise RuntimeError("all_or_nothing blocks do not nest")
-        with self:
-            self._holding = True
-            try:
-                yield self
-            finally:
-                self._holding = False
-            self._pending = self._held + self._pending
-            self._held = []
-            self.commit()
 
     def record(self, event: AuditEvent) -> None:
         self._pending.append(event)

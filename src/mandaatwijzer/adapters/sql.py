@@ -12,8 +12,7 @@ transaction as the changes they describe.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import date
 from types import TracebackType
 from typing import Self, TypeVar
@@ -35,6 +34,7 @@ from ..registry.model import (
 )
 from ..registry.ports import AuditEvent, Entity, Page, Repository
 from . import audit
+from ._holding import AllOrNothing
 from .access_sql import AccessReader
 from .bulk_sql import SqlBulkStore
 from .orm import (
@@ -175,7 +175,7 @@ def _hold_loaded_entities(session: Session) -> None:
     event.listen(session, "pending_to_persistent", hold)
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(AllOrNothing):
     """One session per outermost `with`; nested blocks share it, like the memory fake."""
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
@@ -184,7 +184,6 @@ class SqlUnitOfWork:
         self._repo: Repository | None = None
         self._pending: list[AuditEvent] = []
         self._depth = 0
-        self._holding = False
 
     @property
     def repo(self) -> Repository:
@@ -226,22 +225,8 @@ class SqlUnitOfWork:
         if self._pending:
             audit.append(session, self._pending)
             self._pending = []
-        if not self._holding:
+        if not self._holding:  # see AllOrNothing: inside, the block's end commits
             session.commit()
-
-    @contextmanager
-    def all_or_nothing(self) -> Iterator[Self]:
-        """Inside, a use case's commit writes into the transaction (its audit events too) but
-        does not end it: the block's end commits everything, an error leaves nothing."""
-        if self._holding:
-            raise RuntimeError("all_or_nothing blocks do not nest")
-        with self:
-            self._holding = True
-            try:
-                yield self
-            finally:
-                self._holding = False
-            self.commit()
 
     def rollback(self) -> None:
         self.session.rollback()
