@@ -235,6 +235,11 @@ def _rank(mandate: Mandate, day: date) -> tuple[bool, int]:
     return not in_force, _ORDER[status]
 
 
+def _closest(mandates: Iterable[Mandate], day: date) -> Mandate | None:
+    """The mandate an explanation is about: the best ranked, the first made among equals."""
+    return min(mandates, key=lambda m: _rank(m, day), default=None)
+
+
 def decide(facts: AccessFacts, day: date) -> Decision:
     """Every route that holds; or, when none does, the first missing link of each route.
 
@@ -389,21 +394,20 @@ def _route_mandates(facts: AccessFacts) -> Sequence[Mandate]:
 def _person_mandate_route(facts: AccessFacts, day: date, routes: list[Route],
                           gaps: list[Gaps]) -> None:
     person, applicant = facts.person, facts.applicant
-    mine = sorted((m for m in _route_mandates(facts)
-                   if m.taker.kind is PartyKind.PERSON and m.taker.id == person.id),
-                  key=lambda m: _rank(m, day))
+    mine = _closest((m for m in _route_mandates(facts)
+                     if m.taker.kind is PartyKind.PERSON and m.taker.id == person.id), day)
     route = MANDATE_TO_PERSON
-    if not mine:
+    if mine is None:
         gaps.append(lambda: (Gap(route, "no_mandate",
                                  f"{applicant.name} gave {person.name} no mandate",
                                  f"{applicant.name} must give {person.name} a mandate in SSM"),))
-    elif not mine[0].in_force(day):
-        gaps.append(partial(_mandate_gaps, route, mine[0], facts, person.name, day))
+    elif not mine.in_force(day):
+        gaps.append(partial(_mandate_gaps, route, mine, facts, person.name, day))
     elif not person.has_eid:
         # A mandate taker who is a person logs in to KIOSK with a Belgian eID.
-        gaps.append(partial(_no_eid, person, mine[0].id, route))
+        gaps.append(partial(_no_eid, person, mine.id, route))
     else:
-        routes.append(Route(route, (_mandate_link(mine[0], applicant.name, person.name),)))
+        routes.append(Route(route, (_mandate_link(mine, applicant.name, person.name),)))
 
 
 def _mandate_gaps(route: str, mandate: Mandate, facts: AccessFacts, taker_name: str,
@@ -422,16 +426,15 @@ def _provider_route(facts: AccessFacts, day: date, routes: list[Route],
                  if e.relation.active(day) and e.organisation.is_service_provider
                  and e.organisation.id != applicant.id}
     to_employers: dict[str, list[Mandate]] = {}
-    for mandate in _route_mandates(facts):
-        if mandate.taker.kind is PartyKind.ORGANISATION and mandate.taker.id in employers:
-            to_employers.setdefault(mandate.taker.id, []).append(mandate)
+    for made in _route_mandates(facts):
+        if made.taker.kind is PartyKind.ORGANISATION and made.taker.id in employers:
+            to_employers.setdefault(made.taker.id, []).append(made)
     for org_id, employment in employers.items():
         org = employment.organisation
-        mandates = sorted(to_employers.get(org_id, []), key=lambda m: _rank(m, day))
-        if not mandates:
+        mandate = _closest(to_employers.get(org_id, ()), day)
+        if mandate is None:
             gaps.append(partial(_no_mandate_to, facts, org))
             continue
-        mandate = mandates[0]
         if not mandate.in_force(day):
             gaps.append(partial(_mandate_gaps, route, mandate, facts, org.name, day))
             continue
@@ -480,10 +483,10 @@ def _other_takers(facts: AccessFacts, employers: Mapping[str, Employment],
     to_orgs: dict[str, list[Mandate]] = {}
     takers = facts.takers
     organisation = PartyKind.ORGANISATION
-    for mandate in facts.mandates:
-        taker = mandate.taker
+    for made in facts.mandates:
+        taker = made.taker
         if taker.kind is organisation and taker.id not in employers and taker.id in takers:
-            to_orgs.setdefault(taker.id, []).append(mandate)
+            to_orgs.setdefault(taker.id, []).append(made)
     if not employers and not to_orgs:
         return [Gap(route, "no_provider",
                     f"{applicant.name} gave no external service provider a mandate, and "
@@ -494,7 +497,8 @@ def _other_takers(facts: AccessFacts, employers: Mapping[str, Employment],
     gaps = []
     for org_id, given in to_orgs.items():
         org = takers[org_id]
-        mandate = min(given, key=lambda m: _rank(m, day))
+        mandate = _closest(given, day)
+        assert mandate is not None  # every taker here took a mandate
         gap = _mandate_gap(route, mandate, facts, org.name, day)
         if gap is None:
             admins = facts.local_admins.get(org_id, ())
