@@ -53,11 +53,7 @@ def create_engine_for(url: str | URL, **options: Any) -> Engine:
         cursor.execute("PRAGMA foreign_keys = ON")
         if wal:
             cursor.execute("PRAGMA journal_mode = WAL")
-            # Reads through memory-mapped I/O (the operating system's page cache, shared) and
-            # a larger page cache per connection, as the access reader's own connections do:
-            # `may_manage` touches a few dozen pages scattered over a large registry.
-            cursor.execute(f"PRAGMA mmap_size = {access_sql.MMAP_BYTES}")
-            cursor.execute(f"PRAGMA cache_size = -{access_sql.CACHE_KIB}")
+            access_sql.tune_for_reads(cursor.execute)  # as the access reader's connections
         cursor.close()
 
     @event.listens_for(engine, "begin")
