@@ -46,7 +46,7 @@ What it does not do, on purpose:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -62,6 +62,7 @@ from ..registry.errors import NotFoundError
 from ..registry.identifiers import EnterpriseNumber, NationalNumber
 from ..registry.model import (
     EntityGroup,
+    LocalAdmin,
     Mandate,
     Organisation,
     Party,
@@ -131,8 +132,9 @@ def _factory(cls: type) -> Factory:
     return new
 
 
-class _Factories:
-    __slots__ = ("manager", "mandate", "organisation", "person", "relation", "right")
+class Factories:
+    __slots__ = ("local_admin", "manager", "mandate", "organisation", "person", "relation",
+                 "right")
 
     def __init__(self) -> None:
         self.manager: Any = opt_manager_of_class(Person)
@@ -145,16 +147,17 @@ class _Factories:
         self.relation = _factory(WorkRelation)
         self.right = _factory(Right)
         self.mandate = _factory(Mandate)
+        self.local_admin = _factory(LocalAdmin)
 
 
-_factories = _Factories()
+_factories = Factories()
 
 
-def _current_factories() -> _Factories:
+def current_factories() -> Factories:
     """The factories for the current mapping state (mappers may start or stop at any time)."""
     global _factories
     if opt_manager_of_class(Person) is not _factories.manager:
-        _factories = _Factories()
+        _factories = Factories()
     return _factories
 
 
@@ -170,6 +173,15 @@ def _moment(value: str | None) -> datetime | None:
 
 def _at(value: str) -> datetime:
     return datetime.fromisoformat(value + "+00:00")
+
+
+def rows(connection: sqlite3.Connection | psycopg.Connection[Any], statement: str,
+         params: dict[str, Any]) -> list[Any]:
+    """The rows of a statement (kept prepared: sqlite3's statement cache, or psycopg's
+    server-side prepared statements)."""
+    if isinstance(connection, sqlite3.Connection):
+        return connection.execute(statement, params).fetchall()
+    return connection.execute(statement, params, prepare=True).fetchall()
 
 
 class AccessReader:
@@ -255,10 +267,7 @@ class AccessReader:
             connection.execute("COMMIT")  # a read transaction: nothing to keep or undo
 
     def _rows(self, statement: str, params: dict[str, Any]) -> list[Any]:
-        connection = self.connection
-        if isinstance(connection, sqlite3.Connection):
-            return connection.execute(statement, params).fetchall()
-        return connection.execute(statement, params, prepare=True).fetchall()
+        return rows(self.connection, statement, params)
 
     def _facts(self, person_id: str, applicant: Party, day: date) -> AccessFacts:
         params: dict[str, Any] = {"person": person_id, "applicant": applicant.id,
@@ -371,12 +380,12 @@ class _LazyMapping(Mapping[K, V]):
         return iter(self._loaded())
 
 
-class _PerKey(Mapping[str, tuple[str, ...]]):
+class PerKey(Mapping[str, tuple[str, ...]]):
     """Names per organisation, each looked up on first use (`keys`: the organisations)."""
 
     __slots__ = ("_found", "_keys", "_look_up")
 
-    def __init__(self, keys: tuple[str, ...], look_up: Callable[[str], tuple[str, ...]],
+    def __init__(self, keys: Collection[str], look_up: Callable[[str], tuple[str, ...]],
                  found: dict[str, tuple[str, ...]]) -> None:
         self._keys, self._look_up, self._found = keys, look_up, found
 
@@ -416,28 +425,102 @@ def _names_by_organisation(rows: Iterable[Any]) -> dict[str, tuple[str, ...]]:
     return {org_id: tuple(sorted(found)) for org_id, found in names.items()}
 
 
+def build_person(make: Factories, key: str, number: str, name: str,
+                 has_eid: str) -> Person:
+    entity: Person = make.person()
+    entity.__dict__.update(id=key, national_number=_national_number(number), name=name,
+                           has_eid=has_eid == "1")
+    return entity
+
+
+def build_organisation(make: Factories, key: str, name: str, group: str, number: str | None,
+                       representatives: set[str]) -> Organisation:
+    entity: Organisation = make.organisation()
+    entity.__dict__.update(id=key, name=name, entity_group=_GROUPS[group],
+                           enterprise_number=_enterprise_number(number),
+                           legal_representatives=representatives)
+    return entity
+
+
+def build_relation(make: Factories, relation_id: str, person_id: str, org_id: str, start: str,
+                   end: str | None, user_type: str) -> WorkRelation:
+    relation: WorkRelation = make.relation()
+    relation.__dict__.update(id=relation_id, person_id=person_id, organisation_id=org_id,
+                             period=Period(date.fromisoformat(start), _date(end)),
+                             user_type=user_type)
+    return relation
+
+
+def build_right(make: Factories, right_id: str, relation_id: str, kind: str, granted_by: str,
+                start: str, end: str | None, withdrawn_on: str | None,
+                withdrawn_by: str | None) -> Right:
+    right: Right = make.right()
+    right.__dict__.update(
+        id=right_id, work_relation_id=relation_id, kind=_RIGHT_KINDS[kind],
+        granted_by=granted_by, period=Period(date.fromisoformat(start), _date(end)),
+        withdrawn_on=_date(withdrawn_on), withdrawn_by=withdrawn_by)
+    return right
+
+
+class Parties:
+    """Party values, one object per (kind, id)."""
+
+    __slots__ = ("_found",)
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str], Party] = {}
+
+    def __call__(self, kind: str | None, key: str | None) -> Party | None:
+        if kind is None or key is None:
+            return None
+        found = self._found.get((kind, key))
+        if found is None:
+            found = self._found[kind, key] = Party(_PARTY_KINDS[kind], key)
+        return found
+
+
+def build_mandate(make: Factories, giver: Party, party: Parties, mandate_id: str,
+                  taker_kind: str, taker_id: str, start: str, end: str | None,
+                  created_by: str, created_at: str, giver_by: str | None, giver_at: Any,
+                  taker_by: str | None, taker_at: Any,
+                  stopped_by: str | None, stopped_at: str | None,
+                  transferred_kind: str | None, transferred_id: str | None,
+                  successor_id: str | None, pending_kind: str | None, pending_id: str | None,
+                  predecessor_id: str | None, *_: Any) -> Mandate:
+    """A KIOSK mandate from the values `access_statements.mandate_values` selects."""
+    mandate: Mandate = make.mandate()
+    mandate.__dict__.update(
+        id=mandate_id, giver=giver, taker=party(taker_kind, taker_id),
+        period=Period(date.fromisoformat(start), _date(end)),
+        created_by=created_by, created_at=_at(created_at), type="KIOSK",
+        giver_signature=None if giver_by is None else Signature(giver_by, _at(giver_at)),
+        taker_signature=None if taker_by is None else Signature(taker_by, _at(taker_at)),
+        stopped_by=stopped_by, stopped_at=_moment(stopped_at),
+        transferred_to=party(transferred_kind, transferred_id), successor_id=successor_id,
+        pending_transfer_to=party(pending_kind, pending_id), predecessor_id=predecessor_id)
+    return mandate
+
+
 class _Builder:
     """Domain objects from the rows of one decision's statements."""
 
     def __init__(self, applicant: Party) -> None:
-        self.make = _current_factories()
+        self.make = current_factories()
         self.applicant = applicant
         self.organisations: dict[str, Organisation] = {}
         self.representatives: dict[str, set[str]] = {}
         self.employers: list[str] = []
         #: Mandates built from the first statement's rows, found again in the denial's.
         self.built: dict[str, Mandate] = {}
+        self.parties = Parties()
 
     def organisation(self, org_id: str, name: str, group: str,
                      number: str | None) -> Organisation:
         found = self.organisations.get(org_id)
         if found is None:
-            found = self.make.organisation()
-            found.__dict__.update(
-                id=org_id, name=name, entity_group=_GROUPS[group],
-                enterprise_number=_enterprise_number(number),
-                legal_representatives=self.representatives.setdefault(org_id, set()))
-            self.organisations[org_id] = found
+            found = self.organisations[org_id] = build_organisation(
+                self.make, org_id, name, group, number,
+                self.representatives.setdefault(org_id, set()))
         return found
 
     def route_facts(self, person_id: str, rows: list[Any]) -> tuple[
@@ -464,10 +547,7 @@ class _Builder:
         if not rows:
             return None
         key, number, name, has_eid, *_ = rows[0]
-        entity: Person = self.make.person()
-        entity.__dict__.update(id=key, national_number=_national_number(number), name=name,
-                               has_eid=has_eid == "1")
-        return entity
+        return build_person(self.make, key, number, name, has_eid)
 
     def employments(self, person_id: str, rows: list[Any]) -> tuple[Employment, ...]:
         make = self.make
@@ -481,61 +561,26 @@ class _Builder:
             if relation is None or relation.id != relation_id:
                 if relation is not None and employer is not None:
                     employments.append(Employment(relation, employer, tuple(rights)))
-                relation = make.relation()
-                relation.__dict__.update(id=relation_id, person_id=person_id,
-                                         organisation_id=org_id,
-                                         period=Period(date.fromisoformat(start), _date(end)),
-                                         user_type=user_type)
+                relation = build_relation(make, relation_id, person_id, org_id, start, end,
+                                          user_type)
                 employer = self.organisation(org_id, org_name, group, number)
                 rights = []
             if right_id is not None:
-                right = make.right()
-                right.__dict__.update(
-                    id=right_id, work_relation_id=relation_id, kind=_RIGHT_KINDS[kind],
-                    granted_by=granted_by,
-                    period=Period(date.fromisoformat(right_start), _date(right_end)),
-                    withdrawn_on=_date(withdrawn_on), withdrawn_by=withdrawn_by)
-                rights.append(right)
+                rights.append(build_right(make, right_id, relation_id, kind, granted_by,
+                                          right_start, right_end, withdrawn_on, withdrawn_by))
         if relation is not None and employer is not None:
             employments.append(Employment(relation, employer, tuple(rights)))
         self.employers = [e.organisation.id for e in employments]
         return tuple(employments)
 
     def mandates(self, rows: list[Any]) -> tuple[Mandate, ...]:
-        make, moment = self.make, _moment
+        make, parties, built = self.make, self.parties, self.built
         giver = Party(self.applicant.kind, self.applicant.id)
-        parties: dict[tuple[str, str], Party] = {}
-
-        def party(kind: str | None, key: str | None) -> Party | None:
-            if kind is None or key is None:
-                return None
-            found = parties.get((kind, key))
-            if found is None:
-                found = parties[kind, key] = Party(_PARTY_KINDS[kind], key)
-            return found
-
         mandates: list[Mandate] = []
-        built = self.built
-        for (mandate_id, taker_kind, taker_id, start, end, created_by, created_at,
-             giver_by, giver_at, taker_by, taker_at, stopped_by, stopped_at,
-             transferred_kind, transferred_id, successor_id, pending_kind, pending_id,
-             predecessor_id, *_) in rows:
-            mandate = built.get(mandate_id)
-            if mandate is not None:
-                mandates.append(mandate)
-                continue
-            mandate = built[mandate_id] = make.mandate()
-            mandate.__dict__.update(
-                id=mandate_id, giver=giver, taker=party(taker_kind, taker_id),
-                period=Period(date.fromisoformat(start), _date(end)),
-                created_by=created_by, created_at=moment(created_at), type="KIOSK",
-                giver_signature=None if giver_by is None else Signature(giver_by, _at(giver_at)),
-                taker_signature=None if taker_by is None else Signature(taker_by, _at(taker_at)),
-                stopped_by=stopped_by, stopped_at=moment(stopped_at),
-                transferred_to=party(transferred_kind, transferred_id),
-                successor_id=successor_id,
-                pending_transfer_to=party(pending_kind, pending_id),
-                predecessor_id=predecessor_id)
+        for row in rows:
+            mandate = built.get(row[0])
+            if mandate is None:
+                mandate = built[row[0]] = build_mandate(make, giver, parties, *row)
             mandates.append(mandate)
         return tuple(mandates)
 
@@ -558,12 +603,13 @@ class _Builder:
         return _Denial(
             mandates, takers,
             local_admins={o: admins.get(o, ()) for o in sorted(involved)},
-            mandate_managers=_PerKey(tuple(takers), managers,
-                                     _names_by_organisation(tagged.get("G", ()))))
+            mandate_managers=PerKey(tuple(dict.fromkeys((*takers, *self.employers))),
+                                    managers, _names_by_organisation(tagged.get("G", ()))))
 
     def add_representatives(self, rows: Iterable[Any]) -> None:
         for org_id, representative, *_ in rows:
             self.representatives.setdefault(org_id, set()).add(representative)
 
 
-__all__ = ["AccessReader"]
+__all__ = ["AccessReader", "PerKey", "build_mandate", "build_organisation", "build_person",
+           "build_relation", "build_right", "current_factories", "rows"]

@@ -9,7 +9,8 @@ The values come back as text in the same form on both: days `YYYY-MM-DD`, moment
 `YYYY-MM-DD HH:MM:SS.ffffff` in UTC (the form SQLAlchemy stores on SQLite), flags `1` or `0`.
 
 Named parameters: `:person`, `:applicant`, `:kind` (the applicant's party kind), `:day`
-(`YYYY-MM-DD`), and `:organisation` for `MANDATE_MANAGERS`.
+(`YYYY-MM-DD`), and `:organisation` for `MANDATE_MANAGERS`; `:id` and `:seq` for the access
+index's (`access_index`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-PARAMETERS = ("person", "applicant", "kind", "day", "organisation")
+PARAMETERS = ("person", "applicant", "kind", "day", "organisation", "id", "seq")
 
 #: Text columns after the tag and the two sort keys.
 WIDTH = 22
@@ -71,7 +72,7 @@ def _active(table: str, day: str, withdrawn: bool = True) -> str:
     return text
 
 
-def _mandate_values(d: Dialect) -> list[str]:
+def mandate_values(d: Dialect) -> list[str]:
     t, m = d.day_text, d.moment
     return ["m.id", "m.taker_kind", "m.taker_id", t("m.start_on"), t("m.end_on"),
             "m.created_by", m("m.created_at"), "m.giver_signed_by", m("m.giver_signed_at"),
@@ -113,10 +114,10 @@ def _route_facts(d: Dialect) -> str:
         # The mandates that can open a route: to the person, or to an organisation the person
         # has a work relation with (seeks on mandates (giver_id, giver_kind, taker_kind,
         # taker_id)).
-        _arm("M", ("m.seq", "0"), _mandate_values(d),
+        _arm("M", ("m.seq", "0"), mandate_values(d),
              f"FROM mandates m WHERE {_GIVEN} AND m.taker_kind = 'person' "
              "AND m.taker_id = :person"),
-        _arm("M", ("m.seq", "0"), _mandate_values(d),
+        _arm("M", ("m.seq", "0"), mandate_values(d),
              f"FROM mandates m WHERE {_GIVEN} AND m.taker_kind = 'organisation' "
              f"AND m.taker_id IN ({_EMPLOYERS})"))
 
@@ -135,7 +136,7 @@ def _managers_arm(d: Dialect, organisations: str) -> str:
 def _denial_facts(d: Dialect) -> str:
     """What only a denial's explanation reads (tags M, T, R, L, G)."""
     arms = [
-        _arm("M", ("m.seq", "0"), _mandate_values(d), f"FROM mandates m WHERE {_GIVEN}"),
+        _arm("M", ("m.seq", "0"), mandate_values(d), f"FROM mandates m WHERE {_GIVEN}"),
         # Each organisation involved once (a join per mandate would read a taker's row as
         # many times as it took a mandate).
         _arm("T", ("0", "0"), ["o.id", "o.name", "o.entity_group", "o.enterprise_number"],

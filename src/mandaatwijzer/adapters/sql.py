@@ -35,6 +35,7 @@ from ..registry.model import (
 from ..registry.ports import AuditEvent, Entity, Page, Repository
 from . import audit
 from ._holding import AllOrNothing
+from .access_index import AccessIndex
 from .access_sql import AccessReader
 from .bulk_sql import SqlBulkStore
 from .orm import (
@@ -52,8 +53,12 @@ E = TypeVar("E")
 
 
 class SqlRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, access_index: AccessIndex | None = None,
+                 changed_nothing: Callable[[], bool] = lambda: False) -> None:
         self.session = session
+        #: Answers `access_facts` from memory while the unit of work changed nothing.
+        self.access_index = access_index
+        self._changed_nothing = changed_nothing
         _hold_loaded_entities(session)
 
     def _all(self, statement: Select[E]) -> list[E]:
@@ -114,11 +119,17 @@ class SqlRepository:
                          .order_by(mandates.c.seq))
 
     def access_facts(self, person_id: str, applicant: Party, day: date) -> AccessFacts:
-        """The facts in a few indexed statements on this unit of work's own connection and
-        transaction (`access_sql`), instead of some tens of ORM queries."""
-        self.session.flush()  # raw statements see what the unit of work changed so far
-        connection = self.session.connection().connection.driver_connection
+        """The facts from the access index (`access_index`) when there is one and this unit of
+        work changed nothing yet; otherwise in a few indexed statements on this unit of work's
+        own connection and transaction (`access_sql`), which see its changes so far."""
+        session = self.session
+        quiet = self._changed_nothing() and not (session.new or session.dirty or session.deleted)
+        if not quiet:
+            session.flush()  # raw statements see what the unit of work changed so far
+        connection = session.connection().connection.driver_connection
         assert connection is not None
+        if quiet and self.access_index is not None:
+            return self.access_index.facts(connection, person_id, applicant, day)
         return AccessReader(connection, borrowed=True).facts(person_id, applicant, day)
 
     def mandates_given_by(self, giver: Party) -> Sequence[Mandate]:
@@ -178,11 +189,16 @@ def _hold_loaded_entities(session: Session) -> None:
 class SqlUnitOfWork(AllOrNothing):
     """One session per outermost `with`; nested blocks share it, like the memory fake."""
 
-    def __init__(self, session_factory: Callable[[], Session]) -> None:
+    def __init__(self, session_factory: Callable[[], Session],
+                 access_index: AccessIndex | None = None) -> None:
         self._factory = session_factory
+        self._access_index = access_index
         self._session: Session | None = None
         self._repo: Repository | None = None
         self._pending: list[AuditEvent] = []
+        #: Whether the current transaction holds a change (its audit event recorded, or bulk
+        #: rows written): the access index does not see it until it is committed.
+        self._wrote = False
         self._depth = 0
 
     @property
@@ -204,8 +220,10 @@ class SqlUnitOfWork(AllOrNothing):
     def __enter__(self) -> Self:
         if self._depth == 0:
             self._session = self._factory()
-            self._repo = SqlRepository(self._session)
+            self._repo = SqlRepository(self._session, self._access_index,
+                                       lambda: not self._wrote)
             self._pending = []
+            self._wrote = False
         self._depth += 1
         return self
 
@@ -227,16 +245,20 @@ class SqlUnitOfWork(AllOrNothing):
             self._pending = []
         if not self._holding:  # see AllOrNothing: inside, the block's end commits
             session.commit()
+            self._wrote = False
 
     def rollback(self) -> None:
         self.session.rollback()
         self._pending = []
+        self._wrote = False
 
     def record(self, event: AuditEvent) -> None:
         self._pending.append(event)
+        self._wrote = True
 
     def bulk(self) -> SqlBulkStore:
         """The fast path of bulk imports and exports, in this unit of work's transaction."""
+        self._wrote = True
         return SqlBulkStore(self.session.connection())
 
     def changed(self, entity: Entity) -> None:

@@ -79,8 +79,9 @@ def gather_facts(repo: Repository, person_id: str, applicant: Party, day: date) 
         mandates=mandates,
         takers=takers,
         local_admins={o: _admin_names(repo, o, day) for o in sorted(orgs)},
+        # Named when a mandate awaits a taker's signature, or an employer took none.
         mandate_managers={o: _names_with_right(repo, o, RightKind.MANDATE_MANAGER, day)
-                          for o in takers},
+                          for o in {*takers, *(e.organisation.id for e in employments)}},
     )
 
 

@@ -104,7 +104,7 @@ class _Serial:
 
 
 def _units(settings: Settings) -> UnitOfWorkFactory:
-    factory = unit_of_work_factory(settings)
+    factory = unit_of_work_factory(settings, access_index=True)
     if settings.database_url != MEMORY_URL:
         return factory
     lock = threading.RLock()

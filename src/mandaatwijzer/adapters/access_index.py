@@ -1,0 +1,565 @@
+"""`may_manage` from memory: the facts every decision reads, kept current from the audit log.
+
+The access reader (`access_sql`) reads a decision's facts from the database for every check:
+about twenty B-tree searches on SQLite, and a round trip or two on PostgreSQL. The index holds
+those facts in memory instead: persons; organisations with their legal representatives; work
+relations with their rights; local administrators; KIOSK mandates by giver. It hands the same
+pure `decide` the same `AccessFacts` (tests/integration/test_access_index.py compares the
+decisions with the reader's), so that a check reads one row from the database: the newest
+event of the audit log.
+
+How it stays current. Every change to the registry writes an audit event in the transaction of
+the change (the services one per entity, a bulk import one for the import), and appenders are
+serialised (`audit`: an advisory lock on PostgreSQL, one writer on SQLite), so the order of the
+events is the order of the commits. Before every check the index reads the newest event
+(`seq`, `hash`) on the caller's connection:
+
+- the one it saw last: nothing changed since;
+- a later one: it reads the events after the one it saw (checking that one's hash is still
+  the same) and reloads every entity they name from its table; an import, or very many
+  events, reload everything;
+- anything else (an earlier or different event: another database, a restored copy): it
+  reloads everything.
+
+A reload reads the entity's current row, which may be newer than the event that named it:
+reloading is idempotent, and the newer event is read at the next check. A full load runs on a
+connection of its own, in one read-only snapshot (PostgreSQL: REPEATABLE READ), and keeps the
+newest event of that snapshot: whatever commits later has a later event.
+
+What it cannot see: rows changed without an audit event (by hand, or by a generator that
+writes tables directly); `reload()` takes those in. A unit of work that changed something
+reads its own uncommitted state through the reader instead (`sql.SqlRepository`).
+
+Threads: a lock covers catching up and assembling the facts. Updates replace objects and the
+tuples that hold them, never change them, so a decision made after the lock is released reads
+one state; only the names of administrators, looked up when a denial's explanation names
+them, may come from a later one (as with the reader on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import gc
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from ..registry.access import AccessFacts, Decision, Employment, decide
+from ..registry.errors import NotFoundError
+from ..registry.model import (
+    LocalAdmin,
+    Mandate,
+    Organisation,
+    Party,
+    PartyKind,
+    Period,
+    Person,
+    Right,
+    RightKind,
+    WorkRelation,
+)
+from .access_sql import (
+    Factories,
+    Parties,
+    build_mandate,
+    build_organisation,
+    build_person,
+    build_relation,
+    build_right,
+    current_factories,
+    rows,
+)
+from .access_statements import Dialect, mandate_values
+
+if TYPE_CHECKING:
+    import psycopg
+    from sqlalchemy.engine import Engine
+
+Connection = sqlite3.Connection | Any  # sqlite3 or psycopg (typed loosely: psycopg is optional)
+
+#: More events than this since the last check: a full load is cheaper than one by one.
+MAX_EVENTS = 2_000
+
+#: The newest event of an empty audit log.
+NO_EVENT = (0, "")
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+H = TypeVar("H", bound=_HasId)
+K = TypeVar("K")
+
+
+def _put(index: dict[K, tuple[H, ...]], key: K, item: H) -> None:
+    """Replace the item with the same id in `index[key]`, or add it at the end (a new tuple:
+    facts handed out before keep the old one)."""
+    items = index.get(key, ())
+    for position, old in enumerate(items):
+        if old.id == item.id:
+            index[key] = (*items[:position], item, *items[position + 1:])
+            return
+    index[key] = (*items, item)
+
+
+# --- statements -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    head: str
+    events: str
+    persons: str
+    organisations: str
+    representatives: str
+    relations: str
+    rights: str
+    admins: str
+    mandates: str
+
+    @classmethod
+    def of(cls, postgresql: bool) -> _Statements:
+        d = Dialect(postgresql)
+        t = d.day_text
+        return cls(*(d.parameters(text) for text in (
+            "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+            "SELECT seq, hash, entity, entity_id FROM audit_events WHERE seq >= :seq "
+            "ORDER BY seq",
+            f"SELECT id, national_number, name, {d.flag('has_eid')} FROM persons",
+            "SELECT id, name, entity_group, enterprise_number FROM organisations",
+            "SELECT organisation_id, person_id FROM legal_representatives",
+            f"SELECT id, person_id, organisation_id, {t('start_on')}, {t('end_on')}, user_type "
+            "FROM work_relations",
+            f"SELECT id, work_relation_id, kind, granted_by, {t('start_on')}, {t('end_on')}, "
+            f"{t('withdrawn_on')}, withdrawn_by FROM rights",
+            f"SELECT id, organisation_id, person_id, appointed_by, {t('start_on')}, "
+            f"{t('end_on')}, {t('withdrawn_on')} FROM local_admins",
+            "SELECT m.giver_kind, m.giver_id, " + ", ".join(mandate_values(d)) +
+            " FROM mandates m WHERE m.type = 'KIOSK'")))
+
+
+_SQLITE = _Statements.of(postgresql=False)
+_POSTGRESQL = _Statements.of(postgresql=True)
+
+
+def _where(statement: str, condition: str, postgresql: bool) -> str:
+    joiner = " AND " if " WHERE " in statement else " WHERE "
+    return Dialect(postgresql).parameters(statement + joiner + condition)
+
+
+# --- the facts in memory --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Given:
+    """The KIOSK mandates one applicant gave: all, in the order they were made, and by taker
+    (persons and organisations apart, by id: string keys hash fastest)."""
+
+    all: tuple[Mandate, ...]
+    to_person: dict[str, tuple[Mandate, ...]]
+    to_organisation: dict[str, tuple[Mandate, ...]]
+
+    @classmethod
+    def of(cls, mandates: list[Mandate]) -> _Given:
+        to: dict[PartyKind, dict[str, list[Mandate]]] = {kind: {} for kind in PartyKind}
+        for mandate in mandates:
+            to[mandate.taker.kind].setdefault(mandate.taker.id, []).append(mandate)
+        person, organisation = ({key: tuple(made) for key, made in to[kind].items()}
+                                for kind in (PartyKind.PERSON, PartyKind.ORGANISATION))
+        return cls(tuple(mandates), person, organisation)
+
+    def with_(self, mandate: Mandate) -> _Given:
+        """A copy with `mandate` replacing the one with its id, or added."""
+        holder = {"all": self.all}
+        _put(holder, "all", mandate)
+        to_person, to_organisation = dict(self.to_person), dict(self.to_organisation)
+        _put(to_person if mandate.taker.kind is PartyKind.PERSON else to_organisation,
+             mandate.taker.id, mandate)
+        return _Given(holder["all"], to_person, to_organisation)
+
+
+class _Names(Mapping[str, tuple[str, ...]]):
+    """The names of an organisation's local administrators or mandate administrators on a
+    day, worked out when asked for (an explanation names a few organisations at most)."""
+
+    __slots__ = ("_day", "_names", "_organisations")
+
+    def __init__(self, organisations: Mapping[str, Organisation],
+                 names: Callable[[date, str], tuple[str, ...]], day: date) -> None:
+        self._organisations, self._names, self._day = organisations, names, day
+
+    def __getitem__(self, org_id: str) -> tuple[str, ...]:
+        if org_id not in self._organisations:
+            raise KeyError(org_id)
+        return self._names(self._day, org_id)
+
+    def __len__(self) -> int:
+        return len(self._organisations)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._organisations)
+
+
+@dataclass(slots=True)
+class _Tables:
+    """One state of the registry's access facts, at audit event `seq` (`hash`)."""
+
+    make: Factories
+    seq: int = 0
+    hash: str = ""
+    persons: dict[str, Person] = field(default_factory=dict)
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    relations: dict[str, WorkRelation] = field(default_factory=dict)
+    #: Work relations by person and by organisation, in the order they were made.
+    relations_of: dict[str, tuple[WorkRelation, ...]] = field(default_factory=dict)
+    staff: dict[str, tuple[WorkRelation, ...]] = field(default_factory=dict)
+    rights_on: dict[str, tuple[Right, ...]] = field(default_factory=dict)
+    #: Derived from the four above: each person's work relations, organisations and rights.
+    employments: dict[str, tuple[Employment, ...]] = field(default_factory=dict)
+    admins: dict[str, tuple[LocalAdmin, ...]] = field(default_factory=dict)
+    #: KIOSK mandates by (giver kind, giver id).
+    given: dict[tuple[str, str], _Given] = field(default_factory=dict)
+    parties: Parties = field(default_factory=Parties)
+
+    # Adding or replacing one entity, from the values of its statement's row.
+
+    def person(self, key: str, number: str, name: str, has_eid: str) -> None:
+        self.persons[key] = build_person(self.make, key, number, name, has_eid)
+
+    def organisation(self, key: str, name: str, group: str, number: str | None,
+                     representatives: set[str]) -> None:
+        self.organisations[key] = build_organisation(self.make, key, name, group, number,
+                                                     representatives)
+        self._employ(relation.person_id for relation in self.staff.get(key, ()))
+
+    def relation(self, relation_id: str, person_id: str, org_id: str, start: str,
+                 end: str | None, user_type: str) -> None:
+        relation = build_relation(self.make, relation_id, person_id, org_id, start, end,
+                                  user_type)
+        self.relations[relation_id] = relation
+        _put(self.relations_of, person_id, relation)
+        _put(self.staff, org_id, relation)
+        self._employ((person_id,))
+
+    def right(self, right_id: str, relation_id: str, *values: Any) -> None:
+        _put(self.rights_on, relation_id, build_right(self.make, right_id, relation_id, *values))
+        self._employ((self.relations[relation_id].person_id,))
+
+    def admin(self, admin_id: str, org_id: str, person_id: str, appointed_by: str, start: str,
+              end: str | None, withdrawn_on: str | None) -> None:
+        _put(self.admins, org_id, self._admin(admin_id, org_id, person_id, appointed_by, start,
+                                              end, withdrawn_on))
+
+    def _admin(self, admin_id: str, org_id: str, person_id: str, appointed_by: str, start: str,
+               end: str | None, withdrawn_on: str | None) -> LocalAdmin:
+        admin: LocalAdmin = self.make.local_admin()
+        admin.__dict__.update(
+            id=admin_id, organisation_id=org_id, person_id=person_id, appointed_by=appointed_by,
+            period=Period(date.fromisoformat(start), None if end is None else
+                          date.fromisoformat(end)),
+            withdrawn_on=None if withdrawn_on is None else date.fromisoformat(withdrawn_on))
+        return admin
+
+    def mandate(self, giver_kind: str, giver_id: str, *values: Any) -> None:
+        key = (giver_kind, giver_id)
+        made = self._mandate(giver_kind, giver_id, *values)
+        found = self.given.get(key)
+        self.given[key] = _Given.of([made]) if found is None else found.with_(made)
+
+    def _mandate(self, giver_kind: str, giver_id: str, *values: Any) -> Mandate:
+        giver = self.parties(giver_kind, giver_id)
+        assert giver is not None
+        return build_mandate(self.make, giver, self.parties, *values)
+
+    def _employ(self, person_ids: Iterable[str]) -> None:
+        """Work out the employments of these persons again."""
+        organisations, rights_on = self.organisations, self.rights_on
+        for person_id in person_ids:
+            self.employments[person_id] = tuple(
+                Employment(relation, organisations[relation.organisation_id],
+                           rights_on.get(relation.id, ()))
+                for relation in self.relations_of.get(person_id, ()))
+
+    # Loading everything: the rows of each table in the order they were made, collected in
+    # lists and made tuples once.
+
+    def load(self, persons: Iterable[Any], organisations: Iterable[Any],
+             representatives: Iterable[Any], relations: Iterable[Any], rights: Iterable[Any],
+             admins: Iterable[Any], mandates: Iterable[Any]) -> None:
+        make = self.make
+        representing: dict[str, set[str]] = {}
+        for org_id, person_id in representatives:
+            representing.setdefault(org_id, set()).add(person_id)
+        for row in persons:
+            self.person(*row)
+        for key, name, group, number in organisations:
+            self.organisations[key] = build_organisation(make, key, name, group, number,
+                                                         representing.get(key, set()))
+        of_person: dict[str, list[WorkRelation]] = {}
+        at: dict[str, list[WorkRelation]] = {}
+        for row in relations:
+            relation = self.relations[row[0]] = build_relation(make, *row)
+            of_person.setdefault(relation.person_id, []).append(relation)
+            at.setdefault(relation.organisation_id, []).append(relation)
+        self.relations_of = {key: tuple(found) for key, found in of_person.items()}
+        self.staff = {key: tuple(found) for key, found in at.items()}
+        on: dict[str, list[Right]] = {}
+        for right_id, relation_id, *values in rights:
+            on.setdefault(relation_id, []).append(build_right(make, right_id, relation_id,
+                                                              *values))
+        self.rights_on = {key: tuple(found) for key, found in on.items()}
+        self._employ(self.relations_of)
+        by_org: dict[str, list[LocalAdmin]] = {}
+        for row in admins:
+            by_org.setdefault(row[1], []).append(self._admin(*row))
+        self.admins = {key: tuple(found) for key, found in by_org.items()}
+        given: dict[tuple[str, str], list[Mandate]] = {}
+        for row in mandates:
+            given.setdefault((row[0], row[1]), []).append(self._mandate(*row))
+        self.given = {key: _Given.of(made) for key, made in given.items()}
+
+    # Reading.
+
+    def facts(self, person_id: str, applicant: Party, day: date) -> AccessFacts:
+        person = self.persons.get(person_id)
+        if person is None:
+            raise NotFoundError("person", person_id)
+        entity: Person | Organisation | None = (
+            self.persons.get(applicant.id) if applicant.kind is PartyKind.PERSON
+            else self.organisations.get(applicant.id))
+        if entity is None:
+            raise NotFoundError(applicant.kind.value, applicant.id)
+        employments = self.employments.get(person_id, ())
+        given = self.given.get((applicant.kind.value, applicant.id))
+        route_mandates: tuple[Mandate, ...] = ()
+        if given is not None:
+            route_mandates = given.to_person.get(person_id, ())
+            to_organisation = given.to_organisation
+            for employment in employments:
+                route_mandates += to_organisation.get(employment.relation.organisation_id, ())
+        organisations = self.organisations
+        return AccessFacts(
+            person=person, applicant=entity, employments=employments,
+            mandates=given.all if given is not None else (),
+            # Every organisation: a superset of the takers, looked up by id.
+            takers=organisations,
+            local_admins=_Names(organisations, self.admin_names, day),
+            mandate_managers=_Names(organisations, self.manager_names, day),
+            route_mandates=route_mandates)
+
+    def admin_names(self, day: date, org_id: str) -> tuple[str, ...]:
+        persons = self.persons
+        return tuple(sorted(persons[a.person_id].name for a in self.admins.get(org_id, ())
+                            if a.active(day)))
+
+    def manager_names(self, day: date, org_id: str) -> tuple[str, ...]:
+        persons, rights_on, manager = self.persons, self.rights_on, RightKind.MANDATE_MANAGER
+        return tuple(sorted(
+            persons[relation.person_id].name for relation in self.staff.get(org_id, ())
+            if relation.active(day) and any(r.kind is manager and r.active(day)
+                                            for r in rights_on.get(relation.id, ()))))
+
+
+# --- reading the database -------------------------------------------------------------------
+
+
+class _Source:
+    """The statements on one connection, in its driver's parameter style."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection: Any = connection
+        self.postgresql = not isinstance(connection, sqlite3.Connection)
+        self.statements = _POSTGRESQL if self.postgresql else _SQLITE
+
+    def head(self) -> tuple[int, str]:
+        """The newest audit event: (seq, hash)."""
+        found = rows(self.connection, self.statements.head, {})
+        return (found[0][0], found[0][1]) if found else NO_EVENT
+
+    def rows(self, statement: str, params: dict[str, Any]) -> list[Any]:
+        return rows(self.connection, statement, params)
+
+    def one(self, statement: str, key: str) -> list[Any]:
+        return rows(self.connection, _where(statement, "id = :id", self.postgresql),
+                    {"id": key})
+
+    def stream(self, statement: str) -> Iterator[Any]:
+        """Every row, without holding them all at once (a server-side cursor on PostgreSQL,
+        inside the snapshot's transaction)."""
+        if not self.postgresql:
+            yield from self.connection.execute(statement)
+            return
+        with self.connection.cursor(name="mandaatwijzer_access_index") as cursor:
+            cursor.itersize = 10_000
+            cursor.execute(statement)
+            yield from cursor
+
+    def load(self) -> _Tables:
+        """Everything, in the snapshot of the caller's transaction."""
+        s, stream = self.statements, self.stream
+        tables = _Tables(current_factories())
+        tables.seq, tables.hash = self.head()
+        tables.load(stream(s.persons), stream(s.organisations), stream(s.representatives),
+                    stream(s.relations + " ORDER BY seq"), stream(s.rights + " ORDER BY seq"),
+                    stream(s.admins + " ORDER BY seq"), stream(s.mandates + " ORDER BY m.seq"))
+        return tables
+
+    def reload(self, tables: _Tables, entity: str, key: str) -> None:
+        """Read one entity named by an audit event again (nothing for entities the index does
+        not hold, such as dossiers)."""
+        s = self.statements
+        if entity == "person":
+            for row in self.one(s.persons, key):
+                tables.person(*row)
+        elif entity == "organisation":
+            representatives = {person for _, person in self.rows(
+                _where(s.representatives, "organisation_id = :id", self.postgresql),
+                {"id": key})}
+            for found, name, group, number in self.one(s.organisations, key):
+                tables.organisation(found, name, group, number, representatives)
+        elif entity == "work_relation":
+            for row in self.one(s.relations, key):
+                tables.relation(*row)
+        elif entity == "right":
+            for row in self.one(s.rights, key):
+                tables.right(*row)
+        elif entity == "local_admin":
+            for row in self.one(s.admins, key):
+                tables.admin(*row)
+        elif entity == "mandate":
+            for row in self.rows(_where(s.mandates, "m.id = :id", self.postgresql),
+                                 {"id": key}):
+                tables.mandate(*row)
+
+
+@contextmanager
+def _snapshot(connection: Connection) -> Iterator[Connection]:
+    """One read-only transaction on a connection of the index's own, rolled back at the end."""
+    if isinstance(connection, sqlite3.Connection):
+        began = not connection.in_transaction
+        if began:
+            connection.execute("BEGIN")
+        try:
+            yield connection
+        finally:
+            if began:
+                connection.execute("ROLLBACK")
+        return
+    if connection.autocommit:
+        connection.execute("BEGIN")
+    connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    try:
+        yield connection
+    finally:
+        connection.rollback() if not connection.autocommit else connection.execute("ROLLBACK")
+
+
+Connect = Callable[[], AbstractContextManager[Connection]]
+
+
+class AccessIndex:
+    """The access facts in memory for one database, loaded on first use (or `reload()`).
+
+    `connect` opens a connection of the index's own for full loads (a context manager giving
+    a sqlite3 or psycopg connection): `AccessIndex.for_url`, `AccessIndex.for_engine`.
+    Checks run on the caller's connection, which reads the newest audit event (and, when the
+    registry changed, the events and rows since). Safe to share between threads.
+    """
+
+    def __init__(self, connect: Connect) -> None:
+        self._connect = connect
+        self._lock = threading.Lock()
+        self._tables: _Tables | None = None
+
+    @classmethod
+    def for_url(cls, url: str) -> AccessIndex:
+        """Full loads on a new connection to the database at `url`, closed afterwards."""
+        from .access_sql import AccessReader
+
+        @contextmanager
+        def connect() -> Iterator[Connection]:
+            with AccessReader.connect(url) as reader:
+                yield reader.connection
+        return cls(connect)
+
+    @classmethod
+    def for_engine(cls, engine: Engine) -> AccessIndex:
+        """Full loads on a connection from the engine's pool."""
+        @contextmanager
+        def connect() -> Iterator[Connection]:
+            pooled = engine.raw_connection()
+            try:
+                yield pooled.driver_connection
+            finally:
+                pooled.close()
+        return cls(connect)
+
+    def may_manage(self, connection: sqlite3.Connection | psycopg.Connection[Any],
+                   person_id: str, applicant: Party, day: date) -> Decision:
+        """`queries.may_manage`, with the same decision and explanation, on the state of the
+        registry the caller's connection sees."""
+        return decide(self.facts(connection, person_id, applicant, day), day)
+
+    def facts(self, connection: sqlite3.Connection | psycopg.Connection[Any],
+              person_id: str, applicant: Party, day: date) -> AccessFacts:
+        source = _Source(connection)
+        head = source.head()
+        with self._lock:
+            return self._current(source, head).facts(person_id, applicant, day)
+
+    def reload(self) -> None:
+        """Load everything again (after changes written without audit events)."""
+        with self._lock:
+            self._load()
+
+    def _current(self, source: _Source, head: tuple[int, str]) -> _Tables:
+        tables = self._tables
+        if tables is None or tables.make is not current_factories():
+            return self._load()
+        if head == (tables.seq, tables.hash):
+            return tables
+        if head[0] > tables.seq:
+            events = source.rows(source.statements.events, {"seq": tables.seq})
+            known = events[0] if events and tables.seq else None
+            if (tables.seq == 0 or (known is not None and known[1] == tables.hash)) and \
+                    len(events) <= MAX_EVENTS:
+                for seq, digest, entity, key in events[1 if tables.seq else 0:]:
+                    if entity == "import":
+                        return self._load()
+                    source.reload(tables, entity, key)
+                    tables.seq, tables.hash = seq, digest
+                return tables
+        return self._load()
+
+    def _load(self) -> _Tables:
+        with self._connect() as connection, _snapshot(connection), _no_collection():
+            self._tables = _Source(connection).load()
+        return self._tables
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """No garbage collection while loading, and the loaded objects out of its reach afterwards.
+
+    The load makes millions of objects and no reference cycles; every full collection would
+    walk all of them again (most of the load time, and pauses of about a second in later
+    checks). `gc.freeze` moves everything alive to a generation the collector never walks:
+    objects left there are still freed by their reference counts, as every object of an
+    index is when the index replaces it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+__all__ = ["AccessIndex"]

@@ -1,0 +1,251 @@
+"""The access index decides exactly as the reader does, and keeps up with every change.
+
+On SQLite and PostgreSQL (the `engine` fixture): the same decisions as `AccessReader` on a
+generated registry; after every commit of the scenario (each kind of change the services make);
+after a bulk import; a unit of work's own uncommitted changes; rows written without an event.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from mandaatwijzer.adapters.access_index import AccessIndex
+from mandaatwijzer.adapters.access_sql import AccessReader
+from mandaatwijzer.adapters.database import session_factory
+from mandaatwijzer.adapters.memory import MemoryUnitOfWork
+from mandaatwijzer.adapters.sql import SqlUnitOfWork
+from mandaatwijzer.registry import bulk, csvio, demo, queries, services
+from mandaatwijzer.registry.access import Decision
+from mandaatwijzer.registry.errors import NotFoundError
+from mandaatwijzer.registry.model import Party, PartyKind
+from mandaatwijzer.registry.ports import Clock
+
+from . import scenario
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "registry"))
+
+import dataset
+import sample
+
+SIZE = dataset.Size(providers=8, employees=80, applicants=300, mandates=3000)
+DAYS = (dataset.DAY, dataset.DAY - timedelta(days=400), dataset.DAY + timedelta(days=400))
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def reader(engine: Engine) -> Iterator[AccessReader]:
+    opened = AccessReader.connect(_url(engine))
+    yield opened
+    opened.close()
+
+
+def _fill(engine: Engine) -> None:
+    data = dataset.Dataset(SIZE, seed=5)
+    if engine.dialect.name == "sqlite":
+        assert engine.url.database is not None
+        dataset.write_sqlite(engine.url.database, data, dataset.TABLES)
+    else:
+        dataset.write_postgresql(_url(engine), data, dataset.TABLES)
+
+
+def test_decides_as_the_reader_on_a_generated_registry(engine: Engine,
+                                                       reader: AccessReader) -> None:
+    _fill(engine)
+    index = AccessIndex.for_engine(engine)
+    pairs = sample.pairs(reader.connection, 250, seed=4)
+    uow = SqlUnitOfWork(session_factory(engine), index)
+    allowed = 0
+    for day, count in zip(DAYS, (len(pairs), 80, 80), strict=True):
+        for person_id, applicant in pairs[:count]:
+            expected = reader.may_manage(person_id, applicant, day)
+            assert index.may_manage(reader.connection, person_id, applicant, day) == expected
+            with uow:  # what the application runs: the index through the repository port
+                assert queries.may_manage(uow.repo, person_id, applicant, day) == expected
+            allowed += expected.allowed
+    assert 0 < allowed < len(pairs) + 160  # both outcomes occur
+
+
+def test_unknown_person_or_applicant(engine: Engine, reader: AccessReader) -> None:
+    _fill(engine)
+    index = AccessIndex.for_engine(engine)
+    for person_id, applicant in [("P-9999999", Party(PartyKind.PERSON, "P-0000001")),
+                                 ("P-0000001", Party(PartyKind.ORGANISATION, "P-0000002"))]:
+        with pytest.raises(NotFoundError) as expected:
+            reader.may_manage(person_id, applicant, dataset.DAY)
+        with pytest.raises(NotFoundError) as found:
+            index.may_manage(reader.connection, person_id, applicant, dataset.DAY)
+        assert str(found.value) == str(expected.value)
+
+
+def _all_decisions(connection: Any, decide: Any, parties: list[Party], persons: list[str],
+                   day: date) -> list[Decision]:
+    return [decide(connection, person, applicant, day) for person in persons
+            for applicant in parties]
+
+
+class _CheckedAfterEveryCommit(SqlUnitOfWork):
+    """Compares the index with the reader after each commit of a use case."""
+
+    def __init__(self, engine: Engine, index: AccessIndex, reader: AccessReader) -> None:
+        super().__init__(session_factory(engine))
+        self.index, self.reader = index, reader
+        self.persons: list[str] = []
+        self.parties: list[Party] = []
+        self.sizes: list[tuple[list[str], list[Party]]] = []
+        self.checks = self.commits = 0
+
+    def commit(self) -> None:
+        super().commit()
+        self.commits += 1
+        self.check()
+
+    def check(self) -> None:
+        rows = self.reader.connection.execute(
+            "SELECT id, 'person' FROM persons UNION ALL SELECT id, 'organisation' "
+            "FROM organisations").fetchall()
+        self.persons = [key for key, kind in rows if kind == "person"]
+        self.parties = [Party(PartyKind(kind), key) for key, kind in rows]
+        self.sizes.append((self.persons, self.parties))
+        for day in (date(2025, 6, 1),):
+            expected = _all_decisions(self.reader, _reader_decision, self.parties,
+                                      self.persons, day)
+            found = _all_decisions(self.reader.connection, self.index.may_manage,
+                                   self.parties, self.persons, day)
+            assert found == expected
+            self.checks += len(found)
+
+
+def _reader_decision(reader: AccessReader, person: str, applicant: Party,
+                     day: date) -> Decision:
+    return reader.may_manage(person, applicant, day)
+
+
+def test_keeps_up_with_every_change_of_the_services(engine: Engine, reader: AccessReader,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    index = AccessIndex.for_engine(engine)
+    checked = _CheckedAfterEveryCommit(engine, index, reader)
+    with scenario.predictable_ids(monkeypatch):
+        scenario.build(checked)
+    # Every kind of change: registrations, appointments, work relations, rights granted and
+    # withdrawn, mandates made, signed, refused, transferred and stopped, dossiers.
+    assert checked.commits >= 40
+    assert checked.checks == sum(len(p) * len(q) for p, q in checked.sizes)
+    assert any(index.may_manage(reader.connection, p, a, date(2025, 6, 1)).allowed
+               for p in checked.persons for a in checked.parties if a.id != p)
+
+
+def _mandate_to_emile(uow: SqlUnitOfWork, s: scenario.Scenario) -> None:
+    """Zoë gives Émile a mandate, which he signs."""
+    made = services.create_mandate(uow, Clock(), s.persons["zoe"], s.person("zoe"),
+                                   s.person("emile"))
+    services.sign_mandate(uow, Clock(), s.persons["emile"], made.id)
+
+
+class _RolledBackError(Exception):
+    pass
+
+
+def test_a_unit_of_work_sees_its_own_changes_and_the_index_only_committed_ones(
+        engine: Engine, reader: AccessReader, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = AccessIndex.for_engine(engine)
+    uow = SqlUnitOfWork(session_factory(engine), index)
+    with scenario.predictable_ids(monkeypatch):
+        s = scenario.build(uow)
+    emile, zoe, day = s.persons["emile"], s.person("zoe"), Clock().now().date()
+    before = index.may_manage(reader.connection, emile, zoe, day)
+    assert not before.allowed  # her earlier mandate to him expired
+
+    seen: list[Decision] = []
+
+    def change_and_look() -> None:
+        with uow.all_or_nothing():
+            _mandate_to_emile(uow, s)
+            seen.append(queries.may_manage(uow.repo, emile, zoe, day))  # uncommitted
+            raise _RolledBackError
+
+    with pytest.raises(_RolledBackError):
+        change_and_look()
+    inside = seen[0]
+    assert inside.allowed
+    assert index.may_manage(reader.connection, emile, zoe, day) == before
+    with uow:
+        assert queries.may_manage(uow.repo, emile, zoe, day) == before
+    _mandate_to_emile(uow, s)
+    assert index.may_manage(reader.connection, emile, zoe, day).allowed
+    with uow:
+        assert queries.may_manage(uow.repo, emile, zoe, day) == \
+            reader.may_manage(emile, zoe, day)
+
+
+def test_a_bulk_import_is_taken_in_whole(engine: Engine, reader: AccessReader) -> None:
+    index = AccessIndex.for_engine(engine)
+    person = Party(PartyKind.PERSON, "x")
+    with pytest.raises(NotFoundError):  # an empty registry
+        index.may_manage(reader.connection, "x", person, dataset.DAY)
+    source = MemoryUnitOfWork()  # exported before the mappers start (with the SQL one)
+    demo.load(source, Clock())
+    texts = []
+    for fmt in csvio.FORMATS.values():
+        out = io.StringIO()
+        csvio.write(fmt, bulk.export_records(source, fmt.kind), out)
+        texts.append((fmt, out.getvalue()))
+    uow = SqlUnitOfWork(session_factory(engine), index)
+    for fmt, csv in texts:
+        bulk.import_records(uow, Clock(), fmt.kind, csvio.read(fmt, io.StringIO(csv)))
+    persons = [key for (key,) in reader.connection.execute("SELECT id FROM persons")]
+    assert len(persons) > 20
+    parties = [Party(PartyKind.PERSON, key) for key in persons]
+    for person in persons[:10]:
+        for applicant in parties:
+            assert index.may_manage(reader.connection, person, applicant, dataset.DAY) == \
+                reader.may_manage(person, applicant, dataset.DAY)
+
+
+def test_rows_written_without_an_event_are_read_by_reload(engine: Engine,
+                                                          reader: AccessReader) -> None:
+    _fill(engine)
+    index = AccessIndex.for_engine(engine)
+    person, applicant = "P-0000001", Party(PartyKind.PERSON, "P-0000001")
+    assert index.may_manage(reader.connection, person, applicant, dataset.DAY).allowed
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE persons SET name = 'Nieuwe Naam' WHERE id = :id"),
+                           {"id": person})
+    stale = index.may_manage(reader.connection, person, applicant, dataset.DAY)
+    assert "Nieuwe Naam" not in stale.routes[0].links[0].text
+    index.reload()
+    fresh = index.may_manage(reader.connection, person, applicant, dataset.DAY)
+    assert fresh == reader.may_manage(person, applicant, dataset.DAY)
+    assert "Nieuwe Naam" in fresh.routes[0].links[0].text
+
+
+def test_threads_share_one_index(engine: Engine) -> None:
+    _fill(engine)
+    index = AccessIndex.for_engine(engine)
+    with AccessReader.connect(_url(engine)) as judge:
+        pairs = sample.pairs(judge.connection, 60, seed=9)
+        expected = [judge.may_manage(p, a, dataset.DAY) for p, a in pairs]
+    found: dict[int, list[Decision]] = {}
+
+    def work(number: int) -> None:
+        with AccessReader.connect(_url(engine)) as own:
+            found[number] = [index.may_manage(own.connection, p, a, dataset.DAY)
+                             for p, a in pairs]
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [found[n] for n in range(4)] == [expected] * 4
