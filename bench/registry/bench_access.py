@@ -5,16 +5,21 @@
 Runs, in one process and on the same generated registry (dataset.py) and the same sampled
 (person, applicant) pairs (sample.py), one check at a time:
 
-- `access_sql` (src/mandaatwijzer/adapters/access_sql.py): the full `Decision` (routes with
-  links, or gaps) on SQLite and on PostgreSQL over loopback (a throwaway cluster);
+- `access_index` (src/mandaatwijzer/adapters/access_index.py): the full `Decision` (routes with
+  links, or gaps) from the facts held in memory, after reading the newest audit event on the
+  database's connection (SQLite; PostgreSQL over loopback, a throwaway cluster): what the web
+  app runs, and the figure the targets are checked on;
+- `access_sql` (src/mandaatwijzer/adapters/access_sql.py): the same decision with the facts read
+  from the database at every check (what a one-off command runs);
 - `decide only`: the pure `decide` on facts read beforehand (what is left without any I/O);
-- `queries.may_manage` in a SQL unit of work (what the application runs: the reader on the
-  unit of work's connection), and `decide` on the facts `queries.gather_facts` reads through
-  the repository port (one ORM query per lookup, the tests' reference), on subsets of the pairs;
+- `queries.may_manage` in a SQL unit of work, with the access index (the web app) and without
+  (the command line: the reader on the unit of work's connection), and `decide` on the facts
+  `queries.gather_facts` reads through the repository port (one ORM query per lookup, the
+  tests' reference), on subsets of the pairs;
 - pycasbin, Cedar (cedarpy) and a plain-dict lookup: yes or no only (engines.py).
 
 Figures are split by outcome (allowed, denied). Also reported: load time and memory of the
-casbin and Cedar encodings. Markdown tables go to stdout and bench/results/registry_access.md.
+access index and of the casbin and Cedar encodings. Markdown tables go to stdout and bench/results/registry_access.md.
 Exits 1 when a target is not met.
 """
 
@@ -38,6 +43,7 @@ import sample  # noqa: E402
 import timing  # noqa: E402
 
 from _machine import describe  # noqa: E402
+from mandaatwijzer.adapters.access_index import AccessIndex  # noqa: E402
 from mandaatwijzer.adapters.access_sql import AccessReader  # noqa: E402
 from mandaatwijzer.registry.access import decide  # noqa: E402
 
@@ -90,9 +96,17 @@ def _is(answer: Any, allowed: bool) -> bool:
 
 
 def bench_reader(run: Run, reader: AccessReader, backend: str, orm_pairs: int,
-                 url: str) -> None:
+                 url: str) -> list[str]:
     run.measure("access_sql (full decision)", backend,
                 lambda p, a: reader.may_manage(p, a, DAY), _is_decision)
+    before, started = rss_mb(), time.perf_counter()
+    index = AccessIndex.for_url(url)
+    index.reload()
+    loaded = (f"access_index on {backend}: loaded in {time.perf_counter() - started:.1f} s, "
+              f"+{rss_mb() - before:,.0f} MB")
+    log(loaded)
+    run.measure("access_index (full decision)", backend,
+                lambda p, a: index.may_manage(reader.connection, p, a, DAY), _is_decision)
     if backend == "sqlite":
         facts = [reader.facts(p, a, DAY) for p, a in run.pairs]
         index = {id(a): i for i, (_, a) in enumerate(run.pairs)}
@@ -106,10 +120,15 @@ def bench_reader(run: Run, reader: AccessReader, backend: str, orm_pairs: int,
 
         engine = create_engine_for(url)
         uow = SqlUnitOfWork(session_factory(engine))
+        indexed = SqlUnitOfWork(session_factory(engine), index)
 
         def in_unit_of_work(person: str, applicant: Any) -> Any:
             with uow:
                 return queries.may_manage(uow.repo, person, applicant, DAY)
+
+        def in_indexed_unit_of_work(person: str, applicant: Any) -> Any:
+            with indexed:
+                return queries.may_manage(indexed.repo, person, applicant, DAY)
 
         def through_port(person: str, applicant: Any) -> Any:
             with uow:
@@ -117,11 +136,15 @@ def bench_reader(run: Run, reader: AccessReader, backend: str, orm_pairs: int,
         # What the application runs: the reader on the unit of work's connection.
         run.measure("queries.may_manage (unit of work)", backend, in_unit_of_work,
                     _is_decision, limit=orm_pairs * 5)
+        # What the web app runs: the same, with the access index.
+        run.measure("queries.may_manage (unit of work, index)", backend,
+                    in_indexed_unit_of_work, _is_decision, limit=orm_pairs * 5)
         # The reference: the facts through the repository port, one ORM query per lookup.
         run.measure("gather_facts + decide (ORM)", backend, through_port, _is_decision,
                     limit=orm_pairs, rounds=1)
         engine.dispose()
         orm.stop_mappers()
+    return [loaded]
 
 
 def bench_engines(run: Run, path: str, mandate_limit: int | None) -> list[str]:
@@ -183,10 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     allowed = [reader.may_manage(p, a, DAY).allowed for p, a in pairs]
     log(f"{len(pairs)} pairs, {sum(allowed)} allowed")
     run = Run(pairs, allowed, args.rounds)
-    bench_reader(run, reader, "sqlite", args.orm_pairs, sqlite_url)
+    extra: list[str] = bench_reader(run, reader, "sqlite", args.orm_pairs, sqlite_url)
     reader.close()
 
-    extra: list[str] = []
     if not args.no_postgresql:
         with postgres.cluster() as url:
             started = time.perf_counter()
@@ -195,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             extra.append(f"PostgreSQL registry ({counts['mandates']:,} mandates) written with "
                          f"COPY in {time.perf_counter() - started:.0f} s")
             with AccessReader.connect(url) as pg:
-                bench_reader(run, pg, "postgresql", args.orm_pairs, url)
+                extra += bench_reader(run, pg, "postgresql", args.orm_pairs, url)
     if not args.no_engines:
         extra += bench_engines(run, str(path), args.engine_mandates)
 
@@ -205,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
               timing.HEADER, *(row.row() for row in run.rows), "", *extra, *run.notes]
     failed = []
     for row in run.rows:
-        if row.engine.startswith("access_sql") and row.outcome != "all":
+        if row.engine.startswith("access_index") and row.outcome != "all":
             target = TARGETS[row.backend]
             if row.p50_us > target:
                 failed.append(f"{row.backend} {row.outcome} p50 {row.p50_us:.0f} µs > {target}")

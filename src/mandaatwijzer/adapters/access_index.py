@@ -185,18 +185,25 @@ class _Given:
 
 class _Names(Mapping[str, tuple[str, ...]]):
     """The names of an organisation's local administrators or mandate administrators on a
-    day, worked out when asked for (an explanation names a few organisations at most)."""
+    day, worked out when first asked for (an explanation names a few organisations at most)
+    and kept in `known` (the state's, shared by the facts handed out on it)."""
 
-    __slots__ = ("_day", "_names", "_organisations")
+    __slots__ = ("_day", "_known", "_names", "_organisations", "_what")
 
-    def __init__(self, organisations: Mapping[str, Organisation],
-                 names: Callable[[date, str], tuple[str, ...]], day: date) -> None:
-        self._organisations, self._names, self._day = organisations, names, day
+    def __init__(self, organisations: Mapping[str, Organisation], what: str,
+                 names: Callable[[date, str], tuple[str, ...]], day: date,
+                 known: dict[tuple[str, str, date], tuple[str, ...]]) -> None:
+        self._organisations, self._what, self._names = organisations, what, names
+        self._day, self._known = day, known
 
     def __getitem__(self, org_id: str) -> tuple[str, ...]:
-        if org_id not in self._organisations:
-            raise KeyError(org_id)
-        return self._names(self._day, org_id)
+        key = (self._what, org_id, self._day)
+        found = self._known.get(key)
+        if found is None:
+            if org_id not in self._organisations:
+                raise KeyError(org_id)
+            found = self._known[key] = self._names(self._day, org_id)
+        return found
 
     def __len__(self) -> int:
         return len(self._organisations)
@@ -225,6 +232,9 @@ class _Tables:
     #: KIOSK mandates by (giver kind, giver id).
     given: dict[tuple[str, str], _Given] = field(default_factory=dict)
     parties: Parties = field(default_factory=Parties)
+    #: Names of an organisation's administrators on a day, as worked out when first asked
+    #: for: ("admins" or "managers", organisation id, day). Emptied by every change.
+    names: dict[tuple[str, str, date], tuple[str, ...]] = field(default_factory=dict)
 
     # Adding or replacing one entity, from the values of its statement's row.
 
@@ -348,8 +358,9 @@ class _Tables:
             mandates=given.all if given is not None else (),
             # Every organisation: a superset of the takers, looked up by id.
             takers=organisations,
-            local_admins=_Names(organisations, self.admin_names, day),
-            mandate_managers=_Names(organisations, self.manager_names, day),
+            local_admins=_Names(organisations, "admins", self.admin_names, day, self.names),
+            mandate_managers=_Names(organisations, "managers", self.manager_names, day,
+                                    self.names),
             route_mandates=route_mandates)
 
     def admin_names(self, day: date, org_id: str) -> tuple[str, ...]:
@@ -532,6 +543,7 @@ class AccessIndex:
                     if entity == "import":
                         return self._load()
                     source.reload(tables, entity, key)
+                    tables.names = {}  # names worked out before the change are not kept
                     tables.seq, tables.hash = seq, digest
                 return tables
         return self._load()

@@ -237,6 +237,8 @@ def _rank(mandate: Mandate, day: date) -> tuple[bool, int]:
 
 def _closest(mandates: Iterable[Mandate], day: date) -> Mandate | None:
     """The mandate an explanation is about: the best ranked, the first made among equals."""
+    if isinstance(mandates, Sequence) and len(mandates) < 2:
+        return mandates[0] if mandates else None
     return min(mandates, key=lambda m: _rank(m, day), default=None)
 
 
@@ -394,8 +396,8 @@ def _route_mandates(facts: AccessFacts) -> Sequence[Mandate]:
 def _person_mandate_route(facts: AccessFacts, day: date, routes: list[Route],
                           gaps: list[Gaps]) -> None:
     person, applicant = facts.person, facts.applicant
-    mine = _closest((m for m in _route_mandates(facts)
-                     if m.taker.kind is PartyKind.PERSON and m.taker.id == person.id), day)
+    mine = _closest([m for m in _route_mandates(facts)
+                     if m.taker.kind is PartyKind.PERSON and m.taker.id == person.id], day)
     route = MANDATE_TO_PERSON
     if mine is None:
         gaps.append(lambda: (Gap(route, "no_mandate",
@@ -476,40 +478,54 @@ def _no_executor_right(facts: AccessFacts, employment: Employment, mandate: Mand
 
 def _other_takers(facts: AccessFacts, employers: Mapping[str, Employment],
                   day: date) -> list[Gap]:
-    """The providers the applicant gave a mandate that the person does not work for now: the
-    person would need a work relation there (or, without any provider, a mandate)."""
+    """The providers holding a mandate of the applicant in force that the person does not work
+    for now: the person could act through one of them only as a member of its staff.
+
+    Mandates to those providers that are not in force are not listed: what they lack (a
+    signature, a new mandate) concerns those providers and the applicant, not the person.
+    """
     person, applicant = facts.person, facts.applicant
-    route = MANDATE_TO_PROVIDER
-    to_orgs: dict[str, list[Mandate]] = {}
-    takers = facts.takers
     organisation = PartyKind.ORGANISATION
+    in_force: dict[str, Mandate] = {}
+    gave_any = False
     for made in facts.mandates:
         taker = made.taker
-        if taker.kind is organisation and taker.id not in employers and taker.id in takers:
-            to_orgs.setdefault(taker.id, []).append(made)
-    if not employers and not to_orgs:
-        return [Gap(route, "no_provider",
-                    f"{applicant.name} gave no external service provider a mandate, and "
-                    f"{person.name} works for no provider that could take one",
-                    f"{applicant.name} must give a provider a mandate, whose local "
-                    f"administrator grants {person.name} ‘{RightKind.MANDATE_EXECUTOR}’",
-                    guide_outcome=OUTCOME_CONCLUDE_MANDATE)]
-    gaps = []
-    for org_id, given in to_orgs.items():
-        org = takers[org_id]
-        mandate = _closest(given, day)
-        assert mandate is not None  # every taker here took a mandate
-        gap = _mandate_gap(route, mandate, facts, org.name, day)
-        if gap is None:
-            admins = facts.local_admins.get(org_id, ())
-            gap = Gap(route, "no_work_relation", _no_relation_text(facts, org, day),
-                      f"the local administrator of {org.name}{_names(admins)} must add "
-                      f"{person.name} as a user and grant ‘{RightKind.MANDATE_EXECUTOR}’",
-                      guide_outcome=OUTCOME_GRANT_EXECUTOR, organisation_id=org_id,
-                      mandate_id=mandate.id,
-                      links=(_mandate_link(mandate, applicant.name, org.name),))
-        gaps.append(gap)
-    return gaps
+        if taker.kind is organisation and taker.id not in employers:
+            gave_any = True
+            if taker.id not in in_force and made.in_force(day):
+                in_force[taker.id] = made
+    takers = facts.takers
+    holders = [(takers[org_id], made) for org_id, made in in_force.items() if org_id in takers]
+    if not holders:
+        return [] if employers else [_no_provider(facts, gave_any)]
+    route, executor = MANDATE_TO_PROVIDER, RightKind.MANDATE_EXECUTOR
+    if len(holders) == 1:
+        ((org, made),) = holders
+        admins = facts.local_admins.get(org.id, ())
+        return [Gap(route, "no_work_relation", _no_relation_text(facts, org, day),
+                    f"the local administrator of {org.name}{_names(admins)} must add "
+                    f"{person.name} as a user and grant ‘{executor}’",
+                    guide_outcome=OUTCOME_GRANT_EXECUTOR, organisation_id=org.id,
+                    mandate_id=made.id,
+                    links=(_mandate_link(made, applicant.name, org.name),))]
+    # Several: one gap naming them (the person needs only one), without a link per mandate.
+    names = ", ".join(org.name for org, _ in holders)
+    return [Gap(route, "no_work_relation",
+                f"{person.name} has no work relation with any of the {len(holders)} providers "
+                f"that hold a mandate of {applicant.name} in force: {names}",
+                f"the local administrator of one of them must add {person.name} as a user "
+                f"and grant ‘{executor}’", guide_outcome=OUTCOME_GRANT_EXECUTOR)]
+
+
+def _no_provider(facts: AccessFacts, gave_any: bool) -> Gap:
+    person, applicant = facts.person, facts.applicant
+    given = (f"{applicant.name} has no mandate in force with an external service provider"
+             if gave_any else f"{applicant.name} gave no external service provider a mandate")
+    return Gap(MANDATE_TO_PROVIDER, "no_provider",
+               f"{given}, and {person.name} works for no provider that could take one",
+               f"{applicant.name} must give a provider a mandate, whose local administrator "
+               f"grants {person.name} ‘{RightKind.MANDATE_EXECUTOR}’",
+               guide_outcome=OUTCOME_CONCLUDE_MANDATE)
 
 
 __all__ = ["AccessFacts", "Decision", "Employment", "Gap", "Link", "Route", "decide"]

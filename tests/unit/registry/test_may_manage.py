@@ -410,6 +410,39 @@ def test_a_denial_lists_a_gap_for_every_route_that_could_apply(cast: Cast) -> No
                                                         (PROVIDER, "no_provider")]
 
 
+def test_a_provider_the_person_does_not_work_for_is_named_only_with_a_mandate_in_force(
+        cast: Cast) -> None:
+    world = cast.world
+    in_force = world.mandate(cast.applicant, cast.provider)
+    world.mandate(cast.applicant, cast.new_provider, "expired")
+    denied = decision(world, cast.outsider.id, cast.applicant.party)
+    assert [(g.code, g.organisation_id, g.mandate_id) for g in denied.gaps
+            if g.route == PROVIDER] == [("no_work_relation", cast.provider.id, in_force.id)]
+
+
+def test_several_providers_with_a_mandate_in_force_are_one_gap(cast: Cast) -> None:
+    world = cast.world
+    world.mandate(cast.applicant, cast.provider)
+    world.mandate(cast.applicant, cast.new_provider)
+    denied = decision(world, cast.outsider.id, cast.applicant.party)
+    (gap,) = [g for g in denied.gaps if g.route == PROVIDER]
+    assert (gap.code, gap.organisation_id, gap.guide_outcome) == \
+        ("no_work_relation", None, GRANT_EXECUTOR)
+    assert gap.text == (f"{cast.outsider.name} has no work relation with any of the 2 "
+                        f"providers that hold a mandate of {cast.applicant.name} in force: "
+                        f"{cast.provider.name}, {cast.new_provider.name}")
+    assert gap.fixer.startswith("the local administrator of one of them must add")
+
+
+def test_without_a_mandate_in_force_anywhere_the_person_needs_a_provider(cast: Cast) -> None:
+    cast.world.mandate(cast.applicant, cast.provider, "stopped")
+    denied = decision(cast.world, cast.outsider.id, cast.applicant.party)
+    gap = _the_gap(denied, Expected(PROVIDER, "no_provider", "", ""))
+    assert gap.text.startswith(f"{cast.applicant.name} has no mandate in force with an "
+                               "external service provider, and")
+    assert gap.guide_outcome == CONCLUDE
+
+
 def test_a_gap_after_the_mandate_carries_the_links_that_hold(cast: Cast) -> None:
     mandate = cast.world.mandate(cast.applicant, cast.provider)
     denied = decision(cast.world, cast.colleague.id, cast.applicant.party)
