@@ -19,7 +19,8 @@ Runs, in one process and on the same generated registry (dataset.py) and the sam
 - pycasbin, Cedar (cedarpy) and a plain-dict lookup: yes or no only (engines.py).
 
 Figures are split by outcome (allowed, denied). Also reported: load time and memory of the
-access index and of the casbin and Cedar encodings. Markdown tables go to stdout and bench/results/registry_access.md.
+access index and of the casbin and Cedar encodings. Markdown tables go to stdout and
+bench/results/registry_access.md.
 Exits 1 when a target is not met.
 """
 
@@ -109,9 +110,9 @@ def bench_reader(run: Run, reader: AccessReader, backend: str, orm_pairs: int,
                 lambda p, a: index.may_manage(reader.connection, p, a, DAY), _is_decision)
     if backend == "sqlite":
         facts = [reader.facts(p, a, DAY) for p, a in run.pairs]
-        index = {id(a): i for i, (_, a) in enumerate(run.pairs)}
+        position = {id(a): i for i, (_, a) in enumerate(run.pairs)}
         run.measure("decide only (facts in memory)", backend,
-                    lambda p, a: decide(facts[index[id(a)]], DAY))
+                    lambda p, a: decide(facts[position[id(a)]], DAY))
     if orm_pairs:
         from mandaatwijzer.adapters import orm
         from mandaatwijzer.adapters.database import create_engine_for, session_factory

@@ -70,6 +70,7 @@ from .access_sql import (
     build_relation,
     build_right,
     current_factories,
+    day,
     rows,
 )
 from .access_statements import Dialect, mandate_values
@@ -270,9 +271,8 @@ class _Tables:
         admin: LocalAdmin = self.make.local_admin()
         admin.__dict__.update(
             id=admin_id, organisation_id=org_id, person_id=person_id, appointed_by=appointed_by,
-            period=Period(date.fromisoformat(start), None if end is None else
-                          date.fromisoformat(end)),
-            withdrawn_on=None if withdrawn_on is None else date.fromisoformat(withdrawn_on))
+            period=Period(day(start), None if end is None else day(end)),
+            withdrawn_on=None if withdrawn_on is None else day(withdrawn_on))
         return admin
 
     def mandate(self, giver_kind: str, giver_id: str, *values: Any) -> None:
@@ -415,9 +415,11 @@ class _Source:
         s, stream = self.statements, self.stream
         tables = _Tables(current_factories())
         tables.seq, tables.hash = self.head()
+        # Mandates by giver: one applicant's lie together in memory, as a denial reads them.
         tables.load(stream(s.persons), stream(s.organisations), stream(s.representatives),
                     stream(s.relations + " ORDER BY seq"), stream(s.rights + " ORDER BY seq"),
-                    stream(s.admins + " ORDER BY seq"), stream(s.mandates + " ORDER BY m.seq"))
+                    stream(s.admins + " ORDER BY seq"),
+                    stream(s.mandates + " ORDER BY m.giver_kind, m.giver_id, m.seq"))
         return tables
 
     def reload(self, tables: _Tables, entity: str, key: str) -> None:

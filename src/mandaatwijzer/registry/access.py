@@ -235,11 +235,17 @@ def _rank(mandate: Mandate, day: date) -> tuple[bool, int]:
     return not in_force, _ORDER[status]
 
 
-def _closest(mandates: Iterable[Mandate], day: date) -> Mandate | None:
-    """The mandate an explanation is about: the best ranked, the first made among equals."""
-    if isinstance(mandates, Sequence) and len(mandates) < 2:
+def _closest(mandates: Sequence[Mandate], day: date) -> Mandate | None:
+    """The mandate an explanation is about: the best ranked, the first made among equals.
+
+    The first one in force when there is one (it ranks best): ranking them all is for when
+    none is, which is a denial."""
+    if len(mandates) < 2:
         return mandates[0] if mandates else None
-    return min(mandates, key=lambda m: _rank(m, day), default=None)
+    for mandate in mandates:
+        if mandate.in_force(day):
+            return mandate
+    return min(mandates, key=lambda m: _rank(m, day))
 
 
 def decide(facts: AccessFacts, day: date) -> Decision:
@@ -447,7 +453,10 @@ def _provider_route(facts: AccessFacts, day: date, routes: list[Route],
         routes.append(Route(route, (_mandate_link(mandate, applicant.name, org.name),
                                     _relation_link(employment, person.name),
                                     _right_link(right, person.name, org))))
-    gaps.append(partial(_other_takers, facts, employers, day))
+    if not employers:
+        # A member of a provider's staff acts through that provider: the gaps above say what
+        # it lacks. Only someone who works for no provider is told which ones hold a mandate.
+        gaps.append(partial(_other_takers, facts, day))
 
 
 def _no_mandate_to(facts: AccessFacts, org: Organisation) -> tuple[Gap]:
@@ -476,13 +485,12 @@ def _no_executor_right(facts: AccessFacts, employment: Employment, mandate: Mand
                        _relation_link(employment, person.name))),)
 
 
-def _other_takers(facts: AccessFacts, employers: Mapping[str, Employment],
-                  day: date) -> list[Gap]:
-    """The providers holding a mandate of the applicant in force that the person does not work
-    for now: the person could act through one of them only as a member of its staff.
+def _other_takers(facts: AccessFacts, day: date) -> list[Gap]:
+    """For a person who works for no provider now: the providers holding a mandate of the
+    applicant in force, through one of which the person could act as a member of its staff.
 
-    Mandates to those providers that are not in force are not listed: what they lack (a
-    signature, a new mandate) concerns those providers and the applicant, not the person.
+    Mandates to providers that are not in force are not listed: what they lack (a signature, a
+    new mandate) concerns those providers and the applicant, not the person.
     """
     person, applicant = facts.person, facts.applicant
     organisation = PartyKind.ORGANISATION
@@ -490,14 +498,14 @@ def _other_takers(facts: AccessFacts, employers: Mapping[str, Employment],
     gave_any = False
     for made in facts.mandates:
         taker = made.taker
-        if taker.kind is organisation and taker.id not in employers:
+        if taker.kind is organisation:
             gave_any = True
             if taker.id not in in_force and made.in_force(day):
                 in_force[taker.id] = made
     takers = facts.takers
     holders = [(takers[org_id], made) for org_id, made in in_force.items() if org_id in takers]
     if not holders:
-        return [] if employers else [_no_provider(facts, gave_any)]
+        return [_no_provider(facts, gave_any)]
     route, executor = MANDATE_TO_PROVIDER, RightKind.MANDATE_EXECUTOR
     if len(holders) == 1:
         ((org, made),) = holders

@@ -420,6 +420,14 @@ def test_a_provider_the_person_does_not_work_for_is_named_only_with_a_mandate_in
             if g.route == PROVIDER] == [("no_work_relation", cast.provider.id, in_force.id)]
 
 
+def test_a_member_of_a_providers_staff_is_told_what_that_provider_lacks_only(
+        cast: Cast) -> None:
+    cast.world.mandate(cast.applicant, cast.new_provider)
+    denied = decision(cast.world, cast.mandate_executor.id, cast.applicant.party)
+    assert [(g.code, g.organisation_id) for g in denied.gaps if g.route == PROVIDER] == [
+        ("no_mandate", cast.provider.id)]
+
+
 def test_several_providers_with_a_mandate_in_force_are_one_gap(cast: Cast) -> None:
     world = cast.world
     world.mandate(cast.applicant, cast.provider)
