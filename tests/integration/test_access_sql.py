@@ -62,7 +62,7 @@ def reader(engine: Engine) -> AccessReader:
 
 
 def _pairs(reader: AccessReader) -> list[sample.Pair]:
-    pairs = sample.pairs(reader.connection, 250, seed=3)
+    pairs = sample.pairs(reader.connection, 250, seed=9)
     pairs.append(("P-0000001", Party(PartyKind.PERSON, "P-0000001")))  # the person themself
     return pairs
 
@@ -86,11 +86,12 @@ def test_decisions_equal_may_manage(reader: AccessReader, engine: Engine) -> Non
             seen.update(route.name for route in fast.routes)
             seen.update(gap.code for gap in fast.gaps)
     # The sample reaches every route and the usual gaps.
-    assert {"self", "legal_representative", "kiosk_applicant_right", "mandate_to_person",
-            "mandate_to_provider", "no_mandate", "no_provider", "no_executor_right",
-            "mandate_expired", "mandate_stopped", "mandate_transferred",
-            "mandate_awaits_giver", "mandate_awaits_taker",
-            "no_kiosk_applicant_right", "no_work_relation"} <= set(seen), seen
+    usual = {"self", "legal_representative", "kiosk_applicant_right", "mandate_to_person",
+             "mandate_to_provider", "no_mandate", "no_provider", "no_executor_right",
+             "mandate_expired", "mandate_stopped", "mandate_transferred",
+             "mandate_awaits_giver", "mandate_awaits_taker",
+             "no_kiosk_applicant_right", "no_work_relation"}
+    assert not usual - set(seen), usual - set(seen)
 
 
 def test_works_with_and_without_the_mappers(reader: AccessReader, engine: Engine) -> None:
