@@ -84,6 +84,9 @@ Connection = sqlite3.Connection | Any  # sqlite3 or psycopg (typed loosely: psyc
 #: More events than this since the last check: a full load is cheaper than one by one.
 MAX_EVENTS = 2_000
 
+#: Days whose administrators' names are kept at once (checks are mostly about today).
+MAX_DAYS = 16
+
 #: The newest event of an empty audit log.
 NO_EVENT = (0, "")
 
@@ -236,6 +239,8 @@ class _Tables:
     #: Names of an organisation's administrators on a day, as worked out when first asked
     #: for: ("admins" or "managers", organisation id, day). Emptied by every change.
     names: dict[tuple[str, str, date], tuple[str, ...]] = field(default_factory=dict)
+    #: The mappings of those names handed out with the facts, per day (emptied with them).
+    namers: dict[date, tuple[_Names, _Names]] = field(default_factory=dict)
 
     # Adding or replacing one entity, from the values of its statement's row.
 
@@ -345,23 +350,24 @@ class _Tables:
         if entity is None:
             raise NotFoundError(applicant.kind.value, applicant.id)
         employments = self.employments.get(person_id, ())
-        given = self.given.get((applicant.kind.value, applicant.id))
+        given = self.given.get((applicant.kind, applicant.id))  # a StrEnum: as its value
         route_mandates: tuple[Mandate, ...] = ()
         if given is not None:
             route_mandates = given.to_person.get(person_id, ())
             to_organisation = given.to_organisation
             for employment in employments:
                 route_mandates += to_organisation.get(employment.relation.organisation_id, ())
-        organisations = self.organisations
-        return AccessFacts(
-            person=person, applicant=entity, employments=employments,
-            mandates=given.all if given is not None else (),
-            # Every organisation: a superset of the takers, looked up by id.
-            takers=organisations,
-            local_admins=_Names(organisations, "admins", self.admin_names, day, self.names),
-            mandate_managers=_Names(organisations, "managers", self.manager_names, day,
-                                    self.names),
-            route_mandates=route_mandates)
+        names = self.namers.get(day)
+        if names is None:
+            if len(self.namers) >= MAX_DAYS:
+                self.names, self.namers = {}, {}
+            names = self.namers[day] = (
+                _Names(self.organisations, "admins", self.admin_names, day, self.names),
+                _Names(self.organisations, "managers", self.manager_names, day, self.names))
+        # Every organisation as `takers`: a superset of the takers, looked up by id.
+        return AccessFacts(person, entity, employments,
+                           given.all if given is not None else (), self.organisations,
+                           names[0], names[1], route_mandates)
 
     def admin_names(self, day: date, org_id: str) -> tuple[str, ...]:
         persons = self.persons
@@ -545,7 +551,7 @@ class AccessIndex:
                     if entity == "import":
                         return self._load()
                     source.reload(tables, entity, key)
-                    tables.names = {}  # names worked out before the change are not kept
+                    tables.names, tables.namers = {}, {}  # worked out before the change
                     tables.seq, tables.hash = seq, digest
                 return tables
         return self._load()
