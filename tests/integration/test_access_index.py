@@ -29,40 +29,26 @@ from mandaatwijzer.registry.errors import NotFoundError
 from mandaatwijzer.registry.model import Party, PartyKind
 from mandaatwijzer.registry.ports import Clock
 
-from . import scenario
+from . import generated, scenario
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "registry"))
 
 import dataset
 import sample
 
-SIZE = dataset.Size(providers=8, employees=80, applicants=300, mandates=3000)
 DAYS = (dataset.DAY, dataset.DAY - timedelta(days=400), dataset.DAY + timedelta(days=400))
-
-
-def _url(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=False)
 
 
 @pytest.fixture
 def reader(engine: Engine) -> Iterator[AccessReader]:
-    opened = AccessReader.connect(_url(engine))
+    opened = AccessReader.connect(generated.url(engine))
     yield opened
     opened.close()
 
 
-def _fill(engine: Engine) -> None:
-    data = dataset.Dataset(SIZE, seed=5)
-    if engine.dialect.name == "sqlite":
-        assert engine.url.database is not None
-        dataset.write_sqlite(engine.url.database, data, dataset.TABLES)
-    else:
-        dataset.write_postgresql(_url(engine), data, dataset.TABLES)
-
-
 def test_decides_as_the_reader_on_a_generated_registry(engine: Engine,
                                                        reader: AccessReader) -> None:
-    _fill(engine)
+    generated.fill(engine, seed=5)
     index = AccessIndex.for_engine(engine)
     pairs = sample.pairs(reader.connection, 250, seed=4)
     uow = SqlUnitOfWork(session_factory(engine), index)
@@ -78,7 +64,7 @@ def test_decides_as_the_reader_on_a_generated_registry(engine: Engine,
 
 
 def test_unknown_person_or_applicant(engine: Engine, reader: AccessReader) -> None:
-    _fill(engine)
+    generated.fill(engine, seed=5)
     index = AccessIndex.for_engine(engine)
     for person_id, applicant in [("P-9999999", Party(PartyKind.PERSON, "P-0000001")),
                                  ("P-0000001", Party(PartyKind.ORGANISATION, "P-0000002"))]:
@@ -215,7 +201,7 @@ def test_a_bulk_import_is_taken_in_whole(engine: Engine, reader: AccessReader) -
 
 def test_rows_written_without_an_event_are_read_by_reload(engine: Engine,
                                                           reader: AccessReader) -> None:
-    _fill(engine)
+    generated.fill(engine, seed=5)
     index = AccessIndex.for_engine(engine)
     person, applicant = "P-0000001", Party(PartyKind.PERSON, "P-0000001")
     assert index.may_manage(reader.connection, person, applicant, dataset.DAY).allowed
@@ -231,15 +217,15 @@ def test_rows_written_without_an_event_are_read_by_reload(engine: Engine,
 
 
 def test_threads_share_one_index(engine: Engine) -> None:
-    _fill(engine)
+    generated.fill(engine, seed=5)
     index = AccessIndex.for_engine(engine)
-    with AccessReader.connect(_url(engine)) as judge:
+    with AccessReader.connect(generated.url(engine)) as judge:
         pairs = sample.pairs(judge.connection, 60, seed=9)
         expected = [judge.may_manage(p, a, dataset.DAY) for p, a in pairs]
     found: dict[int, list[Decision]] = {}
 
     def work(number: int) -> None:
-        with AccessReader.connect(_url(engine)) as own:
+        with AccessReader.connect(generated.url(engine)) as own:
             found[number] = [index.may_manage(own.connection, p, a, dataset.DAY)
                              for p, a in pairs]
 

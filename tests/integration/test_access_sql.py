@@ -31,32 +31,21 @@ from mandaatwijzer.registry.identifiers import (
 )
 from mandaatwijzer.registry.model import Party, PartyKind
 
+from . import generated
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "registry"))
 
 import dataset
 import sample
 
-SIZE = dataset.Size(providers=8, employees=80, applicants=300, mandates=3000)
+SIZE = generated.SIZE
 DAYS = (dataset.DAY, dataset.DAY - timedelta(days=400), dataset.DAY + timedelta(days=400))
-
-
-def _url(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=False)
-
-
-def _fill(engine: Engine) -> None:
-    data = dataset.Dataset(SIZE, seed=11)
-    if engine.dialect.name == "sqlite":
-        assert engine.url.database is not None
-        dataset.write_sqlite(engine.url.database, data, dataset.TABLES)
-    else:
-        dataset.write_postgresql(_url(engine), data, dataset.TABLES)
 
 
 @pytest.fixture
 def reader(engine: Engine) -> AccessReader:
-    _fill(engine)
-    opened = AccessReader.connect(_url(engine))
+    generated.fill(engine, seed=11)
+    opened = AccessReader.connect(generated.url(engine))
     yield opened  # type: ignore[misc]
     opened.close()
 
