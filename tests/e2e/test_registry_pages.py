@@ -318,6 +318,27 @@ def test_the_checker_shows_a_denial_with_the_fixer_and_a_link_to_the_guide_outco
     assert "Mandaatuitvoerder" in text(outcome.text)
 
 
+def test_the_checker_explains_in_the_pages_language(world: World) -> None:
+    sign_in(world.client, world.people["Luc"])
+    denied = f"?person={world.id('Eva')}&applicant={world.orgs['bakery'].id}"
+    dutch = text(_page(world, "/nl/registry/check" + denied))
+    assert "Eva Employee heeft ‘SSM Mandaatuitvoerder’ niet bij Provider BV" in dutch
+    assert "de lokale beheerder van Provider BV (Luc Admin) moet Eva Employee " \
+        "‘SSM Mandaatuitvoerder’ geven" in dutch
+    assert "does not hold" not in dutch
+    allowed = f"?person={world.id('Emil')}&applicant={world.orgs['bakery'].id}&at=2025-03-03"
+    chain = text(_page(world, "/nl/registry/check" + allowed))
+    assert f"Bakkerij NV gaf Provider BV mandaat {world.mandates['bakery'].id} (KIOSK), " \
+        "actief sinds 2025-03-03" in chain
+    english = text(_page(world, "/en/registry/check" + denied))
+    assert "Eva Employee does not hold ‘SSM Mandaatuitvoerder’ at Provider BV" in english
+    # The API's texts stay in English (its codes are what programs read).
+    api = world.client.get("/api/registry/may-manage" + denied + "&lang=nl",
+                           headers=world.token()).json()
+    assert "Eva Employee does not hold ‘SSM Mandaatuitvoerder’ at Provider BV" in \
+        [gap["text"] for gap in api["gaps"]]
+
+
 def test_the_checker_shows_an_allowed_route_as_its_chain_with_ids_and_dates(
         world: World) -> None:
     sign_in(world.client, world.people["Luc"], "en")

@@ -24,6 +24,7 @@ from .model import (
     RightKind,
     WorkRelation,
 )
+from .phrases import _
 
 # Route names.
 SELF = "self"
@@ -123,22 +124,30 @@ def _names(names: Sequence[str]) -> str:
     return f" ({', '.join(names)})" if names else ""
 
 
+def _day(value: date) -> str:
+    return value.isoformat()
+
+
 def _right_link(right: Right, holder: str, org: Organisation) -> Link:
-    return Link("right", right.id, f"{holder} holds ‘{right.kind}’ at {org.name}",
+    return Link("right", right.id, _("{holder} holds ‘{right}’ at {organisation}",
+                                     holder=holder, right=right.kind, organisation=org.name),
                 right.period.start, right.period.end)
 
 
 def _relation_link(employment: Employment, holder: str) -> Link:
     relation = employment.relation
     return Link("work_relation", relation.id,
-                f"{holder} has a work relation with {employment.organisation.name}",
+                _("{holder} has a work relation with {organisation}", holder=holder,
+                  organisation=employment.organisation.name),
                 relation.period.start, relation.period.end)
 
 
 def _mandate_link(mandate: Mandate, giver: str, taker: str) -> Link:
     activated = mandate.activated_at
-    return Link("mandate", mandate.id, f"{giver} gave {taker} mandate {mandate.id} (KIOSK), "
-                f"active since {activated.date().isoformat() if activated else '?'}",
+    return Link("mandate", mandate.id,
+                _("{giver} gave {taker} mandate {mandate} (KIOSK), active since {since}",
+                  giver=giver, taker=taker, mandate=mandate.id,
+                  since=_day(activated.date()) if activated else "?"),
                 mandate.period.start, mandate.period.end)
 
 
@@ -155,8 +164,8 @@ def _lapsed_right(employment: Employment, kind: RightKind, day: date) -> Right |
 def _side_signers(name: str, is_person: bool) -> str:
     if is_person:
         return name
-    return (f"a legal representative of {name} or a holder of ‘{RightKind.MANDATE_MANAGER}’ "
-            "there")
+    return _("a legal representative of {organisation} or a holder of ‘{right}’ there",
+             organisation=name, right=RightKind.MANDATE_MANAGER)
 
 
 def _mandate_gap(route: str, mandate: Mandate, facts: AccessFacts, taker_name: str,
@@ -174,51 +183,59 @@ def _mandate_gap(route: str, mandate: Mandate, facts: AccessFacts, taker_name: s
         if to_provider and not managers:
             admins = facts.local_admins.get(mandate.taker.id, ())
             return gap(code="mandate_awaits_taker_without_manager",
-                       text=f"mandate {mandate.id} awaits the signature of a mandate "
-                       f"administrator of {taker_name}, and {taker_name} has none",
-                       fixer=f"the local administrator of {taker_name}{_names(admins)} must "
-                       f"grant someone ‘{RightKind.MANDATE_MANAGER}’ to sign it (or a legal "
-                       f"representative of {taker_name} signs it)",
+                       text=_("mandate {mandate} awaits the signature of a mandate "
+                              "administrator of {taker}, and {taker} has none",
+                              mandate=mandate.id, taker=taker_name),
+                       fixer=_("the local administrator of {taker}{names} must grant someone "
+                               "‘{right}’ to sign it (or a legal representative of {taker} "
+                               "signs it)", taker=taker_name, names=_names(admins),
+                               right=RightKind.MANDATE_MANAGER),
                        guide_outcome=OUTCOME_GRANT_MANAGER)
         if to_provider:
             return gap(code="mandate_awaits_taker",
-                       text=f"mandate {mandate.id} awaits the signature of a mandate "
-                       f"administrator of {taker_name}",
-                       fixer=f"a mandate administrator of {taker_name}{_names(managers)} must "
-                       "sign it in SSM", guide_outcome=OUTCOME_CONCLUDE_MANDATE)
+                       text=_("mandate {mandate} awaits the signature of a mandate "
+                              "administrator of {taker}", mandate=mandate.id, taker=taker_name),
+                       fixer=_("a mandate administrator of {taker}{names} must sign it in SSM",
+                               taker=taker_name, names=_names(managers)),
+                       guide_outcome=OUTCOME_CONCLUDE_MANDATE)
         return gap(code="mandate_awaits_taker",
-                   text=f"mandate {mandate.id} awaits the signature of {taker_name}",
-                   fixer=f"{taker_name} must sign it in SSM")
+                   text=_("mandate {mandate} awaits the signature of {taker}",
+                          mandate=mandate.id, taker=taker_name),
+                   fixer=_("{taker} must sign it in SSM", taker=taker_name))
     if status is MandateStatus.AWAITING_GIVER:
         signers = _side_signers(giver_name, isinstance(facts.applicant, Person))
         return gap(code="mandate_awaits_giver",
-                   text=f"mandate {mandate.id} awaits the signature of {giver_name}",
-                   fixer=f"{signers} must sign it in SSM", guide_outcome=conclude)
-    renew = f"{giver_name} must give {taker_name} a new mandate"
+                   text=_("mandate {mandate} awaits the signature of {giver}",
+                          mandate=mandate.id, giver=giver_name),
+                   fixer=_("{signers} must sign it in SSM", signers=signers),
+                   guide_outcome=conclude)
+    renew = _("{giver} must give {taker} a new mandate", giver=giver_name, taker=taker_name)
     if status is MandateStatus.STOPPED:
-        when = mandate.stopped_at.date().isoformat() if mandate.stopped_at else "?"
-        how = "stopped" if mandate.activated_at is not None else "refused"
-        return gap(code="mandate_stopped",
-                   text=f"mandate {mandate.id} was {how} on {when} by {mandate.stopped_by}",
-                   fixer=renew, guide_outcome=conclude)
+        when = _day(mandate.stopped_at.date()) if mandate.stopped_at else "?"
+        text = (_("mandate {mandate} was stopped on {day} by {by}", mandate=mandate.id,
+                  day=when, by=mandate.stopped_by) if mandate.activated_at is not None else
+                _("mandate {mandate} was refused on {day} by {by}", mandate=mandate.id,
+                  day=when, by=mandate.stopped_by))
+        return gap(code="mandate_stopped", text=text, fixer=renew, guide_outcome=conclude)
     if status is MandateStatus.EXPIRED:
         assert mandate.period.end is not None
         return gap(code="mandate_expired",
-                   text=f"mandate {mandate.id} expired on {mandate.period.end.isoformat()}",
+                   text=_("mandate {mandate} expired on {day}", mandate=mandate.id,
+                          day=_day(mandate.period.end)),
                    fixer=renew, guide_outcome=conclude)
     if status is MandateStatus.TRANSFERRED:
         new_taker = mandate.transferred_to
         successor = facts.takers.get(new_taker.id) if new_taker is not None else None
         return gap(code="mandate_transferred",
-                   text=f"mandate {mandate.id} was transferred to "
-                   f"{successor.name if successor else new_taker} "
-                   f"(mandate {mandate.successor_id})",
+                   text=_("mandate {mandate} was transferred to {taker} (mandate {successor})",
+                          mandate=mandate.id, taker=successor.name if successor else new_taker,
+                          successor=mandate.successor_id),
                    fixer=renew, guide_outcome=conclude)
     if not mandate.period.contains(day):
-        start = mandate.period.start.isoformat()
+        start = _day(mandate.period.start)
         return gap(code="mandate_not_started",
-                   text=f"mandate {mandate.id} starts on {start}",
-                   fixer=f"nobody: it takes effect on {start}")
+                   text=_("mandate {mandate} starts on {day}", mandate=mandate.id, day=start),
+                   fixer=_("nobody: it takes effect on {day}", day=start))
     return None
 
 
@@ -262,8 +279,8 @@ def decide(facts: AccessFacts, day: date) -> Decision:
 
     # 1. Self: a person always manages their own dossiers.
     if applicant_is_person and applicant.id == person.id:
-        routes.append(Route(SELF, (Link("self", person.id,
-                                        f"{person.name} is the applicant themself"),)))
+        routes.append(Route(SELF, (Link("self", person.id, _(
+            "{person} is the applicant themself", person=person.name)),)))
 
     if isinstance(applicant, Organisation):
         group = applicant.entity_group
@@ -271,7 +288,8 @@ def decide(facts: AccessFacts, day: date) -> Decision:
         if person.id in applicant.legal_representatives:
             routes.append(Route(LEGAL_REPRESENTATIVE, (Link(
                 "legal_representative", applicant.id,
-                f"{person.name} is a legal representative of {applicant.name}"),)))
+                _("{person} is a legal representative of {organisation}", person=person.name,
+                  organisation=applicant.name)),)))
         elif group in (EntityGroup.ECONOMIC_ACTOR, EntityGroup.LOCAL_GOVERNMENT):
             gaps.append(partial(_not_legal_representative, person, applicant))
         # 3. The right KIOSK Aanvrager on a work relation with the applicant.
@@ -300,49 +318,61 @@ def decide(facts: AccessFacts, day: date) -> Decision:
 
 def _not_legal_representative(person: Person, applicant: Organisation) -> tuple[Gap]:
     return (Gap(LEGAL_REPRESENTATIVE, "not_legal_representative",
-                f"{person.name} is not a legal representative of {applicant.name}",
-                "the KBO lists the legal representatives; only a change there fixes this"),)
+                _("{person} is not a legal representative of {organisation}",
+                  person=person.name, organisation=applicant.name),
+                _("the KBO lists the legal representatives; only a change there fixes this")),)
 
 
 def _local_government(applicant: Organisation) -> tuple[Gap]:
     return (Gap(MANDATE_TO_PROVIDER, "local_government_gives_no_mandate",
-                f"{applicant.name} is a local government, which cannot give a mandate to an "
-                "external service provider", "nobody: the rules exclude it"),)
+                _("{organisation} is a local government, which cannot give a mandate to an "
+                  "external service provider", organisation=applicant.name),
+                _("nobody: the rules exclude it")),)
 
 
 def _outside_user_management(applicant: Organisation, who: str) -> tuple[Gap]:
     """Why the user management and SSM cannot give `who` access to this applicant."""
     if applicant.entity_group is EntityGroup.ORGANISING_AUTHORITY:
         return (Gap(INSIDE_KIOSK, "route_not_documented",
-                    f"{applicant.name} is a department of an organising authority; how it "
-                    "appoints representatives is not documented",
-                    "DCJM (the KIOSK helpdesk) can say how; report it at least 7 calendar "
-                    "days before a submission deadline", organisation_id=applicant.id),)
+                    _("{organisation} is a department of an organising authority; how it "
+                      "appoints representatives is not documented",
+                      organisation=applicant.name),
+                    _("DCJM (the KIOSK helpdesk) can say how; report it at least 7 calendar "
+                      "days before a submission deadline"), organisation_id=applicant.id),)
     if applicant.entity_group is EntityGroup.DE_FACTO_ASSOCIATION:
-        kind, stand_in = "de facto association", "a board member"
+        text = _("{organisation} is a de facto association, whose representatives are "
+                 "appointed inside KIOSK, not through the user management or SSM",
+                 organisation=applicant.name)
+        fixer = _("the main representative of {organisation} must appoint {person} inside "
+                  "KIOSK; without one, a board member applies for registration and DCJM "
+                  "decides within 10 days", organisation=applicant.name, person=who)
     else:
-        kind, stand_in = "foreign organisation", "a delegate"
-    return (Gap(INSIDE_KIOSK, "managed_inside_kiosk",
-                f"{applicant.name} is a {kind}, whose representatives are appointed inside "
-                "KIOSK, not through the user management or SSM",
-                f"the main representative of {applicant.name} must appoint {who} inside "
-                f"KIOSK; without one, {stand_in} applies for registration and DCJM decides "
-                "within 10 days", organisation_id=applicant.id),)
+        text = _("{organisation} is a foreign organisation, whose representatives are "
+                 "appointed inside KIOSK, not through the user management or SSM",
+                 organisation=applicant.name)
+        fixer = _("the main representative of {organisation} must appoint {person} inside "
+                  "KIOSK; without one, a delegate applies for registration and DCJM decides "
+                  "within 10 days", organisation=applicant.name, person=who)
+    return (Gap(INSIDE_KIOSK, "managed_inside_kiosk", text, fixer,
+                organisation_id=applicant.id),)
 
 
 def _no_relation_text(facts: AccessFacts, org: Organisation, day: date) -> str:
     """'X has no work relation with O', saying when a former (or future) one ends (starts)."""
-    text = f"{facts.person.name} has no work relation with {org.name}"
+    person = facts.person.name
     other = max((e.relation for e in facts.employments if e.organisation.id == org.id),
                 key=lambda r: r.period.start, default=None)
     if other is None:
-        return text
+        return _("{person} has no work relation with {organisation}", person=person,
+                 organisation=org.name)
     if other.period.start > day:
-        return text + f" yet (work relation {other.id} starts on " \
-            f"{other.period.start.isoformat()})"
+        return _("{person} has no work relation with {organisation} yet (work relation "
+                 "{relation} starts on {day})", person=person, organisation=org.name,
+                 relation=other.id, day=_day(other.period.start))
     assert other.period.end is not None
-    return text + f" any more (work relation {other.id} ended on " \
-        f"{other.period.end.isoformat()})"
+    return _("{person} has no work relation with {organisation} any more (work relation "
+             "{relation} ended on {day})", person=person, organisation=org.name,
+             relation=other.id, day=_day(other.period.end))
 
 
 def _kiosk_route(facts: AccessFacts, day: date, routes: list[Route], gaps: list[Gaps]) -> None:
@@ -365,34 +395,39 @@ def _kiosk_route(facts: AccessFacts, day: date, routes: list[Route], gaps: list[
 def _kiosk_gap(facts: AccessFacts, applicant: Organisation, employment: Employment | None,
                day: date) -> tuple[Gap]:
     person = facts.person
-    admins = facts.local_admins.get(applicant.id, ())
-    fixer = f"the local administrator of {applicant.name}{_names(admins)}"
+    names = _names(facts.local_admins.get(applicant.id, ()))
     if employment is None:
         return (Gap(KIOSK_APPLICANT_RIGHT, "no_work_relation",
                     _no_relation_text(facts, applicant, day),
-                    f"{fixer} must add {person.name} as a user",
+                    _("the local administrator of {organisation}{names} must add {person} as "
+                      "a user", organisation=applicant.name, names=names, person=person.name),
                     organisation_id=applicant.id),)
     lapsed = _lapsed_right(employment, RightKind.KIOSK_APPLICANT, day)
-    text = f"{person.name} does not hold ‘{RightKind.KIOSK_APPLICANT}’ at {applicant.name}"
-    if lapsed is not None:
-        text += _lapse(lapsed)
+    kiosk = RightKind.KIOSK_APPLICANT
+    text = _("{person} does not hold ‘{right}’ at {organisation}{lapse}", person=person.name,
+             right=kiosk, organisation=applicant.name,
+             lapse=_lapse(lapsed) if lapsed is not None else "")
     return (Gap(KIOSK_APPLICANT_RIGHT, "no_kiosk_applicant_right", text,
-                f"{fixer} must grant {person.name} ‘{RightKind.KIOSK_APPLICANT}’",
+                _("the local administrator of {organisation}{names} must grant {person} "
+                  "‘{right}’", organisation=applicant.name, names=names, person=person.name,
+                  right=kiosk),
                 organisation_id=applicant.id),)
 
 
 def _no_eid(person: Person, mandate_id: str | None = None,
             route: str = KIOSK_APPLICANT_RIGHT) -> tuple[Gap]:
-    return (Gap(route, "no_eid", f"{person.name} has no Belgian eID",
-                f"{person.name} must get a Belgian eID", mandate_id=mandate_id),)
+    return (Gap(route, "no_eid", _("{person} has no Belgian eID", person=person.name),
+                _("{person} must get a Belgian eID", person=person.name),
+                mandate_id=mandate_id),)
 
 
 def _lapse(right: Right) -> str:
     if right.withdrawn_on is not None:
-        return f" (right {right.id} was withdrawn on {right.withdrawn_on.isoformat()})"
+        return _(" (right {right} was withdrawn on {day})", right=right.id,
+                 day=_day(right.withdrawn_on))
     if right.period.end is not None:
-        return f" (right {right.id} ended on {right.period.end.isoformat()})"
-    return f" (right {right.id} starts on {right.period.start.isoformat()})"
+        return _(" (right {right} ended on {day})", right=right.id, day=_day(right.period.end))
+    return _(" (right {right} starts on {day})", right=right.id, day=_day(right.period.start))
 
 
 def _route_mandates(facts: AccessFacts) -> Sequence[Mandate]:
@@ -406,9 +441,10 @@ def _person_mandate_route(facts: AccessFacts, day: date, routes: list[Route],
                      if m.taker.kind is PartyKind.PERSON and m.taker.id == person.id], day)
     route = MANDATE_TO_PERSON
     if mine is None:
-        gaps.append(lambda: (Gap(route, "no_mandate",
-                                 f"{applicant.name} gave {person.name} no mandate",
-                                 f"{applicant.name} must give {person.name} a mandate in SSM"),))
+        gaps.append(lambda: (Gap(route, "no_mandate", _(
+            "{giver} gave {taker} no mandate", giver=applicant.name, taker=person.name), _(
+            "{giver} must give {taker} a mandate in SSM", giver=applicant.name,
+            taker=person.name)),))
     elif not mine.in_force(day):
         gaps.append(partial(_mandate_gaps, route, mine, facts, person.name, day))
     elif not person.has_eid:
@@ -463,9 +499,10 @@ def _no_mandate_to(facts: AccessFacts, org: Organisation) -> tuple[Gap]:
     applicant = facts.applicant
     managers = facts.mandate_managers.get(org.id, ())
     return (Gap(MANDATE_TO_PROVIDER, "no_mandate",
-                f"{applicant.name} gave {org.name} no mandate",
-                f"{applicant.name} must give {org.name} a mandate in SSM, and a mandate "
-                f"administrator of {org.name}{_names(managers)} must sign it",
+                _("{giver} gave {taker} no mandate", giver=applicant.name, taker=org.name),
+                _("{giver} must give {taker} a mandate in SSM, and a mandate administrator "
+                  "of {taker}{names} must sign it", giver=applicant.name, taker=org.name,
+                  names=_names(managers)),
                 guide_outcome=OUTCOME_CONCLUDE_MANDATE, organisation_id=org.id),)
 
 
@@ -474,11 +511,14 @@ def _no_executor_right(facts: AccessFacts, employment: Employment, mandate: Mand
     person, org = facts.person, employment.organisation
     admins = facts.local_admins.get(org.id, ())
     lapsed = _lapsed_right(employment, RightKind.MANDATE_EXECUTOR, day)
-    text = f"{person.name} does not hold ‘{RightKind.MANDATE_EXECUTOR}’ at {org.name}"
+    executor = RightKind.MANDATE_EXECUTOR
     return (Gap(MANDATE_TO_PROVIDER, "no_executor_right",
-                text + (_lapse(lapsed) if lapsed else ""),
-                f"the local administrator of {org.name}{_names(admins)} must grant "
-                f"{person.name} ‘{RightKind.MANDATE_EXECUTOR}’",
+                _("{person} does not hold ‘{right}’ at {organisation}{lapse}",
+                  person=person.name, right=executor, organisation=org.name,
+                  lapse=_lapse(lapsed) if lapsed else ""),
+                _("the local administrator of {organisation}{names} must grant {person} "
+                  "‘{right}’", organisation=org.name, names=_names(admins),
+                  person=person.name, right=executor),
                 guide_outcome=OUTCOME_GRANT_EXECUTOR, organisation_id=org.id,
                 mandate_id=mandate.id,
                 links=(_mandate_link(mandate, facts.applicant.name, org.name),
@@ -511,28 +551,34 @@ def _other_takers(facts: AccessFacts, day: date) -> list[Gap]:
         ((org, made),) = holders
         admins = facts.local_admins.get(org.id, ())
         return [Gap(route, "no_work_relation", _no_relation_text(facts, org, day),
-                    f"the local administrator of {org.name}{_names(admins)} must add "
-                    f"{person.name} as a user and grant ‘{executor}’",
+                    _("the local administrator of {organisation}{names} must add {person} as "
+                      "a user and grant ‘{right}’", organisation=org.name,
+                      names=_names(admins), person=person.name, right=executor),
                     guide_outcome=OUTCOME_GRANT_EXECUTOR, organisation_id=org.id,
                     mandate_id=made.id,
                     links=(_mandate_link(made, applicant.name, org.name),))]
     # Several: one gap naming them (the person needs only one), without a link per mandate.
-    names = ", ".join(org.name for org, _ in holders)
+    names = ", ".join(org.name for org, _made in holders)
     return [Gap(route, "no_work_relation",
-                f"{person.name} has no work relation with any of the {len(holders)} providers "
-                f"that hold a mandate of {applicant.name} in force: {names}",
-                f"the local administrator of one of them must add {person.name} as a user "
-                f"and grant ‘{executor}’", guide_outcome=OUTCOME_GRANT_EXECUTOR)]
+                _("{person} has no work relation with any of the {count} providers that hold "
+                  "a mandate of {giver} in force: {providers}", person=person.name,
+                  count=len(holders), giver=applicant.name, providers=names),
+                _("the local administrator of one of them must add {person} as a user and "
+                  "grant ‘{right}’", person=person.name, right=executor),
+                guide_outcome=OUTCOME_GRANT_EXECUTOR)]
 
 
 def _no_provider(facts: AccessFacts, gave_any: bool) -> Gap:
     person, applicant = facts.person, facts.applicant
-    given = (f"{applicant.name} has no mandate in force with an external service provider"
-             if gave_any else f"{applicant.name} gave no external service provider a mandate")
-    return Gap(MANDATE_TO_PROVIDER, "no_provider",
-               f"{given}, and {person.name} works for no provider that could take one",
-               f"{applicant.name} must give a provider a mandate, whose local administrator "
-               f"grants {person.name} ‘{RightKind.MANDATE_EXECUTOR}’",
+    text = (_("{giver} has no mandate in force with an external service provider, and "
+              "{person} works for no provider that could take one", giver=applicant.name,
+              person=person.name) if gave_any else
+            _("{giver} gave no external service provider a mandate, and {person} works for "
+              "no provider that could take one", giver=applicant.name, person=person.name))
+    return Gap(MANDATE_TO_PROVIDER, "no_provider", text,
+               _("{giver} must give a provider a mandate, whose local administrator grants "
+                 "{person} ‘{right}’", giver=applicant.name, person=person.name,
+                 right=RightKind.MANDATE_EXECUTOR),
                guide_outcome=OUTCOME_CONCLUDE_MANDATE)
 
 

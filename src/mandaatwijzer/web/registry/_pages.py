@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...api.registry import _policy, _views, context
-from ...registry import demo, queries, rules
+from ...registry import demo, phrases, queries, rules
 from . import _auth, _world
 from ._common import gettext, page, redirect, show, today
 
@@ -62,8 +62,9 @@ async def check(request: Request, lang: str) -> Response:
             rules.person(repo, person_id)
             applicant = _policy.party_of(repo, applicant_id)
             _policy.require_checkable(repo, viewer, person_id, applicant, today(request))
-            decision = _views.decision(queries.may_manage(repo, person_id, applicant, day),
-                                       lang)
+            with phrases.translated(gettext(lang)):  # the explanation in the page's language
+                decided = queries.may_manage(repo, person_id, applicant, day)
+            decision = _views.decision(decided, lang)
             decision["person_name"] = rules.person(repo, person_id).name
             decision["applicant_name"] = _world.name_of(repo, applicant)
             decision["applicant_kind"] = applicant.kind.value

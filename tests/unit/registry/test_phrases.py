@@ -1,0 +1,36 @@
+"""Explanations in English by default, and in the language of a `translated` block."""
+
+from __future__ import annotations
+
+import threading
+
+from mandaatwijzer.registry import phrases
+from mandaatwijzer.registry.phrases import _
+
+
+def _dutch(template: str) -> str:
+    return {"{giver} gave {taker} no mandate": "{giver} gaf {taker} geen mandaat"}.get(
+        template, template)
+
+
+def test_english_unless_a_block_asks_for_another_language() -> None:
+    assert _("{giver} gave {taker} no mandate", giver="An", taker="Bo") == "An gave Bo no mandate"
+    with phrases.translated(_dutch):
+        assert _("{giver} gave {taker} no mandate", giver="An", taker="Bo") == \
+            "An gaf Bo geen mandaat"
+        assert _("{person} has no Belgian eID", person="An") == "An has no Belgian eID"
+    assert _("{giver} gave {taker} no mandate", giver="An", taker="Bo") == "An gave Bo no mandate"
+
+
+def test_values_are_not_read_as_templates() -> None:
+    assert _("{person} has no Belgian eID", person="{giver}") == "{giver} has no Belgian eID"
+
+
+def test_each_thread_has_its_own_language() -> None:
+    seen: list[str] = []
+    with phrases.translated(_dutch):
+        worker = threading.Thread(target=lambda: seen.append(
+            _("{giver} gave {taker} no mandate", giver="An", taker="Bo")))
+        worker.start()
+        worker.join()
+    assert seen == ["An gave Bo no mandate"]
