@@ -23,7 +23,7 @@ _translate: ContextVar[Translate | None] = ContextVar("mandaatwijzer_phrases", d
 def _(template: str, /, **values: object) -> str:
     """The template, translated when a `translated` block asks for it, filled in."""
     translate = _translate.get()
-    return (template if translate is None else translate(template)).format(**values)
+    return (template if translate is None else translate(template)).format_map(values)
 
 
 @contextmanager

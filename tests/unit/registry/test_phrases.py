@@ -34,3 +34,7 @@ def test_each_thread_has_its_own_language() -> None:
         worker.start()
         worker.join()
     assert seen == ["An gave Bo no mandate"]
+
+
+def test_percent_signs_and_repeated_fields_are_kept() -> None:
+    assert _("{a} is 100% {b}, {a}!", a="x", b="y") == "x is 100% y, x!"
