@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from mandaatwijzer.registry import phrases
 from mandaatwijzer.registry.phrases import _
 
@@ -38,3 +40,13 @@ def test_each_thread_has_its_own_language() -> None:
 
 def test_percent_signs_and_repeated_fields_are_kept() -> None:
     assert _("{a} is 100% {b}, {a}!", a="x", b="y") == "x is 100% y, x!"
+
+
+def test_quotes_braces_and_backslashes_in_a_template_stay_text() -> None:
+    assert _("it's \"{a}\" {{not}} \\n {b}", a="x", b="'y'") == "it's \"x\" {not} \\n 'y'"
+    assert _("") == ""
+
+
+def test_only_plain_fields() -> None:
+    with pytest.raises(ValueError, match="plain"):
+        _("{a.__class__}", a=1)
