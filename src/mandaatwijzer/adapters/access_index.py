@@ -55,7 +55,6 @@ from ..registry.model import (
     Organisation,
     Party,
     PartyKind,
-    Period,
     Person,
     Right,
     RightKind,
@@ -64,13 +63,13 @@ from ..registry.model import (
 from .access_sql import (
     Factories,
     Parties,
+    build_local_admin,
     build_mandate,
     build_organisation,
     build_person,
     build_relation,
     build_right,
     current_factories,
-    day,
     rows,
 )
 from .access_statements import Dialect, mandate_values
@@ -100,15 +99,17 @@ H = TypeVar("H", bound=_HasId)
 K = TypeVar("K")
 
 
-def _put(index: dict[K, tuple[H, ...]], key: K, item: H) -> None:
-    """Replace the item with the same id in `index[key]`, or add it at the end (a new tuple:
+def _replaced(items: tuple[H, ...], item: H) -> tuple[H, ...]:
+    """`items` with `item` in place of the one with its id, or added at the end (a new tuple:
     facts handed out before keep the old one)."""
-    items = index.get(key, ())
     for position, old in enumerate(items):
         if old.id == item.id:
-            index[key] = (*items[:position], item, *items[position + 1:])
-            return
-    index[key] = (*items, item)
+            return (*items[:position], item, *items[position + 1:])
+    return (*items, item)
+
+
+def _put(index: dict[K, tuple[H, ...]], key: K, item: H) -> None:
+    index[key] = _replaced(index.get(key, ()), item)
 
 
 # --- statements -----------------------------------------------------------------------------
@@ -179,12 +180,10 @@ class _Given:
 
     def with_(self, mandate: Mandate) -> _Given:
         """A copy with `mandate` replacing the one with its id, or added."""
-        holder = {"all": self.all}
-        _put(holder, "all", mandate)
         to_person, to_organisation = dict(self.to_person), dict(self.to_organisation)
         _put(to_person if mandate.taker.kind is PartyKind.PERSON else to_organisation,
              mandate.taker.id, mandate)
-        return _Given(holder["all"], to_person, to_organisation)
+        return _Given(_replaced(self.all, mandate), to_person, to_organisation)
 
 
 class _Names(Mapping[str, tuple[str, ...]]):
@@ -266,19 +265,8 @@ class _Tables:
         _put(self.rights_on, relation_id, build_right(self.make, right_id, relation_id, *values))
         self._employ((self.relations[relation_id].person_id,))
 
-    def admin(self, admin_id: str, org_id: str, person_id: str, appointed_by: str, start: str,
-              end: str | None, withdrawn_on: str | None) -> None:
-        _put(self.admins, org_id, self._admin(admin_id, org_id, person_id, appointed_by, start,
-                                              end, withdrawn_on))
-
-    def _admin(self, admin_id: str, org_id: str, person_id: str, appointed_by: str, start: str,
-               end: str | None, withdrawn_on: str | None) -> LocalAdmin:
-        admin: LocalAdmin = self.make.local_admin()
-        admin.__dict__.update(
-            id=admin_id, organisation_id=org_id, person_id=person_id, appointed_by=appointed_by,
-            period=Period(day(start), None if end is None else day(end)),
-            withdrawn_on=None if withdrawn_on is None else day(withdrawn_on))
-        return admin
+    def admin(self, admin_id: str, org_id: str, *values: Any) -> None:
+        _put(self.admins, org_id, build_local_admin(self.make, admin_id, org_id, *values))
 
     def mandate(self, giver_kind: str, giver_id: str, *values: Any) -> None:
         key = (giver_kind, giver_id)
@@ -331,7 +319,7 @@ class _Tables:
         self._employ(self.relations_of)
         by_org: dict[str, list[LocalAdmin]] = {}
         for row in admins:
-            by_org.setdefault(row[1], []).append(self._admin(*row))
+            by_org.setdefault(row[1], []).append(build_local_admin(make, *row))
         self.admins = {key: tuple(found) for key, found in by_org.items()}
         given: dict[tuple[str, str], list[Mandate]] = {}
         for row in mandates:
@@ -401,8 +389,9 @@ class _Source:
     def rows(self, statement: str, params: dict[str, Any]) -> list[Any]:
         return rows(self.connection, statement, params)
 
-    def one(self, statement: str, key: str) -> list[Any]:
-        return rows(self.connection, _where(statement, "id = :id", self.postgresql),
+    def one(self, statement: str, key: str, column: str = "id") -> list[Any]:
+        """The rows of `statement` whose `column` is `key`."""
+        return rows(self.connection, _where(statement, f"{column} = :id", self.postgresql),
                     {"id": key})
 
     def stream(self, statement: str) -> Iterator[Any]:
@@ -436,9 +425,8 @@ class _Source:
             for row in self.one(s.persons, key):
                 tables.person(*row)
         elif entity == "organisation":
-            representatives = {person for _, person in self.rows(
-                _where(s.representatives, "organisation_id = :id", self.postgresql),
-                {"id": key})}
+            representatives = {person for _, person in self.one(
+                s.representatives, key, "organisation_id")}
             for found, name, group, number in self.one(s.organisations, key):
                 tables.organisation(found, name, group, number, representatives)
         elif entity == "work_relation":
@@ -451,8 +439,7 @@ class _Source:
             for row in self.one(s.admins, key):
                 tables.admin(*row)
         elif entity == "mandate":
-            for row in self.rows(_where(s.mandates, "m.id = :id", self.postgresql),
-                                 {"id": key}):
+            for row in self.one(s.mandates, key, "m.id"):
                 tables.mandate(*row)
 
 

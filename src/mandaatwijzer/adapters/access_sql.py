@@ -46,7 +46,7 @@ What it does not do, on purpose:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -395,12 +395,12 @@ class _LazyMapping(Mapping[K, V]):
         return iter(self._loaded())
 
 
-class PerKey(Mapping[str, tuple[str, ...]]):
+class _PerKey(Mapping[str, tuple[str, ...]]):
     """Names per organisation, each looked up on first use (`keys`: the organisations)."""
 
     __slots__ = ("_found", "_keys", "_look_up")
 
-    def __init__(self, keys: Collection[str], look_up: Callable[[str], tuple[str, ...]],
+    def __init__(self, keys: tuple[str, ...], look_up: Callable[[str], tuple[str, ...]],
                  found: dict[str, tuple[str, ...]]) -> None:
         self._keys, self._look_up, self._found = keys, look_up, found
 
@@ -475,6 +475,16 @@ def build_right(make: Factories, right_id: str, relation_id: str, kind: str, gra
         granted_by=granted_by, period=Period(day(start), _date(end)),
         withdrawn_on=_date(withdrawn_on), withdrawn_by=withdrawn_by)
     return right
+
+
+def build_local_admin(make: Factories, admin_id: str, org_id: str, person_id: str,
+                      appointed_by: str, start: str, end: str | None,
+                      withdrawn_on: str | None) -> LocalAdmin:
+    admin: LocalAdmin = make.local_admin()
+    admin.__dict__.update(
+        id=admin_id, organisation_id=org_id, person_id=person_id, appointed_by=appointed_by,
+        period=Period(day(start), _date(end)), withdrawn_on=_date(withdrawn_on))
+    return admin
 
 
 class Parties:
@@ -618,7 +628,7 @@ class _Builder:
         return _Denial(
             mandates, takers,
             local_admins={o: admins.get(o, ()) for o in sorted(involved)},
-            mandate_managers=PerKey(tuple(dict.fromkeys((*takers, *self.employers))),
+            mandate_managers=_PerKey(tuple(dict.fromkeys((*takers, *self.employers))),
                                     managers, _names_by_organisation(tagged.get("G", ()))))
 
     def add_representatives(self, rows: Iterable[Any]) -> None:
@@ -626,5 +636,5 @@ class _Builder:
             self.representatives.setdefault(org_id, set()).add(representative)
 
 
-__all__ = ["AccessReader", "PerKey", "build_mandate", "build_organisation", "build_person",
-           "build_relation", "build_right", "current_factories", "rows"]
+__all__ = ["AccessReader", "Parties", "build_local_admin", "build_mandate", "build_organisation",
+           "build_person", "build_relation", "build_right", "current_factories", "day", "rows"]
