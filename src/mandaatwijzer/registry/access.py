@@ -52,7 +52,7 @@ class Employment:
     rights: tuple[Right, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AccessFacts:
     person: Person
     applicant: Person | Organisation
@@ -72,7 +72,7 @@ class AccessFacts:
     route_mandates: Sequence[Mandate] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Link:
     """One fact in a chain: what it is, its id, and the dates it holds between."""
 
@@ -83,13 +83,13 @@ class Link:
     until: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Route:
     name: str
     links: tuple[Link, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Gap:
     """The first missing link of a route, who can fix it, and where the guide explains how."""
 
@@ -107,7 +107,7 @@ class Gap:
 Gaps = Callable[[], Iterable[Gap]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Decision:
     person_id: str
     applicant_id: str
