@@ -62,7 +62,6 @@ from ..registry.model import (
     WorkRelation,
 )
 from .access_sql import (
-    Factories,
     Parties,
     build_local_admin,
     build_mandate,
@@ -70,7 +69,6 @@ from .access_sql import (
     build_person,
     build_relation,
     build_right,
-    current_factories,
     rows,
 )
 from .access_statements import Dialect, mandate_values
@@ -261,7 +259,6 @@ class _Names(Mapping[str, tuple[str, ...]]):
 class _Tables:
     """One state of the registry's access facts, at audit event `seq` (`hash`)."""
 
-    make: Factories
     seq: int = 0
     hash: str = ""
     persons: dict[str, _Entry[Person]] = field(default_factory=dict)
@@ -287,7 +284,7 @@ class _Tables:
 
     def person(self, key: str, number: str, name: str, has_eid: str) -> None:
         old = self.persons.get(key)
-        self.persons[key] = _Entry(build_person(self.make, key, number, name, has_eid),
+        self.persons[key] = _Entry(build_person(key, number, name, has_eid),
                                    self._employments(key),
                                    NOTHING_GIVEN if old is None else old.given)
 
@@ -295,13 +292,13 @@ class _Tables:
                      representatives: set[str]) -> None:
         old = self.organisations.get(key)
         self.organisations[key] = _Entry(
-            build_organisation(self.make, key, name, group, number, representatives),
+            build_organisation(key, name, group, number, representatives),
             given=NOTHING_GIVEN if old is None else old.given)
         self._employ(relation.person_id for relation in self.staff.get(key, ()))
 
     def relation(self, relation_id: str, person_id: str, org_id: str, start: str,
                  end: str | None, user_type: str) -> None:
-        relation = build_relation(self.make, relation_id, person_id, org_id, start, end,
+        relation = build_relation(relation_id, person_id, org_id, start, end,
                                   user_type)
         self.relations[relation_id] = relation
         _put(self.relations_of, person_id, relation)
@@ -309,11 +306,11 @@ class _Tables:
         self._employ((person_id,))
 
     def right(self, right_id: str, relation_id: str, *values: Any) -> None:
-        _put(self.rights_on, relation_id, build_right(self.make, right_id, relation_id, *values))
+        _put(self.rights_on, relation_id, build_right(right_id, relation_id, *values))
         self._employ((self.relations[relation_id].person_id,))
 
     def admin(self, admin_id: str, org_id: str, *values: Any) -> None:
-        _put(self.admins, org_id, build_local_admin(self.make, admin_id, org_id, *values))
+        _put(self.admins, org_id, build_local_admin(admin_id, org_id, *values))
 
     def mandate(self, giver_kind: str, giver_id: str, *values: Any) -> None:
         made = self._mandate(giver_kind, giver_id, *values)
@@ -332,7 +329,7 @@ class _Tables:
     def _mandate(self, giver_kind: str, giver_id: str, *values: Any) -> Mandate:
         giver = self.parties(giver_kind, giver_id)
         assert giver is not None
-        return build_mandate(self.make, giver, self.parties, *values)
+        return build_mandate(giver, self.parties, *values)
 
     def _employments(self, person_id: str) -> tuple[Employment, ...]:
         organisations, rights_on = self.organisations, self.rights_on
@@ -353,32 +350,31 @@ class _Tables:
     def load(self, persons: Iterable[Any], organisations: Iterable[Any],
              representatives: Iterable[Any], relations: Iterable[Any], rights: Iterable[Any],
              admins: Iterable[Any], mandates: Iterable[Any]) -> None:
-        make = self.make
         representing: dict[str, set[str]] = {}
         for org_id, person_id in representatives:
             representing.setdefault(org_id, set()).add(person_id)
         for key, *values in persons:
-            self.persons[key] = _Entry(build_person(make, key, *values))
+            self.persons[key] = _Entry(build_person(key, *values))
         for key, name, group, number in organisations:
             self.organisations[key] = _Entry(build_organisation(
-                make, key, name, group, number, representing.get(key, set())))
+                key, name, group, number, representing.get(key, set())))
         of_person: dict[str, list[WorkRelation]] = {}
         at: dict[str, list[WorkRelation]] = {}
         for row in relations:
-            relation = self.relations[row[0]] = build_relation(make, *row)
+            relation = self.relations[row[0]] = build_relation(*row)
             of_person.setdefault(relation.person_id, []).append(relation)
             at.setdefault(relation.organisation_id, []).append(relation)
         self.relations_of = {key: tuple(found) for key, found in of_person.items()}
         self.staff = {key: tuple(found) for key, found in at.items()}
         on: dict[str, list[Right]] = {}
         for right_id, relation_id, *values in rights:
-            on.setdefault(relation_id, []).append(build_right(make, right_id, relation_id,
+            on.setdefault(relation_id, []).append(build_right(right_id, relation_id,
                                                               *values))
         self.rights_on = {key: tuple(found) for key, found in on.items()}
         self._employ(self.relations_of)
         by_org: dict[str, list[LocalAdmin]] = {}
         for row in admins:
-            by_org.setdefault(row[1], []).append(build_local_admin(make, *row))
+            by_org.setdefault(row[1], []).append(build_local_admin(*row))
         self.admins = {key: tuple(found) for key, found in by_org.items()}
         # The mandates come grouped by giver (ORDER BY giver, then the order they were made).
         for (giver_kind, giver_id), rows_ in groupby(mandates, key=lambda row: row[:2]):
@@ -467,7 +463,7 @@ class _Source:
     def load(self) -> _Tables:
         """Everything, in the snapshot of the caller's transaction."""
         s, stream = self.statements, self.stream
-        tables = _Tables(current_factories())
+        tables = _Tables()
         tables.seq, tables.hash = self.head()
         # Mandates by giver: one applicant's lie together in memory, as a denial reads them.
         tables.load(stream(s.persons), stream(s.organisations), stream(s.representatives),
@@ -584,7 +580,7 @@ class AccessIndex:
 
     def _current(self, source: _Source, head: tuple[int, str]) -> _Tables:
         tables = self._tables
-        if tables is None or tables.make is not current_factories():
+        if tables is None:
             return self._load()
         if head == (tables.seq, tables.hash):
             return tables
