@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
+from mandaatwijzer.adapters import orm
 from mandaatwijzer.adapters.access_index import AccessIndex
 from mandaatwijzer.adapters.access_sql import AccessReader
 from mandaatwijzer.adapters.database import session_factory
@@ -26,7 +27,7 @@ from mandaatwijzer.adapters.sql import SqlUnitOfWork
 from mandaatwijzer.registry import bulk, csvio, demo, queries, services
 from mandaatwijzer.registry.access import Decision
 from mandaatwijzer.registry.errors import NotFoundError
-from mandaatwijzer.registry.model import Party, PartyKind
+from mandaatwijzer.registry.model import Party, PartyKind, Person
 from mandaatwijzer.registry.ports import Clock
 
 from . import generated, scenario
@@ -73,6 +74,30 @@ def test_unknown_person_or_applicant(engine: Engine, reader: AccessReader) -> No
         with pytest.raises(NotFoundError) as found:
             index.may_manage(reader.connection, person_id, applicant, dataset.DAY)
         assert str(found.value) == str(expected.value)
+
+
+def test_holds_domain_objects_that_read_the_same_mapped_or_not(engine: Engine,
+                                                             reader: AccessReader) -> None:
+    """Loaded while the ORM maps no class, the index answers the same after the mappers start
+    (and the other way round): its objects are the domain's, read without the ORM."""
+    generated.fill(engine, seed=5)
+    pairs = sample.pairs(reader.connection, 60, seed=4)
+    orm.stop_mappers()
+    loaded_plain = AccessIndex.for_url(generated.url(engine))
+    plain = [loaded_plain.may_manage(reader.connection, p, a, dataset.DAY) for p, a in pairs]
+    session_factory(engine)  # starts the mappers
+    loaded_mapped = AccessIndex.for_engine(engine)
+    for index in (loaded_plain, loaded_mapped):
+        assert [index.may_manage(reader.connection, p, a, dataset.DAY)
+                for p, a in pairs] == plain
+    assert plain == [reader.may_manage(p, a, dataset.DAY) for p, a in pairs]
+    facts = loaded_plain.facts(reader.connection, *pairs[0], dataset.DAY)
+    assert isinstance(facts.person, Person)
+    assert facts.person.id == pairs[0][0]
+    assert inspect(facts.person, raiseerr=False) is None  # in no session, unknown to the ORM
+    orm.stop_mappers()
+    assert [loaded_mapped.may_manage(reader.connection, p, a, dataset.DAY)
+            for p, a in pairs] == plain
 
 
 def _all_decisions(connection: Any, decide: Any, parties: list[Party], persons: list[str],
