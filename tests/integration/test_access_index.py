@@ -241,6 +241,26 @@ def test_rows_written_without_an_event_are_read_by_reload(engine: Engine,
     assert "Nieuwe Naam" in fresh.routes[0].links[0].text
 
 
+def test_a_mandate_of_a_giver_the_registry_does_not_hold_is_left_out(
+        engine: Engine, reader: AccessReader) -> None:
+    """A mandate's giver has no foreign key (a person or an organisation): a row written by
+    hand may name nobody. The index loads without it, as the reader never reads it."""
+    generated.fill(engine, seed=5)
+    pairs = sample.pairs(reader.connection, 40, seed=4)
+    with engine.begin() as connection:
+        row = dict(connection.execute(text("SELECT * FROM mandates LIMIT 1")).mappings().one())
+        row.update(id="M-NOBODY", giver_id="P-NOBODY", successor_id=None, predecessor_id=None)
+        del row["seq"]
+        connection.execute(text(f"INSERT INTO mandates ({', '.join(row)}) "
+                                f"VALUES ({', '.join(':' + key for key in row)})"), row)
+    index = AccessIndex.for_engine(engine)
+    assert [index.may_manage(reader.connection, p, a, dataset.DAY) for p, a in pairs] == \
+        [reader.may_manage(p, a, dataset.DAY) for p, a in pairs]
+    with pytest.raises(NotFoundError, match="P-NOBODY"):
+        index.may_manage(reader.connection, pairs[0][0], Party(PartyKind.PERSON, "P-NOBODY"),
+                         dataset.DAY)
+
+
 def test_threads_share_one_index(engine: Engine) -> None:
     generated.fill(engine, seed=5)
     index = AccessIndex.for_engine(engine)

@@ -185,7 +185,7 @@ class _Given:
         return _Given(_replaced(self.all, mandate), to_person, to_organisation)
 
 
-NOTHING_GIVEN = _Given((), {}, {})
+_NOTHING_GIVEN = _Given((), {}, {})
 
 E = TypeVar("E", Person, Organisation)
 
@@ -202,7 +202,7 @@ class _Entry(Generic[E]):
 
     entity: E
     employments: tuple[Employment, ...] = ()
-    given: _Given = NOTHING_GIVEN
+    given: _Given = _NOTHING_GIVEN
 
 
 class _Organisations(Mapping[str, Organisation]):
@@ -286,14 +286,14 @@ class _Tables:
         old = self.persons.get(key)
         self.persons[key] = _Entry(build_person(key, number, name, has_eid),
                                    self._employments(key),
-                                   NOTHING_GIVEN if old is None else old.given)
+                                   _NOTHING_GIVEN if old is None else old.given)
 
     def organisation(self, key: str, name: str, group: str, number: str | None,
                      representatives: set[str]) -> None:
         old = self.organisations.get(key)
         self.organisations[key] = _Entry(
             build_organisation(key, name, group, number, representatives),
-            given=NOTHING_GIVEN if old is None else old.given)
+            given=_NOTHING_GIVEN if old is None else old.given)
         self._employ(relation.person_id for relation in self.staff.get(key, ()))
 
     def relation(self, relation_id: str, person_id: str, org_id: str, start: str,
@@ -317,14 +317,17 @@ class _Tables:
         self._give(giver_kind, giver_id, lambda given: given.with_(made))
 
     def _give(self, giver_kind: str, giver_id: str, give: Callable[[_Given], _Given]) -> None:
-        """Replace the mandates the giver gave by `give(those it gave)`."""
+        """Replace the mandates the giver gave by `give(those it gave)`. (A giver the registry
+        does not hold is never asked about: checks on it are refused as unknown.)"""
         if giver_kind == PartyKind.PERSON:
-            person = self.persons[giver_id]
-            self.persons[giver_id] = _Entry(person.entity, person.employments,
-                                            give(person.given))
+            person = self.persons.get(giver_id)
+            if person is not None:
+                self.persons[giver_id] = _Entry(person.entity, person.employments,
+                                                give(person.given))
         else:
-            org = self.organisations[giver_id]
-            self.organisations[giver_id] = _Entry(org.entity, given=give(org.given))
+            org = self.organisations.get(giver_id)
+            if org is not None:
+                self.organisations[giver_id] = _Entry(org.entity, given=give(org.given))
 
     def _mandate(self, giver_kind: str, giver_id: str, *values: Any) -> Mandate:
         giver = self.parties(giver_kind, giver_id)
@@ -338,11 +341,13 @@ class _Tables:
                      for relation in self.relations_of.get(person_id, ()))
 
     def _employ(self, person_ids: Iterable[str]) -> None:
-        """Work out the employments of these persons again."""
+        """Work out the employments of these persons again (a person not loaded yet gets
+        them when loaded)."""
         for person_id in person_ids:
-            person = self.persons[person_id]
-            self.persons[person_id] = _Entry(person.entity, self._employments(person_id),
-                                             person.given)
+            person = self.persons.get(person_id)
+            if person is not None:
+                self.persons[person_id] = _Entry(person.entity, self._employments(person_id),
+                                                 person.given)
 
     # Loading everything: the rows of each table in the order they were made, collected in
     # lists and made tuples once.
@@ -377,8 +382,8 @@ class _Tables:
             by_org.setdefault(row[1], []).append(build_local_admin(*row))
         self.admins = {key: tuple(found) for key, found in by_org.items()}
         # The mandates come grouped by giver (ORDER BY giver, then the order they were made).
-        for (giver_kind, giver_id), rows_ in groupby(mandates, key=lambda row: row[:2]):
-            made = [self._mandate(*row) for row in rows_]
+        for (giver_kind, giver_id), given_rows in groupby(mandates, key=lambda row: row[:2]):
+            made = [self._mandate(*row) for row in given_rows]
 
             def add(given: _Given, made: list[Mandate] = made) -> _Given:
                 return _Given.of((*given.all, *made))

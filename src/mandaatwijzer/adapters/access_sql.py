@@ -418,10 +418,9 @@ def _names_by_organisation(rows: Iterable[Any]) -> dict[str, tuple[str, ...]]:
     return {org_id: tuple(sorted(found)) for org_id, found in names.items()}
 
 
-def build_person(key: str, number: str, name: str,
-                 has_eid: str) -> Person:
+def build_person(key: str, number: str, name: str, has_eid: str) -> Person:
     entity: Person = _PERSON(id=key, national_number=_national_number(number), name=name,
-                                 has_eid=has_eid == "1")
+                             has_eid=has_eid == "1")
     return entity
 
 

@@ -4,6 +4,10 @@
 allowed decision lists every route that holds, each as a chain of facts with ids and dates; a
 denied one lists, for every route that could apply, the first missing link, who can fix it and
 the guide outcome that describes the fix.
+
+The facts and the decision's parts are values: nothing changes them once made. They are plain
+slotted dataclasses rather than frozen ones because a check makes a dozen of them, and a frozen
+dataclass sets each field through `object.__setattr__` (a `Gap` costs 1.1 µs instead of 0.3).
 """
 
 from __future__ import annotations
