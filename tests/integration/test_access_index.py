@@ -11,6 +11,7 @@ import io
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -198,6 +199,44 @@ def test_a_unit_of_work_sees_its_own_changes_and_the_index_only_committed_ones(
     with uow:
         assert queries.may_manage(uow.repo, emile, zoe, day) == \
             reader.may_manage(emile, zoe, day)
+
+
+def test_a_caller_behind_the_index_gets_its_own_view_without_a_reload(
+        engine: Engine, reader: AccessReader, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With concurrent requests the index may already hold a change that a caller's
+    transaction, begun earlier, does not see: that caller is answered as it sees the registry,
+    and the index is not loaded again (a full load of a large registry takes seconds)."""
+    loads: list[int] = []
+
+    @contextmanager
+    def connect() -> Iterator[Any]:
+        loads.append(1)
+        pooled = engine.raw_connection()
+        try:
+            yield pooled.driver_connection
+        finally:
+            pooled.close()
+
+    index = AccessIndex(connect)
+    uow = SqlUnitOfWork(session_factory(engine), index)
+    with scenario.predictable_ids(monkeypatch):
+        s = scenario.build(uow)
+    emile, zoe, day = s.persons["emile"], s.person("zoe"), Clock().now().date()
+    assert not index.may_manage(reader.connection, emile, zoe, day).allowed
+    with AccessReader.connect(generated.url(engine)) as earlier:
+        sqlite = engine.dialect.name == "sqlite"
+        earlier.connection.execute("BEGIN" if sqlite else
+                                   "BEGIN ISOLATION LEVEL REPEATABLE READ")
+        earlier.connection.execute("SELECT count(*) FROM audit_events")  # its snapshot
+        _mandate_to_emile(uow, s)
+        assert index.may_manage(reader.connection, emile, zoe, day).allowed  # caught up
+        behind = index.may_manage(earlier.connection, emile, zoe, day)
+        assert not behind.allowed
+        assert behind == AccessReader(earlier.connection, borrowed=True).may_manage(
+            emile, zoe, day)
+        earlier.connection.execute("ROLLBACK")
+        assert index.may_manage(earlier.connection, emile, zoe, day).allowed
+    assert len(loads) == 1
 
 
 def test_a_bulk_import_is_taken_in_whole(engine: Engine, reader: AccessReader) -> None:

@@ -18,8 +18,12 @@ events is the order of the commits. Before every check the index reads the newes
 - a later one: it reads the events after the one it saw (checking that one's hash is still
   the same) and reloads every entity they name from its table; an import, or very many
   events, reload everything;
-- anything else (an earlier or different event: another database, a restored copy): it
-  reloads everything.
+- one of the latest events it has seen (the caller's transaction began before changes the
+  index already holds: with concurrent requests, a commit between one request's look at the
+  head and another's): that check reads its facts through the reader on the caller's
+  connection, as the caller sees them, and the index stays as it is;
+- anything else (a different event: another database, a restored copy): it reloads
+  everything.
 
 A reload reads the entity's current row, which may be newer than the event that named it:
 reloading is idempotent, and the newer event is read at the next check. A full load runs on a
@@ -62,6 +66,7 @@ from ..registry.model import (
     WorkRelation,
 )
 from .access_sql import (
+    AccessReader,
     Parties,
     build_local_admin,
     build_mandate,
@@ -117,6 +122,7 @@ def _put(index: dict[K, tuple[H, ...]], key: K, item: H) -> None:
 @dataclass(frozen=True, slots=True)
 class _Statements:
     head: str
+    recent: str
     events: str
     persons: str
     organisations: str
@@ -132,6 +138,7 @@ class _Statements:
         t = d.day_text
         return cls(*(d.parameters(text) for text in (
             "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+            f"SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT {MAX_EVENTS}",
             "SELECT seq, hash, entity, entity_id FROM audit_events WHERE seq >= :seq "
             "ORDER BY seq",
             f"SELECT id, national_number, name, {d.flag('has_eid')} FROM persons",
@@ -261,6 +268,9 @@ class _Tables:
 
     seq: int = 0
     hash: str = ""
+    #: The hashes of the latest events of this state's history, by seq (at most twice
+    #: MAX_EVENTS): a caller whose newest event is one of them sees an earlier state.
+    recent: dict[int, str] = field(default_factory=dict)
     persons: dict[str, _Entry[Person]] = field(default_factory=dict)
     organisations: dict[str, _Entry[Organisation]] = field(default_factory=dict)
     relations: dict[str, WorkRelation] = field(default_factory=dict)
@@ -470,6 +480,7 @@ class _Source:
         s, stream = self.statements, self.stream
         tables = _Tables()
         tables.seq, tables.hash = self.head()
+        tables.recent = dict(sorted(self.rows(s.recent, {})))
         # Mandates by giver: one applicant's lie together in memory, as a denial reads them.
         tables.load(stream(s.persons), stream(s.organisations), stream(s.representatives),
                     stream(s.relations + " ORDER BY seq"), stream(s.rights + " ORDER BY seq"),
@@ -545,8 +556,6 @@ class AccessIndex:
     @classmethod
     def for_url(cls, url: str) -> AccessIndex:
         """Full loads on a new connection to the database at `url`, closed afterwards."""
-        from .access_sql import AccessReader
-
         @contextmanager
         def connect() -> Iterator[Connection]:
             with AccessReader.connect(url) as reader:
@@ -576,19 +585,26 @@ class AccessIndex:
         source = _Source(connection)
         head = source.head()
         with self._lock:
-            return self._current(source, head).facts(person_id, applicant, day)
+            tables = self._current(source, head)
+            if tables is not None:
+                return tables.facts(person_id, applicant, day)
+        # The caller's transaction began before changes the index holds: its own view.
+        return AccessReader(connection, borrowed=True).facts(person_id, applicant, day)
 
     def reload(self) -> None:
         """Load everything again (after changes written without audit events)."""
         with self._lock:
             self._load()
 
-    def _current(self, source: _Source, head: tuple[int, str]) -> _Tables:
+    def _current(self, source: _Source, head: tuple[int, str]) -> _Tables | None:
+        """The state to answer on, caught up to `head`; None when the caller is behind it."""
         tables = self._tables
         if tables is None:
             return self._load()
         if head == (tables.seq, tables.hash):
             return tables
+        if head[0] < tables.seq and tables.recent.get(head[0]) == head[1]:
+            return None
         if head[0] > tables.seq:
             events = source.rows(source.statements.events, {"seq": tables.seq})
             known = events[0] if events and tables.seq else None
@@ -600,6 +616,9 @@ class AccessIndex:
                     source.reload(tables, entity, key)
                     tables.names, tables.namers = {}, {}  # worked out before the change
                     tables.seq, tables.hash = seq, digest
+                    tables.recent[seq] = digest
+                if len(tables.recent) > 2 * MAX_EVENTS:
+                    tables.recent = dict(list(tables.recent.items())[-MAX_EVENTS:])
                 return tables
         return self._load()
 
