@@ -45,7 +45,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -176,7 +176,7 @@ class _Given:
     to_organisation: Mapping[str, tuple[Mandate, ...]]
 
     @classmethod
-    def of(cls, mandates: Iterable[Mandate]) -> _Given:
+    def of(cls, mandates: Sequence[Mandate]) -> _Given:
         to: dict[PartyKind, dict[str, list[Mandate]]] = {kind: {} for kind in PartyKind}
         for mandate in mandates:
             to[mandate.taker.kind].setdefault(mandate.taker.id, []).append(mandate)
@@ -479,8 +479,9 @@ class _Source:
         """Everything, in the snapshot of the caller's transaction."""
         s, stream = self.statements, self.stream
         tables = _Tables()
-        tables.seq, tables.hash = self.head()
-        tables.recent = dict(sorted(self.rows(s.recent, {})))
+        recent = self.rows(s.recent, {})  # newest first: the head, then its predecessors
+        tables.seq, tables.hash = (recent[0][0], recent[0][1]) if recent else NO_EVENT
+        tables.recent = dict(reversed(recent))
         # Mandates by giver: one applicant's lie together in memory, as a denial reads them.
         tables.load(stream(s.persons), stream(s.organisations), stream(s.representatives),
                     stream(s.relations + " ORDER BY seq"), stream(s.rights + " ORDER BY seq"),
