@@ -7,7 +7,7 @@ the guide outcome that describes the fix.
 
 The facts and the decision's parts are values: nothing changes them once made. They are plain
 slotted dataclasses rather than frozen ones because a check makes a dozen of them, and a frozen
-dataclass sets each field through `object.__setattr__` (a `Gap` costs 1.1 µs instead of 0.3).
+dataclass sets each field through `object.__setattr__`, a call per field.
 """
 
 from __future__ import annotations
