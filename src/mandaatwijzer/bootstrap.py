@@ -33,7 +33,7 @@ def unit_of_work_factory(settings: Settings, access_index: bool = False) -> Unit
     sessions = database.session_factory(engine)
     if not access_index:
         return lambda: sql.SqlUnitOfWork(sessions)
-    from .adapters.access_index import AccessIndex
+    from .adapters.access import AccessIndex
 
     index = AccessIndex.for_engine(engine)
     return lambda: sql.SqlUnitOfWork(sessions, index)

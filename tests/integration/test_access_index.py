@@ -20,8 +20,7 @@ import pytest
 from sqlalchemy import Engine, inspect, text
 
 from mandaatwijzer.adapters import orm
-from mandaatwijzer.adapters.access_index import AccessIndex
-from mandaatwijzer.adapters.access_sql import AccessReader
+from mandaatwijzer.adapters.access import AccessIndex, AccessReader
 from mandaatwijzer.adapters.database import session_factory
 from mandaatwijzer.adapters.memory import MemoryUnitOfWork
 from mandaatwijzer.adapters.sql import SqlUnitOfWork

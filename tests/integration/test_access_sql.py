@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Engine
 
 from mandaatwijzer.adapters import orm
-from mandaatwijzer.adapters.access_sql import AccessReader
+from mandaatwijzer.adapters.access import AccessReader
 from mandaatwijzer.adapters.database import session_factory
 from mandaatwijzer.adapters.sql import SqlUnitOfWork
 from mandaatwijzer.registry import queries

@@ -20,7 +20,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import access_sql, audit, orm, tokens
+from . import audit, orm, tokens
+from .access import tune_for_reads
 
 #: Every table of the registry, for Alembic (the audit log and the tokens add theirs to it).
 metadata = orm.metadata
@@ -53,7 +54,7 @@ def create_engine_for(url: str | URL, **options: Any) -> Engine:
         cursor.execute("PRAGMA foreign_keys = ON")
         if wal:
             cursor.execute("PRAGMA journal_mode = WAL")
-            access_sql.tune_for_reads(cursor.execute)  # as the access reader's connections
+            tune_for_reads(cursor.execute)  # as the access reader's connections
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -35,8 +35,7 @@ from ..registry.model import (
 from ..registry.ports import AuditEvent, Entity, Page, Repository
 from . import audit
 from ._holding import AllOrNothing
-from .access_index import AccessIndex
-from .access_sql import AccessReader
+from .access import AccessIndex, AccessReader
 from .bulk_sql import SqlBulkStore
 from .orm import (
     dossiers,

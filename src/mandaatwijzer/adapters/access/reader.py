@@ -54,10 +54,10 @@ from operator import itemgetter
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
-from ..registry.access import AccessFacts, Decision, Employment, decide
-from ..registry.errors import NotFoundError
-from ..registry.identifiers import EnterpriseNumber, NationalNumber
-from ..registry.model import (
+from ...registry.access import AccessFacts, Decision, Employment, decide
+from ...registry.errors import NotFoundError
+from ...registry.identifiers import EnterpriseNumber, NationalNumber
+from ...registry.model import (
     EntityGroup,
     LocalAdmin,
     Mandate,
@@ -71,7 +71,7 @@ from ..registry.model import (
     Signature,
     WorkRelation,
 )
-from .access_statements import statements
+from .statements import statements
 
 if TYPE_CHECKING:
     import psycopg

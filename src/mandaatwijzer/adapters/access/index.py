@@ -52,9 +52,9 @@ from datetime import date
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from ..registry.access import AccessFacts, Decision, Employment, decide
-from ..registry.errors import NotFoundError
-from ..registry.model import (
+from ...registry.access import AccessFacts, Decision, Employment, decide
+from ...registry.errors import NotFoundError
+from ...registry.model import (
     LocalAdmin,
     Mandate,
     Organisation,
@@ -65,7 +65,7 @@ from ..registry.model import (
     RightKind,
     WorkRelation,
 )
-from .access_sql import (
+from .reader import (
     AccessReader,
     Parties,
     build_local_admin,
@@ -76,7 +76,7 @@ from .access_sql import (
     build_right,
     rows,
 )
-from .access_statements import Dialect, mandate_values
+from .statements import Dialect, mandate_values
 
 if TYPE_CHECKING:
     import psycopg
