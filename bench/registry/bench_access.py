@@ -5,11 +5,11 @@
 Runs, in one process and on the same generated registry (dataset.py) and the same sampled
 (person, applicant) pairs (sample.py), one check at a time:
 
-- `access_index` (src/mandaatwijzer/adapters/access_index.py): the full `Decision` (routes with
-  links, or gaps) from the facts held in memory, after reading the newest audit event on the
+- `access_index` (src/mandaatwijzer/adapters/access/index.py): the full `Decision` (routes
+  with links, or gaps) from the facts held in memory, after reading the newest audit event on the
   database's connection (SQLite; PostgreSQL over loopback, a throwaway cluster): what the web
   app runs, and the figure the targets are checked on;
-- `access_sql` (src/mandaatwijzer/adapters/access_sql.py): the same decision with the facts read
+- `access_sql` (src/mandaatwijzer/adapters/access/reader.py): the same decision with the facts read
   from the database at every check (what a one-off command runs);
 - `decide only`: the pure `decide` on facts read beforehand (what is left without any I/O);
 - `queries.may_manage` in a SQL unit of work, with the access index (the web app) and without
@@ -44,8 +44,7 @@ import sample  # noqa: E402
 import timing  # noqa: E402
 
 from _machine import describe  # noqa: E402
-from mandaatwijzer.adapters.access_index import AccessIndex  # noqa: E402
-from mandaatwijzer.adapters.access_sql import AccessReader  # noqa: E402
+from mandaatwijzer.adapters.access import AccessIndex, AccessReader  # noqa: E402
 from mandaatwijzer.registry.access import decide  # noqa: E402
 
 DAY = dataset.DAY

@@ -5,7 +5,8 @@
 
 BASE and NEW are git revisions (NEW: this working tree when left out). Each one's
 `src/mandaatwijzer` is copied out of git into a temporary folder under a package name of its
-own, so that both versions, with their own domain classes, live in one process. Both indexes are
+own, so that both versions, with their own domain classes, live in one process (the index is
+`adapters/access/index.py`, or `adapters/access_index.py` before the package). Both indexes are
 loaded from the same SQLite registry (bench_access.py's file), every decision of each is compared
 with this tree's `AccessReader` on every pair (a version that differs is reported, and the script
 exits 1), then the pairs are checked in `--rounds` rounds, the two versions taking turns to go
@@ -40,7 +41,7 @@ import dataset  # noqa: E402
 import sample  # noqa: E402
 from bench_access import rss_mb  # noqa: E402
 
-from mandaatwijzer.adapters.access_sql import AccessReader  # noqa: E402
+from mandaatwijzer.adapters.access import AccessReader  # noqa: E402
 
 DAY = dataset.DAY
 
@@ -62,11 +63,22 @@ def _package(revision: str | None, name: str, folder: Path) -> str:
     return name
 
 
+def _index_module(prefix: str) -> ModuleType:
+    """The version's module of `AccessIndex`: the package `adapters.access` (from issue 10 on),
+    or the module `adapters.access_index` before it."""
+    try:
+        return importlib.import_module(f"{prefix}.adapters.access")
+    except ModuleNotFoundError as missing:
+        if missing.name != f"{prefix}.adapters.access":
+            raise
+        return importlib.import_module(f"{prefix}.adapters.access_index")
+
+
 def _load(prefix: str, url: str, mapped: bool) -> tuple[Any, str]:
     if mapped:
         orm: ModuleType = importlib.import_module(f"{prefix}.adapters.orm")
         orm.start_mappers()
-    index_module = importlib.import_module(f"{prefix}.adapters.access_index")
+    index_module = _index_module(prefix)
     before, started = rss_mb(), time.perf_counter()
     index = index_module.AccessIndex.for_url(url)
     index.reload()

@@ -1,43 +1,13 @@
 """`may_manage` from memory: the facts every decision reads, kept current from the audit log.
 
-The access reader (`access_sql`) reads a decision's facts from the database for every check:
-about twenty B-tree searches on SQLite, and a round trip or two on PostgreSQL. The index holds
-those facts in memory instead: persons; organisations with their legal representatives; work
-relations with their rights; local administrators; KIOSK mandates by giver. It hands the same
-pure `decide` the same `AccessFacts` (tests/integration/test_access_index.py compares the
-decisions with the reader's), so that a check reads one row from the database: the newest
-event of the audit log.
-
-How it stays current. Every change to the registry writes an audit event in the transaction of
-the change (the services one per entity, a bulk import one for the import), and appenders are
-serialised (`audit`: an advisory lock on PostgreSQL, one writer on SQLite), so the order of the
-events is the order of the commits. Before every check the index reads the newest event
-(`seq`, `hash`) on the caller's connection:
-
-- the one it saw last: nothing changed since;
-- a later one: it reads the events after the one it saw (checking that one's hash is still
-  the same) and reloads every entity they name from its table; an import, or very many
-  events, reload everything;
-- one of the latest events it has seen (the caller's transaction began before changes the
-  index already holds: with concurrent requests, a commit between one request's look at the
-  head and another's): that check reads its facts through the reader on the caller's
-  connection, as the caller sees them, and the index stays as it is;
-- anything else (a different event: another database, a restored copy): it reloads
-  everything.
-
-A reload reads the entity's current row, which may be newer than the event that named it:
-reloading is idempotent, and the newer event is read at the next check. A full load runs on a
-connection of its own, in one read-only snapshot (PostgreSQL: REPEATABLE READ), and keeps the
-newest event of that snapshot: whatever commits later has a later event.
-
-What it cannot see: rows changed without an audit event (by hand, or by a generator that
-writes tables directly); `reload()` takes those in. A unit of work that changed something
-reads its own uncommitted state through the reader instead (`sql.SqlRepository`).
-
-Threads: a lock covers catching up and assembling the facts. Updates replace objects and the
-tuples that hold them, never change them, so a decision made after the lock is released reads
-one state; only the names of administrators, looked up when a denial's explanation names
-them, may come from a later one (as with the reader on PostgreSQL).
+`AccessIndex` holds persons, organisations, work relations with their rights, local
+administrators and KIOSK mandates by giver, as the reader's objects, and hands the pure
+`decide` the same `AccessFacts` as `AccessReader` (tests/integration/test_access_index.py).
+Before each check it reads the newest audit event on the caller's connection and catches up
+from the events since (a full load after an import or more than `MAX_EVENTS`; the reader
+answers a caller behind the index); it sees no change made without an audit event until
+`reload()`. Updates replace objects and the tuples holding them, never change them, so facts
+handed out stay one state. Why, and the rules of catching up: docs/adr/0007-access-index.md.
 """
 
 from __future__ import annotations
@@ -167,7 +137,7 @@ def _where(statement: str, condition: str, postgresql: bool) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Given:
+class _MandatesGiven:
     """The KIOSK mandates one applicant gave: all, in the order they were made, and by taker
     (persons and organisations apart, by id: string keys hash fastest)."""
 
@@ -176,7 +146,7 @@ class _Given:
     to_organisation: Mapping[str, tuple[Mandate, ...]]
 
     @classmethod
-    def of(cls, mandates: Sequence[Mandate]) -> _Given:
+    def of(cls, mandates: Sequence[Mandate]) -> _MandatesGiven:
         to: dict[PartyKind, dict[str, list[Mandate]]] = {kind: {} for kind in PartyKind}
         for mandate in mandates:
             to[mandate.taker.kind].setdefault(mandate.taker.id, []).append(mandate)
@@ -184,21 +154,21 @@ class _Given:
                                 for kind in (PartyKind.PERSON, PartyKind.ORGANISATION))
         return cls(tuple(mandates), person, organisation)
 
-    def with_(self, mandate: Mandate) -> _Given:
+    def with_(self, mandate: Mandate) -> _MandatesGiven:
         """A copy with `mandate` replacing the one with its id, or added."""
         to_person, to_organisation = dict(self.to_person), dict(self.to_organisation)
         _put(to_person if mandate.taker.kind is PartyKind.PERSON else to_organisation,
              mandate.taker.id, mandate)
-        return _Given(_replaced(self.all, mandate), to_person, to_organisation)
+        return _MandatesGiven(_replaced(self.all, mandate), to_person, to_organisation)
 
 
-_NOTHING_GIVEN = _Given((), {}, {})
+_NOTHING_GIVEN = _MandatesGiven((), {}, {})
 
 E = TypeVar("E", Person, Organisation)
 
 
 @dataclass(frozen=True, slots=True)
-class _Entry(Generic[E]):
+class _PartyFacts(Generic[E]):
     """A person or an organisation with all a check reads about it, found with one lookup:
     a person's employments (work relations with their organisations and rights), and the
     KIOSK mandates it gave as an applicant. Replaced, never changed, when any of it changes.
@@ -209,7 +179,7 @@ class _Entry(Generic[E]):
 
     entity: E
     employments: tuple[Employment, ...] = ()
-    given: _Given = _NOTHING_GIVEN
+    given: _MandatesGiven = _NOTHING_GIVEN
 
 
 class _Organisations(Mapping[str, Organisation]):
@@ -217,7 +187,7 @@ class _Organisations(Mapping[str, Organisation]):
 
     __slots__ = ("_entries",)
 
-    def __init__(self, entries: dict[str, _Entry[Organisation]]) -> None:
+    def __init__(self, entries: dict[str, _PartyFacts[Organisation]]) -> None:
         self._entries = entries
 
     def __getitem__(self, org_id: str) -> Organisation:
@@ -233,7 +203,7 @@ class _Organisations(Mapping[str, Organisation]):
         return iter(self._entries)
 
 
-class _Names(Mapping[str, tuple[str, ...]]):
+class _AdministratorNames(Mapping[str, tuple[str, ...]]):
     """The names of an organisation's local administrators or mandate administrators on a
     day, worked out when first asked for (an explanation names a few organisations at most)
     and kept in `known` (the state's, shared by the facts handed out on it)."""
@@ -263,7 +233,7 @@ class _Names(Mapping[str, tuple[str, ...]]):
 
 
 @dataclass(slots=True)
-class _Tables:
+class _State:
     """One state of the registry's access facts, at audit event `seq` (`hash`)."""
 
     seq: int = 0
@@ -271,8 +241,8 @@ class _Tables:
     #: The hashes of the latest events of this state's history, by seq (at most twice
     #: MAX_EVENTS): a caller whose newest event is one of them sees an earlier state.
     recent: dict[int, str] = field(default_factory=dict)
-    persons: dict[str, _Entry[Person]] = field(default_factory=dict)
-    organisations: dict[str, _Entry[Organisation]] = field(default_factory=dict)
+    persons: dict[str, _PartyFacts[Person]] = field(default_factory=dict)
+    organisations: dict[str, _PartyFacts[Organisation]] = field(default_factory=dict)
     relations: dict[str, WorkRelation] = field(default_factory=dict)
     #: Work relations by person and by organisation, in the order they were made.
     relations_of: dict[str, tuple[WorkRelation, ...]] = field(default_factory=dict)
@@ -284,7 +254,8 @@ class _Tables:
     #: for: ("admins" or "managers", organisation id, day). Emptied by every change.
     names: dict[tuple[str, str, date], tuple[str, ...]] = field(default_factory=dict)
     #: The mappings of those names handed out with the facts, per day (emptied with them).
-    namers: dict[date, tuple[_Names, _Names]] = field(default_factory=dict)
+    namers: dict[date, tuple[_AdministratorNames, _AdministratorNames]] = field(
+        default_factory=dict)
     takers: _Organisations = field(init=False)
 
     def __post_init__(self) -> None:
@@ -294,14 +265,14 @@ class _Tables:
 
     def person(self, key: str, number: str, name: str, has_eid: str) -> None:
         old = self.persons.get(key)
-        self.persons[key] = _Entry(build_person(key, number, name, has_eid),
-                                   self._employments(key),
-                                   _NOTHING_GIVEN if old is None else old.given)
+        self.persons[key] = _PartyFacts(build_person(key, number, name, has_eid),
+                                        self._employments(key),
+                                        _NOTHING_GIVEN if old is None else old.given)
 
     def organisation(self, key: str, name: str, group: str, number: str | None,
                      representatives: set[str]) -> None:
         old = self.organisations.get(key)
-        self.organisations[key] = _Entry(
+        self.organisations[key] = _PartyFacts(
             build_organisation(key, name, group, number, representatives),
             given=_NOTHING_GIVEN if old is None else old.given)
         self._employ(relation.person_id for relation in self.staff.get(key, ()))
@@ -326,18 +297,19 @@ class _Tables:
         made = self._mandate(giver_kind, giver_id, *values)
         self._give(giver_kind, giver_id, lambda given: given.with_(made))
 
-    def _give(self, giver_kind: str, giver_id: str, give: Callable[[_Given], _Given]) -> None:
+    def _give(self, giver_kind: str, giver_id: str,
+              give: Callable[[_MandatesGiven], _MandatesGiven]) -> None:
         """Replace the mandates the giver gave by `give(those it gave)`. (A giver the registry
         does not hold is never asked about: checks on it are refused as unknown.)"""
         if giver_kind == PartyKind.PERSON:
             person = self.persons.get(giver_id)
             if person is not None:
-                self.persons[giver_id] = _Entry(person.entity, person.employments,
-                                                give(person.given))
+                self.persons[giver_id] = _PartyFacts(person.entity, person.employments,
+                                                     give(person.given))
         else:
             org = self.organisations.get(giver_id)
             if org is not None:
-                self.organisations[giver_id] = _Entry(org.entity, given=give(org.given))
+                self.organisations[giver_id] = _PartyFacts(org.entity, given=give(org.given))
 
     def _mandate(self, giver_kind: str, giver_id: str, *values: Any) -> Mandate:
         giver = self.parties(giver_kind, giver_id)
@@ -356,8 +328,8 @@ class _Tables:
         for person_id in person_ids:
             person = self.persons.get(person_id)
             if person is not None:
-                self.persons[person_id] = _Entry(person.entity, self._employments(person_id),
-                                                 person.given)
+                self.persons[person_id] = _PartyFacts(
+                    person.entity, self._employments(person_id), person.given)
 
     # Loading everything: the rows of each table in the order they were made, collected in
     # lists and made tuples once.
@@ -369,9 +341,9 @@ class _Tables:
         for org_id, person_id in representatives:
             representing.setdefault(org_id, set()).add(person_id)
         for key, *values in persons:
-            self.persons[key] = _Entry(build_person(key, *values))
+            self.persons[key] = _PartyFacts(build_person(key, *values))
         for key, name, group, number in organisations:
-            self.organisations[key] = _Entry(build_organisation(
+            self.organisations[key] = _PartyFacts(build_organisation(
                 key, name, group, number, representing.get(key, set())))
         of_person: dict[str, list[WorkRelation]] = {}
         at: dict[str, list[WorkRelation]] = {}
@@ -395,8 +367,8 @@ class _Tables:
         for (giver_kind, giver_id), given_rows in groupby(mandates, key=lambda row: row[:2]):
             made = [self._mandate(*row) for row in given_rows]
 
-            def add(given: _Given, made: list[Mandate] = made) -> _Given:
-                return _Given.of((*given.all, *made))
+            def add(given: _MandatesGiven, made: list[Mandate] = made) -> _MandatesGiven:
+                return _MandatesGiven.of((*given.all, *made))
             self._give(giver_kind, giver_id, add)
 
     # Reading.
@@ -405,7 +377,7 @@ class _Tables:
         found = self.persons.get(person_id)
         if found is None:
             raise NotFoundError("person", person_id)
-        entry: _Entry[Person] | _Entry[Organisation] | None = (
+        entry: _PartyFacts[Person] | _PartyFacts[Organisation] | None = (
             self.persons.get(applicant.id) if applicant.kind is PartyKind.PERSON
             else self.organisations.get(applicant.id))
         if entry is None:
@@ -421,8 +393,8 @@ class _Tables:
             if len(self.namers) >= MAX_DAYS:
                 self.names, self.namers = {}, {}
             names = self.namers[day] = (
-                _Names(self.takers, "admins", self.admin_names, day, self.names),
-                _Names(self.takers, "managers", self.manager_names, day, self.names))
+                _AdministratorNames(self.takers, "admins", self.admin_names, day, self.names),
+                _AdministratorNames(self.takers, "managers", self.manager_names, day, self.names))
         # Every organisation as `takers`: a superset of the takers, looked up by id.
         return AccessFacts(found.entity, entry.entity, employments, given.all, self.takers,
                            names[0], names[1], route_mandates)
@@ -475,44 +447,44 @@ class _Source:
             cursor.execute(statement)
             yield from cursor
 
-    def load(self) -> _Tables:
+    def load(self) -> _State:
         """Everything, in the snapshot of the caller's transaction."""
         s, stream = self.statements, self.stream
-        tables = _Tables()
+        state = _State()
         recent = self.rows(s.recent, {})  # newest first: the head, then its predecessors
-        tables.seq, tables.hash = (recent[0][0], recent[0][1]) if recent else NO_EVENT
-        tables.recent = dict(reversed(recent))
+        state.seq, state.hash = (recent[0][0], recent[0][1]) if recent else NO_EVENT
+        state.recent = dict(reversed(recent))
         # Mandates by giver: one applicant's lie together in memory, as a denial reads them.
-        tables.load(stream(s.persons), stream(s.organisations), stream(s.representatives),
+        state.load(stream(s.persons), stream(s.organisations), stream(s.representatives),
                     stream(s.relations + " ORDER BY seq"), stream(s.rights + " ORDER BY seq"),
                     stream(s.admins + " ORDER BY seq"),
                     stream(s.mandates + " ORDER BY m.giver_kind, m.giver_id, m.seq"))
-        return tables
+        return state
 
-    def reload(self, tables: _Tables, entity: str, key: str) -> None:
+    def reload(self, state: _State, entity: str, key: str) -> None:
         """Read one entity named by an audit event again (nothing for entities the index does
         not hold, such as dossiers)."""
         s = self.statements
         if entity == "person":
             for row in self.one(s.persons, key):
-                tables.person(*row)
+                state.person(*row)
         elif entity == "organisation":
             representatives = {person for _, person in self.one(
                 s.representatives, key, "organisation_id")}
             for found, name, group, number in self.one(s.organisations, key):
-                tables.organisation(found, name, group, number, representatives)
+                state.organisation(found, name, group, number, representatives)
         elif entity == "work_relation":
             for row in self.one(s.relations, key):
-                tables.relation(*row)
+                state.relation(*row)
         elif entity == "right":
             for row in self.one(s.rights, key):
-                tables.right(*row)
+                state.right(*row)
         elif entity == "local_admin":
             for row in self.one(s.admins, key):
-                tables.admin(*row)
+                state.admin(*row)
         elif entity == "mandate":
             for row in self.one(s.mandates, key, "m.id"):
-                tables.mandate(*row)
+                state.mandate(*row)
 
 
 @contextmanager
@@ -552,7 +524,7 @@ class AccessIndex:
     def __init__(self, connect: Connect) -> None:
         self._connect = connect
         self._lock = threading.Lock()
-        self._tables: _Tables | None = None
+        self._state: _State | None = None
 
     @classmethod
     def for_url(cls, url: str) -> AccessIndex:
@@ -586,9 +558,9 @@ class AccessIndex:
         source = _Source(connection)
         head = source.head()
         with self._lock:
-            tables = self._current(source, head)
-            if tables is not None:
-                return tables.facts(person_id, applicant, day)
+            state = self._current(source, head)
+            if state is not None:
+                return state.facts(person_id, applicant, day)
         # The caller's transaction began before changes the index holds: its own view.
         return AccessReader(connection, borrowed=True).facts(person_id, applicant, day)
 
@@ -597,36 +569,36 @@ class AccessIndex:
         with self._lock:
             self._load()
 
-    def _current(self, source: _Source, head: tuple[int, str]) -> _Tables | None:
+    def _current(self, source: _Source, head: tuple[int, str]) -> _State | None:
         """The state to answer on, caught up to `head`; None when the caller is behind it."""
-        tables = self._tables
-        if tables is None:
+        state = self._state
+        if state is None:
             return self._load()
-        if head == (tables.seq, tables.hash):
-            return tables
-        if head[0] < tables.seq and tables.recent.get(head[0]) == head[1]:
+        if head == (state.seq, state.hash):
+            return state
+        if head[0] < state.seq and state.recent.get(head[0]) == head[1]:
             return None
-        if head[0] > tables.seq:
-            events = source.rows(source.statements.events, {"seq": tables.seq})
-            known = events[0] if events and tables.seq else None
-            if (tables.seq == 0 or (known is not None and known[1] == tables.hash)) and \
+        if head[0] > state.seq:
+            events = source.rows(source.statements.events, {"seq": state.seq})
+            known = events[0] if events and state.seq else None
+            if (state.seq == 0 or (known is not None and known[1] == state.hash)) and \
                     len(events) <= MAX_EVENTS:
-                for seq, digest, entity, key in events[1 if tables.seq else 0:]:
+                for seq, digest, entity, key in events[1 if state.seq else 0:]:
                     if entity == "import":
                         return self._load()
-                    source.reload(tables, entity, key)
-                    tables.names, tables.namers = {}, {}  # worked out before the change
-                    tables.seq, tables.hash = seq, digest
-                    tables.recent[seq] = digest
-                if len(tables.recent) > 2 * MAX_EVENTS:
-                    tables.recent = dict(list(tables.recent.items())[-MAX_EVENTS:])
-                return tables
+                    source.reload(state, entity, key)
+                    state.names, state.namers = {}, {}  # worked out before the change
+                    state.seq, state.hash = seq, digest
+                    state.recent[seq] = digest
+                if len(state.recent) > 2 * MAX_EVENTS:
+                    state.recent = dict(list(state.recent.items())[-MAX_EVENTS:])
+                return state
         return self._load()
 
-    def _load(self) -> _Tables:
+    def _load(self) -> _State:
         with self._connect() as connection, _snapshot(connection), _no_collection():
-            self._tables = _Source(connection).load()
-        return self._tables
+            self._state = _Source(connection).load()
+        return self._state
 
 
 @contextmanager

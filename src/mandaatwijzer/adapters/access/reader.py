@@ -1,45 +1,13 @@
-"""A dedicated read path for `may_manage`: the access facts in one or two indexed statements.
+"""`may_manage` from the database: the facts of one decision read with fixed SQL statements.
 
-`queries.gather_facts` gathers `AccessFacts` through the repository port: one ORM query per
-lookup (the person, each organisation, each organisation's staff and rights, ...), some tens of
-statements and tens of milliseconds on a large registry. `AccessReader` gathers the same facts
-with fixed statements (`access_statements`) on the raw DBAPI connection, builds the domain
-objects from the rows directly and hands them to the same pure `decide`. The decision is the
-same, explanations included (tests/integration/test_access_sql.py compares the two on
-generated data). The SQL repository's `access_facts` (what `queries.may_manage` uses) runs it
-on the unit of work's connection (`borrowed=True`).
-
-What every decision reads, in one statement, for (person P, applicant A, day D): P and A (a
-person, or an organisation); the legal representatives of A and of P's employers; P's work
-relations with their organisations and the rights on them; and the KIOSK mandates A gave to P
-or to an organisation P has a work relation with (seeks on `mandates (giver_id, giver_kind,
-taker_kind, taker_id)`).
-
-`decide` finds every route in these. Only when none holds does it read what the explanation
-of a denial needs, and only then does the reader load it (`_LazySequence`, `_LazyMapping`), in
-a second statement: every KIOSK mandate A gave, with the taking organisations; the legal
-representatives and the local administrators active on D of every organisation involved (the
-takers, P's employers, A). The holders of an active `SSM Mandaatbeheerder` on an active
-work relation at a taker are looked up one organisation at a time, when an explanation names
-them (a mandate awaiting the provider's signature, a provider without a mandate).
-
-On SQLite (sqlite3, whose statement cache keeps them prepared) both statements run in one
-deferred read transaction, ended after `decide`. On PostgreSQL (psycopg 3, autocommit,
-server-side prepared statements) each statement is one round trip and one state of the
-registry: the decision rests on one state, and a denial's explanation may already show a change
-committed in between. On a borrowed connection everything runs in the owner's transaction.
-
-What it does not do, on purpose:
-
-- It does not validate stored national and enterprise numbers again (the ORM's column types
-  do, tens of microseconds each): they were checked on the way in. It builds the value objects
-  around the stored digits.
-- It does not go through the ORM, and the objects it builds belong to no session: they are
-  of slotted subclasses of the domain classes that the ORM does not map (`_record_class`), so
-  that making and reading them costs the same whether or not the mappers are started.
-- It caches nothing between calls: every decision reads the current state.
-- It reads nothing a decision does not use: an allowed decision never reads the mandates to
-  other organisations, nor anyone's names.
+`AccessReader` reads, on a raw sqlite3 or psycopg connection (its own, or a unit of work's with
+`borrowed=True`), what every decision needs in one statement (`statements`) and what only a
+denial's explanation needs in a second, when `decide` first asks for it; it builds the domain
+objects from the rows (of slotted subclasses the ORM does not map, `_record_class`) and hands
+them to the pure `decide`: the same decision, explanations included, as `queries.gather_facts`
+through the port (tests/integration/test_access_sql.py). It caches nothing between calls and
+does not validate stored numbers again. Why: docs/adr/0007-access-index.md; the statements,
+transactions and costs: docs/performance.md, "The read path".
 """
 
 from __future__ import annotations
@@ -131,12 +99,12 @@ def _record_class(cls: type[T]) -> type[T]:
     return made
 
 
-_PERSON = _record_class(Person)
-_ORGANISATION = _record_class(Organisation)
-_RELATION = _record_class(WorkRelation)
-_RIGHT = _record_class(Right)
-_MANDATE = _record_class(Mandate)
-_LOCAL_ADMIN = _record_class(LocalAdmin)
+_PersonRecord = _record_class(Person)
+_OrganisationRecord = _record_class(Organisation)
+_WorkRelationRecord = _record_class(WorkRelation)
+_RightRecord = _record_class(Right)
+_MandateRecord = _record_class(Mandate)
+_LocalAdminRecord = _record_class(LocalAdmin)
 
 
 #: One `date` object per day read (the days in a registry are a few thousand): faster than
@@ -267,10 +235,10 @@ class AccessReader:
                                   "kind": applicant.kind.value, "day": day.isoformat()}
         if self._sqlite and not self.borrowed:
             self.connection.execute("BEGIN")
-        build = _Builder(applicant)
+        build = _FactsBuilder(applicant)
         person, applicant_entity, employments, route_mandates = build.route_facts(
             person_id, self._rows(self._statements.route_facts, params))
-        denial = _Later(lambda: build.denial(
+        denial = _LazyValue(lambda: build.denial(
             self._rows(self._statements.denial_facts, params), partial(self._managers, params)))
         return AccessFacts(
             person=person, applicant=applicant_entity, employments=employments,
@@ -287,7 +255,7 @@ class AccessReader:
 
 
 @dataclass(frozen=True, slots=True)
-class _Denial:
+class _DenialFacts:
     mandates: tuple[Mandate, ...]
     takers: Mapping[str, Organisation]
     local_admins: Mapping[str, tuple[str, ...]]
@@ -299,7 +267,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-class _Later(Generic[T]):
+class _LazyValue(Generic[T]):
     """A value computed on first use."""
 
     __slots__ = ("_load", "_value")
@@ -373,7 +341,7 @@ class _LazyMapping(Mapping[K, V]):
         return iter(self._loaded())
 
 
-class _PerKey(Mapping[str, tuple[str, ...]]):
+class _LazyNames(Mapping[str, tuple[str, ...]]):
     """Names per organisation, each looked up on first use (`keys`: the organisations)."""
 
     __slots__ = ("_found", "_keys", "_look_up")
@@ -419,14 +387,14 @@ def _names_by_organisation(rows: Iterable[Any]) -> dict[str, tuple[str, ...]]:
 
 
 def build_person(key: str, number: str, name: str, has_eid: str) -> Person:
-    entity: Person = _PERSON(id=key, national_number=_national_number(number), name=name,
-                             has_eid=has_eid == "1")
+    entity: Person = _PersonRecord(id=key, national_number=_national_number(number),
+                                   name=name, has_eid=has_eid == "1")
     return entity
 
 
 def build_organisation(key: str, name: str, group: str, number: str | None,
                        representatives: set[str]) -> Organisation:
-    entity: Organisation = _ORGANISATION(
+    entity: Organisation = _OrganisationRecord(
         id=key, name=name, entity_group=_GROUPS[group],
         enterprise_number=_enterprise_number(number), legal_representatives=representatives)
     return entity
@@ -434,7 +402,7 @@ def build_organisation(key: str, name: str, group: str, number: str | None,
 
 def build_relation(relation_id: str, person_id: str, org_id: str, start: str,
                    end: str | None, user_type: str) -> WorkRelation:
-    relation: WorkRelation = _RELATION(
+    relation: WorkRelation = _WorkRelationRecord(
         id=relation_id, person_id=person_id, organisation_id=org_id,
         period=Period(day(start), _date(end)), user_type=user_type)
     return relation
@@ -443,7 +411,7 @@ def build_relation(relation_id: str, person_id: str, org_id: str, start: str,
 def build_right(right_id: str, relation_id: str, kind: str, granted_by: str,
                 start: str, end: str | None, withdrawn_on: str | None,
                 withdrawn_by: str | None) -> Right:
-    right: Right = _RIGHT(
+    right: Right = _RightRecord(
         id=right_id, work_relation_id=relation_id, kind=_RIGHT_KINDS[kind],
         granted_by=granted_by, period=Period(day(start), _date(end)),
         withdrawn_on=_date(withdrawn_on), withdrawn_by=withdrawn_by)
@@ -453,7 +421,7 @@ def build_right(right_id: str, relation_id: str, kind: str, granted_by: str,
 def build_local_admin(admin_id: str, org_id: str, person_id: str,
                       appointed_by: str, start: str, end: str | None,
                       withdrawn_on: str | None) -> LocalAdmin:
-    admin: LocalAdmin = _LOCAL_ADMIN(
+    admin: LocalAdmin = _LocalAdminRecord(
         id=admin_id, organisation_id=org_id, person_id=person_id, appointed_by=appointed_by,
         period=Period(day(start), _date(end)), withdrawn_on=_date(withdrawn_on))
     return admin
@@ -484,10 +452,10 @@ def build_mandate(giver: Party, party: Parties, mandate_id: str,
                   transferred_kind: str | None, transferred_id: str | None,
                   successor_id: str | None, pending_kind: str | None, pending_id: str | None,
                   predecessor_id: str | None, *_: Any) -> Mandate:
-    """A KIOSK mandate from the values `access_statements.mandate_values` selects."""
+    """A KIOSK mandate from the values `statements.mandate_values` selects."""
     taker = party(taker_kind, taker_id)
     assert taker is not None
-    mandate: Mandate = _MANDATE(
+    mandate: Mandate = _MandateRecord(
         id=mandate_id, giver=giver, taker=taker,
         period=Period(day(start), _date(end)),
         created_by=created_by, created_at=_at(created_at), type="KIOSK",
@@ -499,7 +467,7 @@ def build_mandate(giver: Party, party: Parties, mandate_id: str,
     return mandate
 
 
-class _Builder:
+class _FactsBuilder:
     """Domain objects from the rows of one decision's statements."""
 
     def __init__(self, applicant: Party) -> None:
@@ -580,7 +548,7 @@ class _Builder:
             mandates.append(mandate)
         return tuple(mandates)
 
-    def denial(self, rows: list[Any], managers: Callable[[str], tuple[str, ...]]) -> _Denial:
+    def denial(self, rows: list[Any], managers: Callable[[str], tuple[str, ...]]) -> _DenialFacts:
         """Every mandate, the takers, the names; `managers` looks up the mandate
         administrators of a taker."""
         tagged = _by_tag(rows)
@@ -596,11 +564,11 @@ class _Builder:
         involved = {*takers, *self.employers}
         if self.applicant.kind is PartyKind.ORGANISATION:
             involved.add(self.applicant.id)
-        return _Denial(
+        return _DenialFacts(
             mandates, takers,
             local_admins={o: admins.get(o, ()) for o in sorted(involved)},
-            mandate_managers=_PerKey(tuple(dict.fromkeys((*takers, *self.employers))),
-                                    managers, _names_by_organisation(tagged.get("G", ()))))
+            mandate_managers=_LazyNames(tuple(dict.fromkeys((*takers, *self.employers))),
+                                        managers, _names_by_organisation(tagged.get("G", ()))))
 
     def add_representatives(self, rows: Iterable[Any]) -> None:
         for org_id, representative, *_ in rows:

@@ -1,16 +1,10 @@
 """The access reader's statements, written once for SQLite and PostgreSQL.
 
-Each statement is one `UNION ALL` of arms whose rows share one shape: a tag naming the arm, two
-sort keys (the rows of an arm come in any order; sorted by the keys, in the order they were
-made), then `WIDTH` text columns (the arm's values, padded with NULL). One statement is
-one round trip and, on its own, one consistent state of the registry, on both databases.
-
-The values come back as text in the same form on both: days `YYYY-MM-DD`, moments
-`YYYY-MM-DD HH:MM:SS.ffffff` in UTC (the form SQLAlchemy stores on SQLite), flags `1` or `0`.
-
-Named parameters: `:person`, `:applicant`, `:kind` (the applicant's party kind), `:day`
-(`YYYY-MM-DD`), and `:organisation` for `MANDATE_MANAGERS`; `:id` and `:seq` for the access
-index's (`access_index`).
+Each statement is one `UNION ALL` of arms sharing one row shape: a tag naming the arm, two sort
+keys (an arm's rows come in any order; sorted by the keys, in the order they were made), then
+`WIDTH` text columns padded with NULL, in one form on both databases (days `YYYY-MM-DD`,
+moments naive UTC `YYYY-MM-DD HH:MM:SS.ffffff`, flags `1` or `0`). Named parameters:
+`PARAMETERS` (`:id` and `:seq` for the access index's). Why: docs/adr/0007-access-index.md.
 """
 
 from __future__ import annotations
@@ -61,7 +55,7 @@ def _arm(tag: str, keys: tuple[str, str], values: Sequence[str], rest: str) -> s
 
 def _union(*arms: str) -> str:
     # No ORDER BY: sorting every row in the database costs more than sorting the few arms
-    # that need it by their keys afterwards (`access_sql._by_tag`).
+    # that need it by their keys afterwards (`reader._by_tag`).
     return "\nUNION ALL\n".join(arms) + "\n"
 
 
