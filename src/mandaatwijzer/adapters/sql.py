@@ -118,9 +118,9 @@ class SqlRepository:
                          .order_by(mandates.c.seq))
 
     def access_facts(self, person_id: str, applicant: Party, day: date) -> AccessFacts:
-        """The facts from the access index (`access_index`) when there is one and this unit of
+        """The facts from the access index (`access.AccessIndex`) when there is one and this unit of
         work changed nothing yet; otherwise in a few indexed statements on this unit of work's
-        own connection and transaction (`access_sql`), which see its changes so far."""
+        own connection and transaction (`access.AccessReader`), which see its changes so far."""
         session = self.session
         quiet = self._changed_nothing() and not (session.new or session.dirty or session.deleted)
         if not quiet:
