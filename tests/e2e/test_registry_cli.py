@@ -22,7 +22,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from mandaatwijzer import cli
-from mandaatwijzer.registry import csvio, demo
+from mandaatwijzer.registry import demo
+from mandaatwijzer.registry.bulk import csv_formats
 from mandaatwijzer.registry_cli import _common
 
 NUMBER = demo.national_number(date(1990, 5, 17), 123)
@@ -319,14 +320,14 @@ def test_listings_page_with_offset_and_limit(run: Runner) -> None:
 
 def test_an_export_imports_into_another_registry_as_it_is(run: Runner, tmp_path: Path) -> None:
     run("demo")
-    for name in csvio.FORMATS:
+    for name in csv_formats.FORMATS:
         run("registry", "export", name, str(tmp_path / f"{name}.csv"))
         assert (tmp_path / f"{name}.csv").stat().st_mode & 0o777 == 0o600
     _common.FACTORIES.clear()  # a new, empty memory: registry
-    for name in csvio.FORMATS:
+    for name in csv_formats.FORMATS:
         done = run("registry", "import", name, str(tmp_path / f"{name}.csv"))
         assert done.stdout.startswith("imported ")
-    for name in csvio.FORMATS:
+    for name in csv_formats.FORMATS:
         run("registry", "export", name, str(tmp_path / f"{name}.again.csv"))
         again = (tmp_path / f"{name}.again.csv").read_text(encoding="utf-8").splitlines()
         before = (tmp_path / f"{name}.csv").read_text(encoding="utf-8").splitlines()

@@ -24,8 +24,9 @@ from mandaatwijzer.adapters.access import AccessIndex, AccessReader
 from mandaatwijzer.adapters.database import session_factory
 from mandaatwijzer.adapters.memory import MemoryUnitOfWork
 from mandaatwijzer.adapters.sql import SqlUnitOfWork
-from mandaatwijzer.registry import bulk, csvio, demo, queries, services
+from mandaatwijzer.registry import bulk, demo, queries, services
 from mandaatwijzer.registry.access import Decision
+from mandaatwijzer.registry.bulk import csv_formats
 from mandaatwijzer.registry.errors import NotFoundError
 from mandaatwijzer.registry.model import Party, PartyKind, Person
 from mandaatwijzer.registry.ports import Clock
@@ -246,13 +247,13 @@ def test_a_bulk_import_is_taken_in_whole(engine: Engine, reader: AccessReader) -
     source = MemoryUnitOfWork()  # exported before the mappers start (with the SQL one)
     demo.load(source, Clock())
     texts = []
-    for fmt in csvio.FORMATS.values():
+    for fmt in csv_formats.FORMATS.values():
         out = io.StringIO()
-        csvio.write(fmt, bulk.export_records(source, fmt.kind), out)
+        csv_formats.write(fmt, bulk.export_records(source, fmt.kind), out)
         texts.append((fmt, out.getvalue()))
     uow = SqlUnitOfWork(session_factory(engine), index)
     for fmt, csv in texts:
-        bulk.import_records(uow, Clock(), fmt.kind, csvio.read(fmt, io.StringIO(csv)))
+        bulk.import_records(uow, Clock(), fmt.kind, csv_formats.read(fmt, io.StringIO(csv)))
     persons = [key for (key,) in reader.connection.execute("SELECT id FROM persons")]
     assert len(persons) > 20
     parties = [Party(PartyKind.PERSON, key) for key in persons]

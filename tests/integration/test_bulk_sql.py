@@ -27,13 +27,16 @@ from mandaatwijzer.adapters.orm import (
     work_relations,
 )
 from mandaatwijzer.adapters.sql import SqlUnitOfWork
-from mandaatwijzer.registry import bulk, csvio, demo
+from mandaatwijzer.registry import bulk, demo
 from mandaatwijzer.registry.bulk import (
     ImportRefusedError,
     MandateRecord,
     OrganisationRecord,
     PersonRecord,
     RepositoryStore,
+    csv_formats,
+    importing,
+    store,
 )
 from mandaatwijzer.registry.ports import Clock, UnitOfWork
 
@@ -45,18 +48,18 @@ def demo_csv() -> dict[str, str]:
     """The demo registry as one CSV text per kind (exported from memory)."""
     source = MemoryUnitOfWork()
     demo.load(source, Clock())
-    return {name: _export(source, fmt) for name, fmt in csvio.FORMATS.items()}
+    return {name: _export(source, fmt) for name, fmt in csv_formats.FORMATS.items()}
 
 
-def _export(uow: UnitOfWork, fmt: csvio.Format[Any]) -> str:
+def _export(uow: UnitOfWork, fmt: csv_formats.Format[Any]) -> str:
     out = io.StringIO()
-    csvio.write(fmt, bulk.export_records(uow, fmt.kind), out)
+    csv_formats.write(fmt, bulk.export_records(uow, fmt.kind), out)
     return out.getvalue()
 
 
 def _import(uow: UnitOfWork, name: str, text: str, **options: Any) -> bulk.ImportReport:
-    fmt = csvio.FORMATS[name]
-    return bulk.import_records(uow, Clock(), fmt.kind, csvio.read(fmt, io.StringIO(text)),
+    fmt = csv_formats.FORMATS[name]
+    return bulk.import_records(uow, Clock(), fmt.kind, csv_formats.read(fmt, io.StringIO(text)),
                                **options)
 
 
@@ -82,14 +85,14 @@ def _count(engine: Engine, table: Any) -> int:
 
 def test_the_sql_unit_of_work_offers_the_bulk_store(uow: SqlUnitOfWork) -> None:
     with uow:
-        assert isinstance(bulk.store_of(uow), SqlBulkStore)
+        assert isinstance(store.store_of(uow), SqlBulkStore)
 
 
 def test_the_bulk_store_stores_what_the_orm_stores(
         uow: SqlUnitOfWork, engine: Engine, demo_csv: dict[str, str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     with monkeypatch.context() as patched:
-        patched.setattr(bulk, "store_of", lambda u: RepositoryStore(u.repo))
+        patched.setattr(importing, "store_of", lambda u: RepositoryStore(u.repo))
         _import_all(uow, demo_csv)
     with engine.connect() as connection:
         by_orm = _stored(connection)
@@ -111,7 +114,7 @@ def test_a_bulk_import_exports_as_it_came_and_as_the_memory_fallback_exports(
     _import_all(uow, demo_csv)
     memory = MemoryUnitOfWork()
     _import_all(memory, demo_csv)  # through the repository, one entity at a time
-    for name, fmt in csvio.FORMATS.items():
+    for name, fmt in csv_formats.FORMATS.items():
         exported = _export(uow, fmt)
         # Streamed in the order the rows were written.
         assert exported == demo_csv[name], name

@@ -1,8 +1,16 @@
-"""The rules of the user management and of SSM, each a named check that raises when broken."""
+"""The rules of the user management and of SSM, each a named check that raises when broken.
+
+The rules about facts alone (the sides of a mandate, who the user management holds, who may
+hold a right) are pure functions that return the `Refusal` or None: the use cases raise it
+(`enforce`), the bulk import reports it on the row, so each message is written once here. They
+read a person or an organisation through `PersonFacts` and `OrganisationFacts`, which the
+domain's entities and the bulk import's records both satisfy.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple, Protocol
 
 from .errors import NotFoundError, RuleViolationError
 from .model import EntityGroup, Organisation, Party, PartyKind, Person, RightKind
@@ -27,6 +35,107 @@ TRANSFER_BY_PARTY = "transfer_by_party"
 IN_USER_MANAGEMENT = "in_user_management"
 
 
+class Refusal(NamedTuple):
+    """A broken rule: its name and the sentence that says why."""
+
+    rule: str
+    message: str
+
+
+class PersonFacts(Protocol):
+    """What the rules read of a person: a `Person`, or a bulk import's `PersonRecord`."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def has_eid(self) -> bool: ...
+
+
+class OrganisationFacts(Protocol):
+    """What the rules read of an organisation: an `Organisation`, or an `OrganisationRecord`."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def entity_group(self) -> EntityGroup: ...
+
+    @property
+    def enterprise_number(self) -> object:
+        """The enterprise number (an `EnterpriseNumber` or its digits), or None."""
+        ...
+
+
+def enforce(refusal: Refusal | None) -> None:
+    """Raise the refusal, if any, as a `RuleViolationError`."""
+    if refusal is not None:
+        raise RuleViolationError(refusal.rule, refusal.message)
+
+
+def user_management_refusal(org: OrganisationFacts) -> Refusal | None:
+    """De facto associations and foreign organisations are managed inside KIOSK: the Flemish
+    user management has no local administrators, work relations or rights for them."""
+    group = org.entity_group
+    if group is EntityGroup.DE_FACTO_ASSOCIATION or group is EntityGroup.FOREIGN_ORGANISATION:
+        return Refusal(IN_USER_MANAGEMENT,
+                       f"{org.name} is a {group.value.replace('_', ' ')}, which is managed "
+                       "inside KIOSK by its main representative, not in the user management")
+    return None
+
+
+def right_holder_refusal(kind: RightKind, holder: PersonFacts) -> Refusal | None:
+    """Why `holder` may not hold a right of `kind`, or None."""
+    if kind is RightKind.KIOSK_APPLICANT and not holder.has_eid:
+        return Refusal(KIOSK_APPLICANT_NEEDS_EID, f"{holder.name} has no Belgian eID, "
+                       f"which ‘{RightKind.KIOSK_APPLICANT}’ requires")
+    return None
+
+
+def mandate_refusal(giver_org: OrganisationFacts | None, taker_person: PersonFacts | None,
+                    taker_org: OrganisationFacts | None) -> Refusal | None:
+    """Why this giver may not give this taker a KIOSK mandate, or None.
+
+    `giver_org` is the giving organisation, None when a person gives (no rule reads the
+    giving person). The taker is a person (`taker_person`) or else the organisation
+    `taker_org`. The first rule broken is the one refused, in this order.
+    """
+    if giver_org is not None:
+        group = giver_org.entity_group
+        if group is EntityGroup.LOCAL_GOVERNMENT and taker_org is not None:
+            return Refusal(NO_LOCAL_GOVERNMENT_MANDATE,
+                           f"{giver_org.name} is a local government, which cannot give a "
+                           "mandate to an external service provider")
+        if group is not EntityGroup.ECONOMIC_ACTOR:
+            return Refusal(GIVER_MAY_GIVE,
+                           f"{giver_org.name} is a {group.value}; only persons and economic "
+                           "actors give KIOSK mandates")
+        if taker_org is None:
+            return Refusal(ORGANISATION_GIVES_TO_PROVIDER,
+                           f"{giver_org.name} can give a mandate only to an external service "
+                           "provider, not to a person")
+    if taker_person is not None:
+        if not taker_person.has_eid:
+            name = taker_person.name
+            return Refusal(TAKER_PERSON_NEEDS_EID,
+                           f"{name} has no Belgian eID, which a mandate taker needs")
+        return None
+    if taker_org is not None and (taker_org.entity_group is not EntityGroup.ECONOMIC_ACTOR
+                                  or taker_org.enterprise_number is None):
+        # Not `Organisation.is_service_provider`: a record has no such property.
+        return Refusal(PROVIDER_IS_ECONOMIC_ACTOR,
+                       f"{taker_org.name} is not an external service provider (an economic "
+                       "actor with an enterprise number)")
+    return None
+
+
+def require_mandate_sides(giver: Person | Organisation, taker: Person | Organisation) -> None:
+    """`mandate_refusal` for stored entities, raised."""
+    enforce(mandate_refusal(giver if isinstance(giver, Organisation) else None,
+                            taker if isinstance(taker, Person) else None,
+                            taker if isinstance(taker, Organisation) else None))
+
+
 def person(repo: Repository, person_id: str) -> Person:
     found = repo.person(person_id)
     if found is None:
@@ -48,15 +157,7 @@ def require_eid(actor: Person, doing: str) -> None:
 
 
 def require_user_management(org: Organisation) -> None:
-    """De facto associations and foreign organisations are managed inside KIOSK: the Flemish
-    user management has no local administrators, work relations or rights for them."""
-    if org.entity_group in (EntityGroup.DE_FACTO_ASSOCIATION,
-                            EntityGroup.FOREIGN_ORGANISATION):
-        raise RuleViolationError(
-            IN_USER_MANAGEMENT,
-            f"{org.name} is a {org.entity_group.value.replace('_', ' ')}, which is managed "
-            "inside KIOSK by its main representative, not in the user management",
-        )
+    enforce(user_management_refusal(org))
 
 
 def is_legal_representative(actor: Person, org: Organisation) -> bool:

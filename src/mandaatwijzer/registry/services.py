@@ -215,10 +215,7 @@ def grant_right(uow: UnitOfWork, clock: Clock, actor_id: str, work_relation_id: 
         rules.require_rights_authority(uow.repo, actor, org, today)
         rules.require_eid(actor, f"grant rights on behalf of {org.name}")
         holder = rules.person(uow.repo, relation.person_id)
-        if right_kind is RightKind.KIOSK_APPLICANT and not holder.has_eid:
-            raise RuleViolationError(rules.KIOSK_APPLICANT_NEEDS_EID,
-                                f"{holder.name} has no Belgian eID, which "
-                                f"‘{RightKind.KIOSK_APPLICANT}’ requires")
+        rules.enforce(rules.right_holder_refusal(right_kind, holder))
         period = _period(start or today, end, today)
         if period.start < relation.period.start:
             raise ConflictError(f"the work relation {relation.id} starts on "
@@ -291,27 +288,7 @@ def _check_sides(uow: UnitOfWork, giver: Party, taker: Party) -> None:
     taker_entity = _party(uow, taker)
     if giver == taker:
         raise ValidationError("taker", "is the giver", "another person or a service provider")
-    if isinstance(giver_entity, Organisation):
-        if giver_entity.entity_group is EntityGroup.LOCAL_GOVERNMENT and \
-                isinstance(taker_entity, Organisation):
-            raise RuleViolationError(rules.NO_LOCAL_GOVERNMENT_MANDATE,
-                                f"{giver_entity.name} is a local government, which cannot give a "
-                                "mandate to an external service provider")
-        if giver_entity.entity_group is not EntityGroup.ECONOMIC_ACTOR:
-            raise RuleViolationError(rules.GIVER_MAY_GIVE,
-                                f"{giver_entity.name} is a {giver_entity.entity_group.value}; "
-                                "only persons and economic actors give KIOSK mandates")
-        if isinstance(taker_entity, Person):
-            raise RuleViolationError(rules.ORGANISATION_GIVES_TO_PROVIDER,
-                                f"{giver_entity.name} can give a mandate only to an external "
-                                "service provider, not to a person")
-    if isinstance(taker_entity, Person) and not taker_entity.has_eid:
-        raise RuleViolationError(rules.TAKER_PERSON_NEEDS_EID,
-                            f"{taker_entity.name} has no Belgian eID, which a mandate taker needs")
-    if isinstance(taker_entity, Organisation) and not taker_entity.is_service_provider:
-        raise RuleViolationError(rules.PROVIDER_IS_ECONOMIC_ACTOR,
-                            f"{taker_entity.name} is not an external service provider (an "
-                            "economic actor with an enterprise number)")
+    rules.require_mandate_sides(giver_entity, taker_entity)
 
 
 _OPEN = frozenset({MandateStatus.ACTIVE, MandateStatus.AWAITING_GIVER,

@@ -1,4 +1,5 @@
-"""`registry import` and `registry export`: CSV files in the formats of `registry.csvio`."""
+"""`registry import` and `registry export`: CSV files in the formats of
+`registry.bulk.csv_formats`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from typing import IO, Annotated, Any
 
 import typer
 
-from ..registry import bulk, csvio
+from ..registry import bulk
+from ..registry.bulk import csv_formats
 from ..registry.errors import ValidationError
 from . import _common as c
 
@@ -87,11 +89,11 @@ def import_(
     Every row is checked and every error reported; one error means nothing is written.
     Import persons, organisations, work-relations, rights and mandates in that order.
     """
-    fmt = csvio.FORMATS[kind.value]
+    fmt = csv_formats.FORMATS[kind.value]
     try:
         with _opened(file) as (text, hashing), _fewer_collections():
             report = bulk.import_records(
-                c.uow(), c.clock(), fmt.kind, csvio.read(fmt, text),
+                c.uow(), c.clock(), fmt.kind, csv_formats.read(fmt, text),
                 source=lambda: {"file": Path(file).name if file != "-" else "stdin",
                                 "sha256": hashing.sha256.hexdigest()},
                 max_errors=max_errors, batch_size=batch_size)
@@ -124,10 +126,10 @@ def export(
                     ] = None,
 ) -> None:
     """Export as CSV, in the columns the import reads (an export imports as it is)."""
-    fmt = csvio.FORMATS[kind.value]
+    fmt = csv_formats.FORMATS[kind.value]
     sink = _sink(file, kind)
     try:
-        count = csvio.write(fmt, bulk.export_records(c.uow(), fmt.kind), sink)
+        count = csv_formats.write(fmt, bulk.export_records(c.uow(), fmt.kind), sink)
     finally:
         if sink is sys.stdout:
             sink.flush()
