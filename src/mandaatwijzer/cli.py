@@ -15,12 +15,12 @@ import sys
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-from .guide import _errors
+from . import guide as _guide  # the package, not the `guide` command below
 
 if TYPE_CHECKING:
     import typer
 
-    from .guide._engine import State
+    from .guide import State
 
     app: typer.Typer
     flow_app: typer.Typer
@@ -29,11 +29,11 @@ DEFAULT_FLOW = "externe-dienstverlener"
 _LANG_HELP = "Language of the texts: nl or en."
 
 
-def _report(error: _errors.GuideError) -> None:
+def _report(error: _guide.GuideError) -> None:
     sys.stderr.write(f"mandaatwijzer: error: {error.message}\n")
 
 
-def _fail(error: _errors.GuideError) -> NoReturn:
+def _fail(error: _guide.GuideError) -> NoReturn:
     _report(error)
     raise typer.Exit(error.exit_code)
 
@@ -49,20 +49,18 @@ def flow_check(
     """Check flows: routing, texts in every language, glossary links and addresses."""
     from pathlib import Path
 
-    from .guide import _catalog, _checker, _loader
-
     try:
-        packaged = [_loader.load_flow(_catalog.flows_folder() / f) for f in _catalog.flow_ids()]
+        packaged = [_guide.load_flow(_guide.flows_folder() / f) for f in _guide.flow_ids()]
         targets = []
-        for name in flows or list(_catalog.flow_ids()):
+        for name in flows or list(_guide.flow_ids()):
             folder = Path(name)
             if (folder / "flow.yaml").is_file():
-                targets.append(_loader.load_flow(folder))
+                targets.append(_guide.load_flow(folder))
             else:
                 targets.append(next((f for f in packaged if f.id == name), None)
-                               or _fail(_errors.UnknownFlowError(name, _catalog.flow_ids())))
-        problems = _checker.check(targets, _catalog.glossary(), packaged)
-    except _errors.FlowFormatError as error:
+                               or _fail(_guide.UnknownFlowError(name, _guide.flow_ids())))
+        problems = _guide.check(targets, _guide.glossary(), packaged)
+    except _guide.FlowFormatError as error:
         sys.stdout.write(f"{error.message}\n")
         raise typer.Exit(1) from None
     for problem in problems:
@@ -81,14 +79,12 @@ def flow_paths(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List every path from the start to an outcome, with a stable id."""
-    from .guide import _catalog, _paths
-
     try:
-        flow = _catalog.flow(flow_id)
-        _catalog.language(lang)
-    except _errors.GuideError as error:
+        flow = _guide.flow(flow_id)
+        _guide.language(lang)
+    except _guide.GuideError as error:
         _fail(error)
-    found = _paths.paths(flow)
+    found = _guide.paths(flow)
     if as_json:
         _print_json([
             {
@@ -112,34 +108,28 @@ def flow_export(
     lang: Annotated[str, typer.Option("--lang", "-l", help=_LANG_HELP)] = "nl",
 ) -> None:
     """Export the flow as a Mermaid or Graphviz diagram, or as an indented text outline."""
-    from .guide import _catalog, _export
-
     try:
-        flow = _catalog.flow(flow_id)
-        _catalog.language(lang)
-    except _errors.GuideError as error:
+        flow = _guide.flow(flow_id)
+        _guide.language(lang)
+    except _guide.GuideError as error:
         _fail(error)
-    render = _export.FORMATS.get(fmt)
+    render = _guide.EXPORT_FORMATS.get(fmt)
     if render is None:
         sys.stderr.write(f"mandaatwijzer: error: unknown format {fmt!r}; "
-                         f"expected one of: {', '.join(_export.FORMATS)}\n")
+                         f"expected one of: {', '.join(_guide.EXPORT_FORMATS)}\n")
         raise typer.Exit(2)
     sys.stdout.write(render(flow, lang))
 
 
 def _guide_state(flow_id: str, lang: str, answers: str | None) -> State:
     """The state `guide` starts from; raises the GuideError to report."""
-    from .guide import _catalog, _engine
-
-    flow = _catalog.flow(flow_id)
-    _catalog.language(lang)
-    return _engine.from_query(flow, answers or "")
+    flow = _guide.flow(flow_id)
+    _guide.language(lang)
+    return _guide.from_query(flow, answers or "")
 
 
 def _print_state(state: State, lang: str) -> None:
-    from .guide import _catalog, _view
-
-    _print_json(_view.state_view(state, _catalog.glossary(), lang))
+    _print_json(_guide.state_view(state, _guide.glossary(), lang))
 
 
 def guide(
@@ -154,15 +144,14 @@ def guide(
     """Walk through a flow one statement at a time (or print a state with --answers --json)."""
     try:
         state = _guide_state(flow_id, lang, answers)
-    except _errors.GuideError as error:
+    except _guide.GuideError as error:
         _fail(error)
     if as_json:
         _print_state(state, lang)
         return
-    from .guide import _catalog
     from .terminal import run
 
-    raise typer.Exit(run(state, _catalog.glossary(), lang))
+    raise typer.Exit(run(state, _guide.glossary(), lang))
 
 
 def serve(
@@ -293,7 +282,7 @@ def _fast_path(args: list[str]) -> int | None:
     try:
         try:
             state = _guide_state(flow_id, lang, answers)
-        except _errors.GuideError as error:
+        except _guide.GuideError as error:
             _report(error)
             return error.exit_code
         _print_state(state, lang)

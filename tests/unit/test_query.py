@@ -50,3 +50,24 @@ def test_a_long_malformed_query_is_shortened_in_the_message() -> None:
     with pytest.raises(guide.MalformedQueryError) as caught:
         guide.parse_query("x" * 500, FLOW.questions)
     assert len(caught.value.message) < 200
+
+
+def test_the_lenient_reading_of_a_well_formed_query_is_the_strict_one() -> None:
+    query = "eid=ja&utm_source=mail&rol=mandaatbeheerder"
+    assert guide.parse_query_lenient(query, FLOW.questions) == (
+        guide.parse_query(query, FLOW.questions), False
+    )
+    assert guide.parse_query_lenient("", FLOW.questions) == ({}, False)
+
+
+@pytest.mark.parametrize(("query", "answers"), [
+    ("eid=ja&eid=nee", {"eid": "ja"}),
+    ("eid=&rol=mandaatbeheerder", {"rol": "mandaatbeheerder"}),
+    ("rol&eid=ja", {"eid": "ja"}),
+    ("eid=ja&&rol=lokale-beheerder&unknown=", {"eid": "ja", "rol": "lokale-beheerder"}),
+    ("x" * 500, {}),
+])
+def test_the_lenient_reading_keeps_what_it_can_and_says_that_some_was_dropped(
+    query: str, answers: dict[str, str]
+) -> None:
+    assert guide.parse_query_lenient(query, FLOW.questions) == (answers, True)

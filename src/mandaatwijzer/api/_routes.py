@@ -8,8 +8,6 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from .. import guide
-from ..guide import _urls
-from ..guide._view import state_view
 from . import _schemas
 
 router = APIRouter(prefix="/api", tags=["guide"])
@@ -34,8 +32,8 @@ def list_flows() -> list[dict[str, Any]]:
             "id": flow.id,
             "title": {lang: t.title.value for lang, t in flow.texts.items() if t.title},
             "intro": {lang: t.intro.value for lang, t in flow.texts.items() if t.intro},
-            "state_href": f"/api/flows/{flow.id}/state",
-            "guide_href": {lang: _urls.start_href(flow.id, lang) for lang in guide.LANGUAGES},
+            "state_href": guide.api_state_href(flow.id),
+            "guide_href": {lang: guide.start_href(flow.id, lang) for lang in guide.LANGUAGES},
         })
     return flows
 
@@ -66,4 +64,4 @@ def flow_state(
         problems.append((error.code, error.message, "answers"))
     if problems:
         return errors(400, *problems)
-    return state_view(result.state, guide.glossary(), lang)
+    return guide.state_view(result.state, guide.glossary(), lang)

@@ -35,6 +35,25 @@ def parse_query(query: str, known: Mapping[str, object] | frozenset[str]) -> dic
     return answers
 
 
+def parse_query_lenient(
+    query: str, known: Mapping[str, object] | frozenset[str]
+) -> tuple[dict[str, str], bool]:
+    """The answers that can be read from `query`, and whether some had to be dropped.
+
+    For a link a person follows (the web pages), where a damaged query should still lead
+    somewhere: when `parse_query` finds it malformed, each known question keeps its first
+    non-empty answer and parts that cannot be read are left out.
+    """
+    try:
+        return parse_query(query, known), False
+    except MalformedQueryError:
+        answers: dict[str, str] = {}
+        for key, value in parse_qsl(query):
+            if key in known and value:
+                answers.setdefault(key, value)
+        return answers, True
+
+
 def to_query(answers: Mapping[str, str]) -> str:
     """The canonical form: keys sorted, values percent-encoded."""
     return urlencode(sorted(answers.items()))

@@ -20,11 +20,12 @@ def glossary_link(glossary: Glossary, ref: GlossaryRef, lang: str) -> dict[str, 
     }
 
 
-def outcome_link(flow: Flow, outcome: Outcome, link: Link, lang: str) -> dict[str, Any]:
+def outcome_link(flow: Flow, outcome: Outcome, link: Link, lang: str,
+                 query: str = "") -> dict[str, Any]:
     if link.kind == "restart":
         href = _urls.start_href(flow.id, lang)
     elif link.kind == "howto":
-        href = _urls.howto_href(flow.id, lang, str(link.href))
+        href = _urls.howto_href(flow.id, lang, str(link.href), query)
     else:
         href = str(link.href)
     return {
@@ -35,7 +36,9 @@ def outcome_link(flow: Flow, outcome: Outcome, link: Link, lang: str) -> dict[st
     }
 
 
-def node_view(flow: Flow, glossary: Glossary, node: Node, lang: str) -> dict[str, Any]:
+def node_view(flow: Flow, glossary: Glossary, node: Node, lang: str, *,
+              query: str = "") -> dict[str, Any]:
+    """The node's texts, options and links; how-to links carry the answers in `query`."""
     texts = flow.node_texts(node.id, lang)
     view: dict[str, Any] = {
         "id": node.id,
@@ -53,7 +56,7 @@ def node_view(flow: Flow, glossary: Glossary, node: Node, lang: str) -> dict[str
     else:
         if texts.note:
             view["note"] = texts.note.value
-        view["links"] = [outcome_link(flow, node, link, lang) for link in node.links]
+        view["links"] = [outcome_link(flow, node, link, lang, query) for link in node.links]
     view["links"] += [glossary_link(glossary, ref, lang) for ref in node.glossary]
     return view
 
@@ -68,13 +71,21 @@ def step_view(flow: Flow, step: Step, lang: str) -> dict[str, str]:
     }
 
 
-def state_view(state: State, glossary: Glossary, lang: str) -> dict[str, Any]:
+def state_view(state: State, glossary: Glossary, lang: str, *,
+               links_keep_answers: bool = False) -> dict[str, Any]:
+    """The state as plain data (the JSON shape of the CLI and the API).
+
+    With `links_keep_answers`, how-to links carry the answers, so that a how-to page can lead
+    back to the outcome (the web pages); the JSON shape leaves them out.
+    """
     flow = state.flow
+    query = state.query  # a property that encodes the answers at each use: read it once
     return {
         "flow": flow.id,
         "lang": lang,
-        "answers": state.query,
-        "node": node_view(flow, glossary, state.node, lang),
+        "answers": query,
+        "node": node_view(flow, glossary, state.node, lang,
+                          query=query if links_keep_answers else ""),
         "trace": [step_view(flow, step, lang) for step in state.trace],
         "steps": [step_view(flow, step, lang) for step in state.steps],
     }

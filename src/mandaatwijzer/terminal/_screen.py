@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..guide import Glossary, State, state_view
-from ..guide._view import glossary_link
+from ..guide import Glossary, State, glossary_link, state_view
 from ._i18n import Gettext
 
 ActionKind = Literal["answer", "back", "restart", "glossary", "quit"]

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from .. import guide
-from ..guide import _diagram, _export, _howto, _urls
-from ..guide._view import node_view, state_view
 from . import _i18n
 from ._render import render
 
@@ -29,20 +26,9 @@ def _flow(flow_id: str) -> guide.Flow:
         raise HTTPException(404) from None
 
 
-def _answers(flow: guide.Flow, query: str) -> tuple[dict[str, str], bool]:
-    """The answers in a query string, and whether some had to be dropped to read it."""
-    try:
-        return guide.parse_query(query, flow.questions), False
-    except guide.MalformedQueryError:
-        answers: dict[str, str] = {}
-        for key, value in parse_qsl(query):
-            if key in flow.questions and value:
-                answers.setdefault(key, value)
-        return answers, True
-
-
 def _replay(flow: guide.Flow, query: str) -> tuple[guide.State, bool]:
-    answers, dropped = _answers(flow, query)
+    """The state the answers lead to, and whether some answers could not be used."""
+    answers, dropped = guide.parse_query_lenient(query, flow.questions)
     result = guide.replay(flow, answers)
     return result.state, dropped or bool(result.problems)
 
@@ -56,7 +42,7 @@ def _steps(steps: list[dict[str, Any]], flow: guide.Flow, lang: str,
            query: str) -> list[dict[str, Any]]:
     """The state view's steps (`step_view` of each), each with the address to change it."""
     return [
-        {**step, "change_href": f"/{lang}/flows/{flow.id}/change/{step['question']}?{query}"}
+        {**step, "change_href": guide.change_href(flow.id, lang, step["question"], query)}
         for step in steps
     ]
 
@@ -64,34 +50,30 @@ def _steps(steps: list[dict[str, Any]], flow: guide.Flow, lang: str,
 def _glossary_entries(refs: list[dict[str, Any]], lang: str, back: str) -> list[dict[str, Any]]:
     terms = []
     glossary = guide.glossary()
-    back = quote(back, safe="")
     for ref in refs:
         term = glossary.term(ref["term"], lang)
         if term is not None:
             terms.append({"id": term.id, "term": term.term, "definition": term.definition,
-                          "href": f"/{lang}/glossary?back={back}#{term.id}"})
+                          "href": guide.glossary_href(lang, term.id, back=back)})
     return terms
 
 
 def _step_page(request: Request, lang: str, flow: guide.Flow, state: guide.State, *,
                notice: bool = False, error: str | None = None, change: str | None = None,
                status: int = 200) -> Response:
-    view = state_view(state, guide.glossary(), lang)
+    view = guide.state_view(state, guide.glossary(), lang, links_keep_answers=True)
     node = view["node"]
     query = view["answers"]  # state.query, made once: each use would encode the answers again
-    here = _urls.step_href(flow.id, lang, query)
+    here = guide.step_href(flow.id, lang, query)
     if change is not None:
-        node = node_view(flow, guide.glossary(), flow.questions[change], lang)
+        node = guide.node_view(flow, guide.glossary(), flow.questions[change], lang)
         back_href = here
     elif state.steps:
-        back_href = _urls.step_href(flow.id, lang, guide.back(state).query)
+        back_href = guide.step_href(flow.id, lang, guide.back(state).query)
     else:
-        back_href = _urls.start_href(flow.id, lang)
+        back_href = guide.start_href(flow.id, lang)
     refs = [link for link in node["links"] if link["kind"] == "glossary"]
     links = [link for link in node["links"] if link["kind"] != "glossary"]
-    for link in links:
-        if link["kind"] == "howto":
-            link["href"] += f"?{query}"
     context: dict[str, Any] = {
         "flow": flow,
         "title": _title(flow, lang),
@@ -103,8 +85,8 @@ def _step_page(request: Request, lang: str, flow: guide.Flow, state: guide.State
         "answers_query": query,
         "action": here,
         "back_href": back_href,
-        "start_href": _urls.start_href(flow.id, lang),
-        "diagram_href": f"/{lang}/flows/{flow.id}/diagram" + (f"?{query}" if query else ""),
+        "start_href": guide.start_href(flow.id, lang),
+        "diagram_href": guide.diagram_href(flow.id, lang, query),
         "notice": notice,
         "error": error,
         "checked": state.answers.get(change) if change else None,
@@ -131,9 +113,9 @@ async def start(request: Request) -> Response:
     texts = flow.texts[lang]
     refs = [{"term": ref.term} for ref in flow.start.glossary]
     return render(lang, "start.html", path=request.url.path, flow=flow, texts=texts,
-                  terms=_glossary_entries(refs, lang, _urls.start_href(flow.id, lang)),
-                  step_href=_urls.step_href(flow.id, lang),
-                  diagram_href=f"/{lang}/flows/{flow.id}/diagram")
+                  terms=_glossary_entries(refs, lang, guide.start_href(flow.id, lang)),
+                  step_href=guide.step_href(flow.id, lang),
+                  diagram_href=guide.diagram_href(flow.id, lang))
 
 
 async def step(request: Request) -> Response:
@@ -152,14 +134,14 @@ async def answer(request: Request) -> Response:
     if not isinstance(question_id, str) or not state.on_path(question_id) \
             or question_id not in flow.questions:
         # A stale or forged form: show where the answers really lead.
-        return RedirectResponse(_urls.step_href(flow.id, lang, state.query), status_code=303)
+        return RedirectResponse(guide.step_href(flow.id, lang, state.query), status_code=303)
     question = flow.questions[question_id]
     if not isinstance(value, str) or value not in question.options:
         change = question_id if question_id != state.node.id else None
         return _step_page(request, lang, flow, state, change=change, status=422,
                           error=_i18n.translations(lang).gettext("Choose one of the answers"))
     new = guide.answer(state, question_id, value)
-    return RedirectResponse(_urls.step_href(flow.id, lang, new.query), status_code=303)
+    return RedirectResponse(guide.step_href(flow.id, lang, new.query), status_code=303)
 
 
 async def change(request: Request) -> Response:
@@ -168,7 +150,7 @@ async def change(request: Request) -> Response:
     state, _ = _replay(flow, request.url.query)
     question_id = request.path_params["question"]
     if question_id not in state.answers:
-        return RedirectResponse(_urls.step_href(flow.id, lang, state.query), status_code=303)
+        return RedirectResponse(guide.step_href(flow.id, lang, state.query), status_code=303)
     return _step_page(request, lang, flow, state, change=question_id)
 
 
@@ -176,15 +158,15 @@ async def howto(request: Request) -> Response:
     lang = _language(request.path_params["lang"])
     flow = _flow(request.path_params["flow"])
     slug = request.path_params["slug"]
-    page = _howto.packaged()[lang].get(slug)
+    page = guide.howto_pages()[lang].get(slug)
     outcome = next((o for o in flow.outcomes.values()
                     if any(link.kind == "howto" and link.href == slug for link in o.links)), None)
     if page is None or outcome is None:
         raise HTTPException(404)
     official = [link for link in outcome.links if link.kind == "external"]
     state, _ = _replay(flow, request.url.query)
-    back_href = (_urls.step_href(flow.id, lang, state.query) if state.node.id == outcome.id
-                 else _urls.start_href(flow.id, lang))
+    back_href = (guide.step_href(flow.id, lang, state.query) if state.node.id == outcome.id
+                 else guide.start_href(flow.id, lang))
     return render(lang, "howto.html", path=request.url.path, query=request.url.query,
                   flow=flow, page=page, back_href=back_href,
                   official=[{"href": link.href,
@@ -217,7 +199,7 @@ async def diagram(request: Request) -> Response:
     state, _ = _replay(flow, request.url.query)
     highlight = state if state.steps else None
     return render(lang, "diagram.html", path=request.url.path, query=request.url.query,
-                  flow=flow, svg=_diagram.render_svg(flow, lang, highlight),
-                  outline=_export.outline(flow, lang), highlighted=highlight is not None,
-                  back_href=_urls.step_href(flow.id, lang, state.query) if state.steps
-                  else _urls.start_href(flow.id, lang))
+                  flow=flow, svg=guide.render_svg(flow, lang, highlight),
+                  outline=guide.outline(flow, lang), highlighted=highlight is not None,
+                  back_href=guide.step_href(flow.id, lang, state.query) if state.steps
+                  else guide.start_href(flow.id, lang))
