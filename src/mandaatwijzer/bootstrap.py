@@ -1,39 +1,86 @@
-"""Wiring: the unit of work the entry points use, chosen by the settings' database URL."""
+"""The composition root: the one place that chooses adapters and wires them to the core.
+
+The web app, the JSON API and the command line each ask `build_context` for a
+`RegistryContext`; none of them imports `adapters/`. The database URL of the settings
+decides: `memory:` keeps everything in this process (tests, throwaway demos), any other URL
+is a SQLAlchemy URL (a SQLite file, created and migrated on first use, or PostgreSQL).
+"""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .config import Settings
-from .registry.ports import UnitOfWork
+from .registry.audit import AuditLog
+from .registry.ports import Clock, UnitOfWork
+from .registry.tokens import TokenStore
 
 MEMORY_URL = "memory:"
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
-def unit_of_work_factory(settings: Settings, access_index: bool = False) -> UnitOfWorkFactory:
-    """A factory of units of work on the configured database, migrated to the latest schema.
+@dataclass(frozen=True, slots=True)
+class RegistryContext:
+    """What every entry point of the registry works with."""
 
-    `memory:` keeps everything in this process (tests, throwaway demos); any other URL is a
-    SQLAlchemy URL: a SQLite file (created on first start) or PostgreSQL. With
-    `access_index`, the units of work share an `AccessIndex` (access decisions from memory,
-    loaded on the first one): for a long-running process such as the web app, not for one
-    command.
+    settings: Settings
+    units: UnitOfWorkFactory
+    tokens: TokenStore
+    clock: Clock = field(default_factory=Clock)
+    #: Signs session cookies and CSRF tokens; None: no person can sign in (no key outside demo).
+    secret: str | None = field(default=None, repr=False)
+    #: The stored audit log's check; None where the registry keeps no log (`memory:`).
+    audit: AuditLog | None = None
+
+    @property
+    def persistent(self) -> bool:
+        """Whether the registry outlives this process (a database, not `memory:`)."""
+        return self.settings.database_url != MEMORY_URL
+
+
+def _secret(settings: Settings) -> str | None:
+    if settings.secret_key:
+        return settings.secret_key
+    # A demo without a key gets one per process: its sessions end when it stops.
+    return secrets.token_urlsafe(32) if settings.demo else None
+
+
+def build_context(settings: Settings, *, access_index: bool = False,
+                  units: UnitOfWorkFactory | None = None, tokens: TokenStore | None = None,
+                  clock: Clock | None = None) -> RegistryContext:
+    """The registry's context for these settings, on one database engine.
+
+    With `access_index`, the units of work share an `AccessIndex` (access decisions from
+    memory, loaded on the first one): for a long-running process such as the web app, not
+    for one command. `units`, `tokens` and `clock` may be given (tests, demo loads).
     """
+    clock = clock or Clock()
     if settings.database_url == MEMORY_URL:
-        from .adapters.memory import MemoryUnitOfWork
+        from .adapters.memory import MemoryUnitOfWork, serialised
+        from .adapters.tokens import MemoryTokenStore
 
         shared = MemoryUnitOfWork()
-        return lambda: shared
+        return RegistryContext(settings, units or serialised(shared),
+                               tokens or MemoryTokenStore(), clock, _secret(settings))
     from .adapters import database, sql
+    from .adapters.audit import SqlAuditLog
+    from .adapters.tokens import SqlTokenStore
 
     engine = database.create_engine_for(settings.database_url)
     database.migrate(engine)
     sessions = database.session_factory(engine)
-    if not access_index:
-        return lambda: sql.SqlUnitOfWork(sessions)
-    from .adapters.access import AccessIndex
+    if units is None:
+        index = None
+        if access_index:
+            from .adapters.access import AccessIndex
 
-    index = AccessIndex.for_engine(engine)
-    return lambda: sql.SqlUnitOfWork(sessions, index)
+            index = AccessIndex.for_engine(engine)
+        units = lambda: sql.SqlUnitOfWork(sessions, index)  # noqa: E731
+    return RegistryContext(settings, units, tokens or SqlTokenStore(sessions), clock,
+                           _secret(settings), SqlAuditLog(sessions))
+
+
+__all__ = ["MEMORY_URL", "RegistryContext", "UnitOfWorkFactory", "build_context"]

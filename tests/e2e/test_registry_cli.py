@@ -193,10 +193,10 @@ def test_an_import_with_an_error_in_its_last_row_writes_nothing(tmp_path: Path) 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch) -> Iterator[Runner]:
     monkeypatch.setenv("MANDAATWIJZER_DATABASE_URL", "memory:")
-    _common.FACTORIES.clear()
+    _common.CONTEXTS.clear()
     runner = Runner()
     yield runner
-    _common.FACTORIES.clear()
+    _common.CONTEXTS.clear()
     _no_national_number(*runner.outputs)
 
 
@@ -323,7 +323,7 @@ def test_an_export_imports_into_another_registry_as_it_is(run: Runner, tmp_path:
     for name in csv_formats.FORMATS:
         run("registry", "export", name, str(tmp_path / f"{name}.csv"))
         assert (tmp_path / f"{name}.csv").stat().st_mode & 0o777 == 0o600
-    _common.FACTORIES.clear()  # a new, empty memory: registry
+    _common.CONTEXTS.clear()  # a new, empty memory: registry
     for name in csv_formats.FORMATS:
         done = run("registry", "import", name, str(tmp_path / f"{name}.csv"))
         assert done.stdout.startswith("imported ")

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -37,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
+from ..registry.audit import AuditCheck
 from ..registry.ports import AuditEvent
 from .columns import UtcDateTime
 from .orm import metadata
@@ -62,21 +62,8 @@ audit_events = Table(
     Index(None, "entity", "entity_id"),
 )
 
-Problem = Literal["edited", "inserted", "deleted"]
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyResult:
-    """The outcome of walking the chain: all good, or the first event that is wrong and how."""
-
-    checked: int
-    seq: int | None = None
-    problem: Problem | None = None
-    detail: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
+#: The name this module gave the outcome of `verify` before the port had it.
+VerifyResult = AuditCheck
 
 
 def _canonical(row: Mapping[Any, Any]) -> bytes:
@@ -191,4 +178,16 @@ def _broken_link(checked: int, row: RowMapping, after: RowMapping | None,
                         f"before it was deleted (or event {seq - 1} was rewritten)")
 
 
-__all__ = ["GENESIS", "VerifyResult", "append", "audit_events", "event_hash", "verify"]
+class SqlAuditLog:
+    """The `AuditLog` port on the database: each check in a read transaction of its own."""
+
+    def __init__(self, sessions: Callable[[], Session]) -> None:
+        self._sessions = sessions
+
+    def verify(self) -> AuditCheck:
+        with self._sessions() as session:
+            return verify(session)
+
+
+__all__ = ["GENESIS", "SqlAuditLog", "VerifyResult", "append", "audit_events", "event_hash",
+           "verify"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from types import TracebackType
 from typing import Self
@@ -20,7 +22,7 @@ from ..registry.model import (
     Right,
     WorkRelation,
 )
-from ..registry.ports import AuditEvent, Entity, Page, Repository
+from ..registry.ports import AuditEvent, Entity, Page, Repository, UnitOfWork
 from ..registry.queries import gather_facts
 from ._holding import AllOrNothing
 
@@ -168,3 +170,61 @@ class MemoryUnitOfWork(AllOrNothing):
 
     def changed(self, entity: Entity) -> None:
         """Entities are changed in place in the working copy: nothing to do."""
+
+
+class SerialUnitOfWork:
+    """A shared in-memory unit of work, one thread at a time.
+
+    The web app's sync endpoints run in a thread pool; the fake is not made for concurrent
+    use, so every block holds the lock from its start to its end.
+    """
+
+    def __init__(self, inner: UnitOfWork, lock: threading.RLock) -> None:
+        self._inner, self._lock = inner, lock
+
+    @property
+    def repo(self) -> Repository:
+        return self._inner.repo
+
+    @repo.setter
+    def repo(self, value: Repository) -> None:
+        self._inner.repo = value
+
+    def __enter__(self) -> Self:
+        self._lock.acquire()
+        try:
+            self._inner.__enter__()
+        except BaseException:
+            self._lock.release()
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        try:
+            self._inner.__exit__(kind, error, trace)
+        finally:
+            self._lock.release()
+
+    def commit(self) -> None:
+        self._inner.commit()
+
+    def rollback(self) -> None:
+        self._inner.rollback()
+
+    def record(self, event: AuditEvent) -> None:
+        self._inner.record(event)
+
+    def changed(self, entity: Entity) -> None:
+        self._inner.changed(entity)
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[Self]:
+        with self._lock, self._inner.all_or_nothing():
+            yield self
+
+
+def serialised(shared: UnitOfWork) -> Callable[[], UnitOfWork]:
+    """A factory of units of work over one shared fake, safe for a thread pool."""
+    lock = threading.RLock()
+    return lambda: SerialUnitOfWork(shared, lock)

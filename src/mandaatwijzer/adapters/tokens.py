@@ -1,23 +1,27 @@
-"""API tokens for machines: shown once at creation, stored only as a SHA-256 hash.
+"""The token stores (the port is `registry.tokens.TokenStore`): SQL, and the in-memory fake.
 
 A secret reads `mw_<id>_<random>`: the id finds the row without scanning, the 32 random bytes
 make it unguessable. Only `sha256(secret)` is stored, so a copy of the database gives nobody
-a working token. The functions work inside the caller's transaction and do not commit.
+a working token. The functions work inside the caller's transaction and do not commit;
+`SqlTokenStore` runs each in a committed transaction of its own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import Column, String, Table, Text, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
+from ..registry.tokens import Token
 from .columns import UtcDateTime
 from .orm import metadata
 
@@ -33,22 +37,6 @@ api_tokens = Table(
     Column("revoked_at", UtcDateTime(), nullable=True),
     Column("last_used_at", UtcDateTime(), nullable=True),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    """What is known about a token: never its secret."""
-
-    id: str
-    name: str
-    scopes: frozenset[str]
-    created_at: datetime
-    revoked_at: datetime | None = None
-    last_used_at: datetime | None = None
-
-    @property
-    def revoked(self) -> bool:
-        return self.revoked_at is not None
 
 
 def _now(now: datetime | None) -> datetime:
@@ -85,11 +73,17 @@ def create(session: Session, name: str, scopes: Iterable[str],
     return token_id, secret
 
 
-def verify(session: Session, secret: str, now: datetime | None = None) -> Token | None:
-    """The token behind `secret` if it is valid and not revoked; notes when it was used."""
+def _token_id(secret: str) -> str | None:
+    """The id inside a well-formed secret, or None."""
     prefix, _, rest = secret.partition("_")
     token_id, _, random_part = rest.partition("_")
-    if prefix != PREFIX or not token_id or not random_part:
+    return token_id if prefix == PREFIX and token_id and random_part else None
+
+
+def verify(session: Session, secret: str, now: datetime | None = None) -> Token | None:
+    """The token behind `secret` if it is valid and not revoked; notes when it was used."""
+    token_id = _token_id(secret)
+    if token_id is None:
         return None
     row = session.execute(select(api_tokens).where(api_tokens.c.id == token_id)).first()
     if row is None:
@@ -121,4 +115,76 @@ def list_tokens(session: Session) -> list[Token]:
     return [_token(row._mapping) for row in rows]
 
 
-__all__ = ["Token", "api_tokens", "create", "list_tokens", "revoke", "verify"]
+T = TypeVar("T")
+
+
+class SqlTokenStore:
+    """The port over the functions above, one committed transaction per call."""
+
+    def __init__(self, sessions: Callable[[], Session]) -> None:
+        self._sessions = sessions
+
+    def _call(self, work: Callable[[Session], T]) -> T:
+        with self._sessions() as session:
+            result = work(session)
+            session.commit()
+            return result
+
+    def create(self, name: str, scopes: Iterable[str]) -> tuple[str, str]:
+        return self._call(lambda session: create(session, name, scopes))
+
+    def verify(self, secret: str) -> Token | None:
+        return self._call(lambda session: verify(session, secret))
+
+    def revoke(self, token_id: str) -> bool:
+        return self._call(lambda session: revoke(session, token_id))
+
+    def list_tokens(self) -> Sequence[Token]:
+        return self._call(list_tokens)
+
+
+class MemoryTokenStore:
+    """The fake beside the SQL store: tokens live as long as the process."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, tuple[str, Token]] = {}  # by id: (hash of the secret, token)
+        self._lock = threading.Lock()
+
+    def create(self, name: str, scopes: Iterable[str]) -> tuple[str, str]:
+        if not name.strip():
+            raise ValueError("a token needs a name")
+        token_id = secrets.token_hex(8)
+        secret = f"{PREFIX}_{token_id}_{secrets.token_urlsafe(32)}"
+        token = Token(token_id, name.strip(), frozenset(_scopes(scopes).split()), _now(None))
+        with self._lock:
+            self._tokens[token_id] = (_hash(secret), token)
+        return token_id, secret
+
+    def verify(self, secret: str) -> Token | None:
+        token_id = _token_id(secret)
+        with self._lock:
+            found = self._tokens.get(token_id) if token_id is not None else None
+            if found is None or not hmac.compare_digest(_hash(secret), found[0]) or \
+                    found[1].revoked:
+                return None
+            token = dataclasses.replace(found[1], last_used_at=_now(None))
+            self._tokens[token.id] = (found[0], token)
+            return token
+
+    def revoke(self, token_id: str) -> bool:
+        with self._lock:
+            found = self._tokens.get(token_id)
+            if found is None or found[1].revoked:
+                return False
+            self._tokens[token_id] = (found[0], dataclasses.replace(found[1],
+                                                                    revoked_at=_now(None)))
+            return True
+
+    def list_tokens(self) -> Sequence[Token]:
+        with self._lock:
+            tokens = [token for _, token in self._tokens.values()]
+        return sorted(tokens, key=lambda t: (t.created_at or _now(None), t.id))
+
+
+__all__ = ["MemoryTokenStore", "SqlTokenStore", "Token", "api_tokens", "create",
+           "list_tokens", "revoke", "verify"]

@@ -1,11 +1,13 @@
-"""Snapshots of entities for the audit trail: plain values, national numbers masked."""
+"""The audit trail as the core sees it: snapshots of entities (plain values, national numbers
+masked) and the port that checks the stored log (`adapters/audit.py` implements it)."""
 
 from __future__ import annotations
 
 import dataclasses
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from .identifiers import EnterpriseNumber, NationalNumber
 from .model import Party
@@ -33,3 +35,26 @@ def snapshot(entity: Any) -> dict[str, Any]:
     plain = _plain(entity)
     assert isinstance(plain, dict)
     return plain
+
+
+Problem = Literal["edited", "inserted", "deleted"]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditCheck:
+    """The outcome of walking the chain: all good, or the first event that is wrong and how."""
+
+    checked: int
+    seq: int | None = None
+    problem: Problem | None = None
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+class AuditLog(Protocol):
+    def verify(self) -> AuditCheck:
+        """Walk the whole hash chain, naming the first event edited, inserted or deleted."""
+        ...

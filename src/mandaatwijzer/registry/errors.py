@@ -27,6 +27,18 @@ class ValidationError(RegistryError):
         super().__init__(f"{field}: {problem}; expected {expected}")
 
 
+class InvalidIdentifierError(ValidationError, ValueError):
+    """An identifier could not be parsed: says which field, what is wrong, what was expected.
+
+    The message is ``"<field>: <problem>; expected <expected>"``. For national numbers
+    neither part ever contains the number that was given. Still a `ValueError`, as parsers'
+    errors are (pydantic turns it into a field error inside a validator).
+    """
+
+    def __reduce__(self) -> tuple[type[InvalidIdentifierError], tuple[str, str, str]]:
+        return (type(self), (self.field, self.problem, self.expected))
+
+
 class RuleViolationError(RegistryError):
     """An action the rules forbid, naming the rule (HTTP 403)."""
 

@@ -32,6 +32,8 @@ from stdnum.exceptions import (
     ValidationError,
 )
 
+from .errors import InvalidIdentifierError
+
 __all__ = [
     "MASK_CHARACTER",
     "EnterpriseNumber",
@@ -51,23 +53,6 @@ MASK_CHARACTER = "*"
 _DIGITS = frozenset("0123456789")
 _NN_LAYOUT = "11 digits (YY.MM.DD-sss.CC)"
 _ENTERPRISE_LAYOUT = "10 digits (0xxx.xxx.xxx or 1xxx.xxx.xxx)"
-
-
-class InvalidIdentifierError(ValueError):
-    """An identifier could not be parsed: says which field, what is wrong, what was expected.
-
-    The message is ``"<field>: <problem>; expected <expected>"``. For national numbers
-    neither part ever contains the number that was given.
-    """
-
-    def __init__(self, field: str, problem: str, expected: str) -> None:
-        super().__init__(f"{field}: {problem}; expected {expected}")
-        self.field = field
-        self.problem = problem
-        self.expected = expected
-
-    def __reduce__(self) -> tuple[type[InvalidIdentifierError], tuple[str, str, str]]:
-        return (type(self), (self.field, self.problem, self.expected))
 
 
 def _digits_phrase(count: int) -> str:

@@ -89,7 +89,7 @@ def may_manage(repo: Repository, person_id: str, applicant: Party, day: date) ->
     return decide(repo.access_facts(person_id, applicant, day), day)
 
 
-def _check_paging(offset: int, limit: int) -> None:
+def check_paging(offset: int, limit: int) -> None:
     if offset < 0:
         raise ValidationError("offset", f"is {offset}", "0 or more")
     if not 1 <= limit <= MAX_PAGE:
@@ -123,7 +123,7 @@ def _kiosk_mandates(mandates: Iterable[Mandate], day: date) -> list[Mandate]:
 def applicants_for(repo: Repository, person_id: str, day: date, offset: int = 0,
                    limit: int = 50) -> Page[Applicant]:
     """The applicants whose dossiers the person may manage: themself first, then by name."""
-    _check_paging(offset, limit)
+    check_paging(offset, limit)
     person = rules.person(repo, person_id)
     candidates = [person.party, *(org.party for org in repo.organisations_represented_by(
         person.id))]
@@ -146,7 +146,7 @@ def applicants_for(repo: Repository, person_id: str, day: date, offset: int = 0,
 def persons_for(repo: Repository, applicant: Party, day: date, offset: int = 0,
                 limit: int = 50) -> Page[Person]:
     """The persons who may manage the applicant's dossiers, by name."""
-    _check_paging(offset, limit)
+    check_paging(offset, limit)
     candidates: list[str] = []
     if applicant.kind is PartyKind.PERSON:
         candidates.append(rules.person(repo, applicant.id).id)
@@ -176,7 +176,7 @@ def awaiting_signature(repo: Repository, person_id: str, day: date, offset: int 
                        limit: int = 50) -> Page[Mandate]:
     """Mandates that await a signature this person may give (for themself or an organisation),
     oldest first. Without a Belgian eID a person signs nothing, so the page is empty."""
-    _check_paging(offset, limit)
+    check_paging(offset, limit)
     person = rules.person(repo, person_id)
     if not person.has_eid:
         return _page([], offset, limit)

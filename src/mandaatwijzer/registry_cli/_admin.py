@@ -3,31 +3,35 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from ..bootstrap import MEMORY_URL
+from ..bootstrap import MEMORY_URL, RegistryContext
 from ..registry import demo as dataset
-from ..registry.errors import ConflictError, NotFoundError, ValidationError
-from ..registry.ports import UnitOfWork
+from ..registry import tokens
+from ..registry.audit import AuditLog
+from ..registry.errors import ConflictError
 from . import _common as c
 
 token_app = typer.Typer(help="API tokens for machines (SQL database only).",
                         no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log (SQL database only).", no_args_is_help=True)
 
-#: The scopes the registry's API knows (api/registry/_tokens.py; not imported: it needs
-#: FastAPI, which the command line does not load).
-SCOPES = ("registry:read", "registry:write", "registry:admin")
 
 
-def _session(uow: UnitOfWork, what: str) -> Any:
-    session = getattr(uow, "session", None)
-    if session is None:
+def _kept(ctx: RegistryContext, what: str) -> RegistryContext:
+    """The context, once it keeps `what` beyond this process (a SQL database)."""
+    if not ctx.persistent:
         raise c.fail(f"{what} kept in a SQL database only; MANDAATWIJZER_DATABASE_URL is "
                      f"{MEMORY_URL}", c.EXIT_SETUP)
-    return session
+    return ctx
+
+
+def _audit_log() -> AuditLog:
+    found = _kept(c.context(), "the audit log is").audit
+    assert found is not None  # a SQL database keeps one
+    return found
 
 
 @token_app.command("create")
@@ -39,17 +43,9 @@ def token_create(
         "more.")],
 ) -> None:
     """Create an API token. Prints its id and its secret, which is shown only this once."""
-    from ..adapters import tokens
-
-    for scope in scopes:
-        if scope not in SCOPES:
-            raise ValidationError("scope", f"{scope!r} is not a scope",
-                                  "one of: " + ", ".join(SCOPES))
-    if not name.strip():
-        raise ValidationError("name", "is empty", "a name that says what the token is for")
-    with c.uow() as uow:
-        token_id, secret = tokens.create(_session(uow, "API tokens are"), name, scopes)
-        uow.commit()
+    tokens.check_new_token(name, scopes)  # a wrong option is named before the database
+    token_id, secret = tokens.create_token(_kept(c.context(), "API tokens are").tokens, name,
+                                           scopes)
     c.out(f"{token_id}  {secret}")
     sys.stderr.write("Keep the secret now: only its hash is stored, it cannot be shown again.\n")
 
@@ -59,12 +55,7 @@ def token_create(
 def token_revoke(token_id: Annotated[str, typer.Argument(metavar="TOKEN",
                                                          help="Token id.")]) -> None:
     """Revoke an API token."""
-    from ..adapters import tokens
-
-    with c.uow() as uow:
-        if not tokens.revoke(_session(uow, "API tokens are"), token_id):
-            raise NotFoundError("live token", token_id)
-        uow.commit()
+    tokens.revoke_token(_kept(c.context(), "API tokens are").tokens, token_id)
     c.out(f"revoked {token_id}")
 
 
@@ -72,13 +63,10 @@ def token_revoke(token_id: Annotated[str, typer.Argument(metavar="TOKEN",
 @c.handled
 def token_list(as_json: c.JsonFlag = False) -> None:
     """List API tokens, revoked ones too (never their secrets)."""
-    from ..adapters import tokens
-
-    with c.uow() as uow:
-        found = tokens.list_tokens(_session(uow, "API tokens are"))
+    found = _kept(c.context(), "API tokens are").tokens.list_tokens()
     if as_json:
         c.print_json([{"id": t.id, "name": t.name, "scopes": sorted(t.scopes),
-                       "created_at": t.created_at.isoformat(),
+                       "created_at": t.created_at.isoformat() if t.created_at else None,
                        "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
                        "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None}
                       for t in found])
@@ -97,10 +85,7 @@ def audit_verify() -> None:
     Names the first event that was edited, inserted or deleted; exits 11 when the log is
     broken.
     """
-    from ..adapters import audit
-
-    with c.uow() as uow:
-        result = audit.verify(_session(uow, "the audit log is"))
+    result = _audit_log().verify()
     if result.ok:
         c.out(f"audit log intact: {result.checked} events checked")
         return

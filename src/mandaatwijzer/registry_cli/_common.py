@@ -13,14 +13,13 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from ..bootstrap import UnitOfWorkFactory, unit_of_work_factory
+from ..bootstrap import RegistryContext, build_context
 from ..config import Settings
-from ..registry import queries
+from ..registry import queries, views
 from ..registry.audit import snapshot
 from ..registry.bulk import ImportRefusedError
-from ..registry.errors import NotFoundError, RegistryError, ValidationError
-from ..registry.identifiers import EnterpriseNumber, InvalidIdentifierError, NationalNumber
-from ..registry.model import Organisation, Party, PartyKind, Period, Person
+from ..registry.errors import RegistryError, ValidationError
+from ..registry.model import Party, Period, Person
 from ..registry.ports import Clock, Page, Repository, UnitOfWork
 
 P = ParamSpec("P")
@@ -32,9 +31,9 @@ EXIT_AUDIT_BROKEN = 11
 
 # --- the database ------------------------------------------------------------------------
 
-#: One unit-of-work factory per database URL and process (a `memory:` registry lives as long
-#: as the process: tests clear this to start afresh).
-FACTORIES: dict[str, UnitOfWorkFactory] = {}
+#: One registry context per database URL and process (a `memory:` registry lives as long as
+#: the process: tests clear this to start afresh).
+CONTEXTS: dict[str, RegistryContext] = {}
 
 
 def fail(message: str, code: int) -> typer.Exit:
@@ -43,16 +42,22 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
-def uow() -> UnitOfWork:
-    """A unit of work on MANDAATWIJZER_DATABASE_URL (migrated on first use)."""
+def context() -> RegistryContext:
+    """The registry on MANDAATWIJZER_DATABASE_URL (migrated on first use), from the
+    composition root."""
     try:
         url = Settings.from_env().database_url
     except ValueError as error:
         raise fail(str(error), EXIT_SETUP) from None
-    factory = FACTORIES.get(url)
-    if factory is None:
-        factory = FACTORIES[url] = unit_of_work_factory(Settings(database_url=url))
-    return factory()
+    found = CONTEXTS.get(url)
+    if found is None:
+        found = CONTEXTS[url] = build_context(Settings(database_url=url))
+    return found
+
+
+def uow() -> UnitOfWork:
+    """A unit of work on the registry."""
+    return context().units()
 
 
 def clock() -> Clock:
@@ -76,8 +81,6 @@ def handled(command: Callable[P, T]) -> Callable[P, T]:
             raise fail(error.message, error.exit_code) from None
         except RegistryError as error:
             raise fail(error.message, error.exit_code) from None
-        except InvalidIdentifierError as error:
-            raise fail(str(error), ValidationError.exit_code) from None
 
     return run
 
@@ -110,11 +113,7 @@ def print_json(data: Any) -> None:
     out(json.dumps(jsonable(data), ensure_ascii=False, indent=2))
 
 
-def check_paging(offset: int, limit: int) -> None:
-    if offset < 0:
-        raise ValidationError("offset", f"is {offset}", "0 or more")
-    if not 1 <= limit <= queries.MAX_PAGE:
-        raise ValidationError("limit", f"is {limit}", f"1 to {queries.MAX_PAGE}")
+check_paging = queries.check_paging
 
 
 def print_page(page: Page[T], item: Callable[[T], Any]) -> None:
@@ -147,61 +146,13 @@ def period(value: Period) -> str:
     return f"{value.start.isoformat()} to {value.end.isoformat()}"
 
 
-# --- references to persons, organisations and parties ----------------------------------------
+# --- references to persons, organisations and parties (read by the core) -------------------
 
-
-def _numberish(text: str) -> bool:
-    """Could be a national number (or an enterprise number): never echo it."""
-    return sum(c.isdigit() for c in text) >= 9
-
-
-def person(repo: Repository, ref: str, field: str = "person") -> Person:
-    """A person by id, or by national register number (never echoed)."""
-    found = repo.person(ref)
-    if found is not None:
-        return found
-    if _numberish(ref):
-        found = repo.person_by_number(NationalNumber.parse(ref, field=field))
-        if found is None:
-            raise NotFoundError("person", "with that national number")
-        return found
-    raise NotFoundError("person", ref)
-
-
-def organisation(repo: Repository, ref: str, field: str = "organisation") -> Organisation:
-    """An organisation by id, or by enterprise number."""
-    found = repo.organisation(ref)
-    if found is not None:
-        return found
-    if _numberish(ref):
-        number = EnterpriseNumber.parse(ref, field=field)
-        found = repo.organisation_by_number(number)
-        if found is None:
-            raise NotFoundError("organisation", f"with enterprise number {number}")
-        return found
-    raise NotFoundError("organisation", ref)
-
-
-def entity(repo: Repository, ref: str, field: str) -> Person | Organisation:
-    """A person or an organisation: `person:ID`, `organisation:ID`, an id, an enterprise
-    number or a national register number."""
-    kind, sep, rest = ref.partition(":")
-    if sep and kind == "person":
-        return person(repo, rest, field)
-    if sep and kind in ("organisation", "org"):
-        return organisation(repo, rest, field)
-    found_person, found_org = repo.person(ref), repo.organisation(ref)
-    if found_person is not None and found_org is not None:
-        raise ValidationError(field, f"{ref} is both a person and an organisation",
-                              f"person:{ref} or organisation:{ref}")
-    if found_person is not None:
-        return found_person
-    if found_org is not None:
-        return found_org
-    if _numberish(ref):
-        digits = sum(c.isdigit() for c in ref)
-        return person(repo, ref, field) if digits == 11 else organisation(repo, ref, field)
-    raise NotFoundError("person or organisation", ref)
+person = views.person_by_reference
+organisation = views.organisation_by_reference
+entity = views.entity_by_reference
+person_name = views.person_name
+organisation_name = views.organisation_name
 
 
 def party(repo: Repository, ref: str, field: str) -> Party:
@@ -209,11 +160,7 @@ def party(repo: Repository, ref: str, field: str) -> Party:
 
 
 def name(repo: Repository, side: Party | None) -> str:
-    if side is None:
-        return "-"
-    found = repo.person(side.id) if side.kind is PartyKind.PERSON \
-        else repo.organisation(side.id)
-    return found.name if found is not None else side.id
+    return "-" if side is None else views.name_of(repo, side)
 
 
 def person_line(found: Person) -> str:
@@ -229,14 +176,6 @@ def print_persons(page: Page[Person], as_json: bool) -> None:
     for found in page.items:
         out(person_line(found))
     page_footer(page)
-
-
-def person_name(repo: Repository, person_id: str) -> str:
-    return name(repo, Party(PartyKind.PERSON, person_id))
-
-
-def organisation_name(repo: Repository, organisation_id: str) -> str:
-    return name(repo, Party(PartyKind.ORGANISATION, organisation_id))
 
 
 # --- options shared by several commands ----------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..registry import queries, services
+from ..registry import queries, services, views
 from ..registry.access import Decision
 from ..registry.audit import snapshot
 from ..registry.model import Mandate
@@ -129,10 +129,7 @@ def mandate_list(
     day = _at(at)
     with c.uow() as uow:
         repo = uow.repo
-        side = c.party(repo, party_ref, "party")
-        found = {m.id: m for m in [*repo.mandates_given_by(side), *repo.mandates_taken_by(side),
-                                   *repo.mandates_pending_transfer_to(side)]}
-        mandates = sorted(found.values(), key=lambda m: (m.created_at, m.id))
+        mandates = views.mandates_of_party(repo, c.party(repo, party_ref, "party"))
         if as_json:
             c.print_json([mandate_json(m, day) for m in mandates])
             return

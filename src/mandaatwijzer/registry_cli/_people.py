@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ..registry import services
+from ..registry import services, views
 from ..registry.audit import snapshot
 from ..registry.model import LocalAdmin, Mandate, Organisation, Right, RightKind, WorkRelation
 from ..registry.ports import Repository
@@ -95,7 +95,7 @@ def person_list(offset: c.Offset = 0, limit: c.Limit = 50, as_json: c.JsonFlag =
     """List persons by name (national numbers masked)."""
     c.check_paging(offset, limit)
     with c.uow() as uow:
-        c.print_persons(uow.repo.persons(offset, limit), as_json)
+        c.print_persons(views.persons(uow.repo, None, offset, limit), as_json)
 
 
 @person_app.command("show")
@@ -105,12 +105,10 @@ def person_show(person_ref: c.PersonArg, as_json: c.JsonFlag = False) -> None:
     day = c.today()
     with c.uow() as uow:
         repo = uow.repo
-        person = c.person(repo, person_ref)
-        represents = repo.organisations_represented_by(person.id)
-        admin_of = repo.local_admin_roles_of(person.id)
-        relations = repo.work_relations_of(person.id)
-        rights = repo.rights_on([r.id for r in relations])
-        mandates = [*repo.mandates_given_by(person.party), *repo.mandates_taken_by(person.party)]
+        details = views.person_details(repo, c.person(repo, person_ref).id)
+        person, represents, admin_of = details.person, details.represents, \
+            details.local_admin_roles
+        relations, rights, mandates = details.work_relations, details.rights, details.mandates
         if as_json:
             c.print_json({**snapshot(person),
                           "legal_representative_of": [o.id for o in represents],
@@ -161,7 +159,7 @@ def org_list(offset: c.Offset = 0, limit: c.Limit = 50, as_json: c.JsonFlag = Fa
     """List organisations by name."""
     c.check_paging(offset, limit)
     with c.uow() as uow:
-        page = uow.repo.organisations(offset, limit)
+        page = views.organisations(uow.repo, offset, limit)
         if as_json:
             c.print_page(page, snapshot)
             return
@@ -177,13 +175,9 @@ def org_show(org_ref: OrganisationArg, as_json: c.JsonFlag = False) -> None:
     day = c.today()
     with c.uow() as uow:
         repo = uow.repo
-        org = c.organisation(repo, org_ref)
-        admins = repo.local_admins_of(org.id)
-        relations = repo.work_relations_at(org.id)
-        rights = repo.rights_on([r.id for r in relations])
-        mandates = list({m.id: m for m in [
-            *repo.mandates_given_by(org.party), *repo.mandates_taken_by(org.party),
-            *repo.mandates_pending_transfer_to(org.party)]}.values())
+        details = views.organisation_details(repo, c.organisation(repo, org_ref).id)
+        org, admins, mandates = details.organisation, details.local_admins, details.mandates
+        relations, rights = details.work_relations, details.rights
         if as_json:
             c.print_json({**snapshot(org),
                           "local_admins": [snapshot(a) for a in admins],
@@ -299,7 +293,8 @@ def dossier_add(
 def dossier_list(applicant_ref: c.ApplicantArg, as_json: c.JsonFlag = False) -> None:
     """List an applicant's dossiers."""
     with c.uow() as uow:
-        dossiers = uow.repo.dossiers_of(c.party(uow.repo, applicant_ref, "applicant"))
+        dossiers = views.dossiers(uow.repo, None, c.party(uow.repo, applicant_ref, "applicant"),
+                                  c.today())
         if as_json:
             c.print_json([snapshot(d) for d in dossiers])
             return

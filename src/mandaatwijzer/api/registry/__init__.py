@@ -1,7 +1,8 @@
 """The registry's JSON API under /api/registry: thin routes over the use cases.
 
 A person acts through a signed session cookie (and sends the CSRF token with every change);
-a machine through a bearer token, as the system, within its scopes.
+a machine through a bearer token, as the system, within its scopes. The web pages share the
+session and its CSRF token, through the names exported here.
 """
 
 from __future__ import annotations
@@ -9,13 +10,24 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.exceptions import RequestValidationError
 
+from ...bootstrap import RegistryContext, build_context
 from ...config import Settings
 from ...registry.errors import RegistryError
-from ...registry.identifiers import InvalidIdentifierError
+from ...registry.tokens import ADMIN, READ, SCOPES, WRITE
 from . import _admin, _context, _mandates, _people, _queries
-from ._context import RegistryContext, build_context, context
+from ._context import context
 from ._errors import ApiError, api_error, registry_error, validation_error
-from ._tokens import ADMIN, READ, SCOPES, WRITE, MemoryTokenStore, Token, TokenStore
+from ._identity import (
+    CSRF_FIELD,
+    Session,
+    clear_session,
+    csrf_token,
+    csrf_valid,
+    new_session,
+    read_session,
+    write_session,
+)
+from ._views import decision as decision_view
 
 router = APIRouter(prefix="/api/registry", tags=["registry"])
 for _module in (_people, _mandates, _queries, _admin):
@@ -28,21 +40,26 @@ def install(app: FastAPI, settings: Settings, ready: RegistryContext | None = No
     app.include_router(router)
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(RegistryError, registry_error)
-    app.add_exception_handler(InvalidIdentifierError, registry_error)
     app.add_exception_handler(RequestValidationError, validation_error)
 
 
 __all__ = [
     "ADMIN",
+    "CSRF_FIELD",
     "READ",
     "SCOPES",
     "WRITE",
-    "MemoryTokenStore",
     "RegistryContext",
-    "Token",
-    "TokenStore",
+    "Session",
     "build_context",
+    "clear_session",
     "context",
+    "csrf_token",
+    "csrf_valid",
+    "decision_view",
     "install",
+    "new_session",
+    "read_session",
     "router",
+    "write_session",
 ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from ...registry.errors import NotFoundError
+from ...registry import tokens
 from . import _schemas
 from ._deps import Admin, Ctx
 from ._errors import ERRORS
@@ -23,13 +23,12 @@ def list_tokens(ctx: Ctx, actor: Admin) -> Any:
 @router.post("/tokens", status_code=201, response_model=_schemas.NewToken, responses=ERRORS)
 def create_token(body: _schemas.TokenIn, ctx: Ctx, actor: Admin) -> Any:
     """A new token; its secret is in this answer only."""
-    token_id, secret = ctx.tokens.create(body.name, body.scopes)
+    token_id, secret = tokens.create_token(ctx.tokens, body.name, body.scopes)
     return {"id": token_id, "name": body.name, "scopes": sorted(set(body.scopes)),
             "secret": secret}
 
 
 @router.delete("/tokens/{token_id}", status_code=204, responses=ERRORS)
 def revoke_token(token_id: str, ctx: Ctx, actor: Admin) -> Response:
-    if not ctx.tokens.revoke(token_id):
-        raise NotFoundError("live token", token_id)
+    tokens.revoke_token(ctx.tokens, token_id)
     return Response(status_code=204)

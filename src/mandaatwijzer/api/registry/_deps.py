@@ -8,15 +8,14 @@ from typing import Annotated
 from fastapi import Depends, Query
 from starlette.requests import Request
 
-from ...registry import rules
-from ...registry.errors import RuleViolationError
+from ...bootstrap import RegistryContext
+from ...registry import policy, rules
 from ...registry.model import Person
 from ...registry.ports import Repository
-from . import _policy
-from ._context import RegistryContext, context
+from ...registry.tokens import ADMIN, READ, WRITE
+from ._context import context
 from ._errors import csrf_refused, missing_scope, unauthenticated
 from ._identity import CSRF_HEADER, Actor, MachineActor, PersonActor, authenticate, csrf_valid
-from ._tokens import ADMIN, READ, WRITE
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -44,10 +43,7 @@ def _reader(actor: Annotated[Actor, Depends(_actor)]) -> Actor:
 
 def _system(actor: Annotated[Actor, Depends(_actor)], scope: str) -> MachineActor:
     if isinstance(actor, PersonActor):
-        raise RuleViolationError(_policy.SYSTEM_REGISTERS,
-                                 "persons and organisations are registered by the system (an "
-                                 "import or an administrator's token), not by a signed-in "
-                                 "person")
+        policy.refuse_person_registering()
     _scoped(actor, scope)
     return actor
 
@@ -62,9 +58,7 @@ def _admin(actor: Annotated[Actor, Depends(_actor)]) -> MachineActor:
 
 def _person(actor: Annotated[Actor, Depends(_actor)]) -> PersonActor:
     if isinstance(actor, MachineActor):
-        raise RuleViolationError(_policy.PERSON_ACTS,
-                                 "a token acts as the system; this action is taken by a "
-                                 "signed-in person, in their own name")
+        policy.refuse_system_acting()
     return actor
 
 
@@ -81,7 +75,9 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 
 
 def viewer(repo: Repository, actor: Actor) -> Person | None:
-    """The person whose reads the policy limits; None for a token (the system sees all)."""
+    """The person whose reads the policy limits; None for a token (the system sees all).
+
+    `rules.person` is the core's lookup: the actor's record, refused when unknown."""
     return rules.person(repo, actor.person_id) if isinstance(actor, PersonActor) else None
 
 

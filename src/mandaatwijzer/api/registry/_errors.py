@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from ...registry.errors import (
     NotFoundError,
@@ -15,11 +15,10 @@ from ...registry.errors import (
     RuleViolationError,
     ValidationError,
 )
-from ...registry.identifiers import InvalidIdentifierError
+from .._problems import Problem, error_response
 from ._schemas import Errors
 
 PREFIX = "/api/registry"
-Problem = dict[str, Any]
 
 
 class ApiError(Exception):
@@ -51,9 +50,9 @@ def csrf_refused() -> ApiError:
                                      "returns it)"})
 
 
-def problem_of(error: RegistryError | InvalidIdentifierError) -> tuple[int, Problem]:
-    """The status and the problem for an error of the registry or of an identifier."""
-    if isinstance(error, ValidationError | InvalidIdentifierError):
+def problem_of(error: RegistryError) -> tuple[int, Problem]:
+    """The status and the problem for an error of the registry (identifiers' included)."""
+    if isinstance(error, ValidationError):
         return 422, {"code": ValidationError.code, "field": error.field,
                      "message": f"{error.problem}; expected {error.expected}",
                      "expected": error.expected}
@@ -65,19 +64,15 @@ def problem_of(error: RegistryError | InvalidIdentifierError) -> tuple[int, Prob
     return error.status, problem
 
 
-def respond(status: int, *problems: Problem, headers: dict[str, str] | None = None) -> Response:
-    return JSONResponse({"errors": list(problems)}, status_code=status, headers=headers)
-
-
 async def api_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, ApiError)
-    return respond(error.status, error.problem, headers=error.headers)
+    return error_response(error.status, error.problem, headers=error.headers)
 
 
 async def registry_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, RegistryError | InvalidIdentifierError)
+    assert isinstance(error, RegistryError)
     status, problem = problem_of(error)
-    return respond(status, problem)
+    return error_response(status, problem)
 
 
 def _field(location: tuple[Any, ...]) -> str:
@@ -97,7 +92,7 @@ async def validation_error(request: Request, error: Exception) -> Response:
         # The input is left out: it may be a national number.
         problems.append({"code": "invalid", "field": field,
                          "message": f"{field}: {expected}", "expected": expected})
-    return respond(422, *problems)
+    return error_response(422, *problems)
 
 
 

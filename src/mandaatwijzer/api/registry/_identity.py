@@ -17,8 +17,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ._context import RegistryContext
-from ._tokens import Token
+from ...bootstrap import RegistryContext
+from ...registry.tokens import Token
 
 SESSION_COOKIE = "mw_session"
 SESSION_MAX_AGE = 8 * 60 * 60

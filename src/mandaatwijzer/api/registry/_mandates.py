@@ -6,10 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from ...registry import queries, services
-from ...registry.errors import NotFoundError
+from ...registry import services, views
 from ...registry.model import Mandate, Party, PartyKind
-from . import _policy, _schemas, _views
+from . import _schemas, _views
 from ._deps import Ctx, Reader, SignedIn, Writer, today, viewer
 from ._errors import ERRORS
 
@@ -35,17 +34,9 @@ def create_mandate(body: _schemas.MandateIn, ctx: Ctx, actor: SignedIn) -> Any:
 
 @router.get("/mandates/{mandate_id}", response_model=_schemas.Mandate, responses=ERRORS)
 def get_mandate(mandate_id: str, ctx: Ctx, actor: Reader) -> Any:
-    day = today(ctx)
     with ctx.units() as uow:
-        mandate = uow.repo.mandate(mandate_id)
-        if mandate is None:
-            raise NotFoundError("mandate", mandate_id)
-        me = viewer(uow.repo, actor)
-        if me is not None:
-            _policy.require(_policy.may_see_mandate(uow.repo, me, mandate, day),
-                            _policy.MANDATE_PARTY,
-                            f"{me.name} acts for neither side of mandate {mandate.id}")
-        return _view(ctx, mandate)
+        return _view(ctx, views.mandate(uow.repo, viewer(uow.repo, actor), mandate_id,
+                                        today(ctx)))
 
 
 @router.post("/mandates/{mandate_id}/sign", response_model=_schemas.Mandate, responses=ERRORS)
@@ -92,13 +83,7 @@ def add_dossier(body: _schemas.DossierIn, ctx: Ctx, actor: Writer) -> Any:
             responses=ERRORS)
 def list_dossiers(applicant_id: str, ctx: Ctx, actor: Reader) -> Any:
     """The applicant's dossiers, for whoever may manage them (or a token)."""
-    day = today(ctx)
     with ctx.units() as uow:
-        applicant = _policy.party_of(uow.repo, applicant_id)
-        me = viewer(uow.repo, actor)
-        if me is not None:
-            decision = queries.may_manage(uow.repo, me.id, applicant, day)
-            _policy.require(decision.allowed, _policy.MAY_MANAGE_DOSSIERS,
-                            f"{me.name} may not manage the dossiers of {applicant_id}; "
-                            "GET /api/registry/may-manage explains why")
-        return [_views.dossier(d) for d in uow.repo.dossiers_of(applicant)]
+        applicant = views.party_of(uow.repo, applicant_id)
+        return [_views.dossier(d) for d in views.dossiers(uow.repo, viewer(uow.repo, actor),
+                                                           applicant, today(ctx))]

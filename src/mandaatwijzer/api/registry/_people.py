@@ -6,11 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from ...registry import rules, services
-from ...registry.errors import NotFoundError
+from ...registry import rules, services, views
 from ...registry.identifiers import EnterpriseNumber, NationalNumber
-from ...registry.ports import Repository
-from . import _policy, _schemas, _views
+from . import _schemas, _views
 from ._deps import (
     AnyActor,
     Ctx,
@@ -26,17 +24,6 @@ from ._errors import ERRORS
 from ._identity import MachineActor, csrf_token
 
 router = APIRouter()
-
-
-def _organisation_users(repo: Repository, org_id: str, day: Any) -> list[dict[str, Any]]:
-    relations = repo.work_relations_at(org_id)
-    rights = repo.rights_on([r.id for r in relations])
-    found = []
-    for relation in relations:
-        holder = rules.person(repo, relation.person_id)
-        found.append(_views.work_relation(
-            relation, holder, [r for r in rights if r.work_relation_id == relation.id], day))
-    return sorted(found, key=lambda r: r["person"]["name"].lower())
 
 
 # --- persons ---------------------------------------------------------------------------------
@@ -57,38 +44,23 @@ def find_person(body: _schemas.PersonSearch, ctx: Ctx, actor: Reader) -> Any:
     """
     number = NationalNumber.parse(body.national_number)
     with ctx.units() as uow:
-        me = viewer(uow.repo, actor)
-        if me is not None:
-            _policy.require(bool(_policy.administered(uow.repo, me, today(ctx))),
-                            _policy.LOOKUP_BY_ADMIN,
-                            f"{me.name} administers no organisation's users, so may not look "
-                            "persons up by national number")
-        found = uow.repo.person_by_number(number)
-        if found is None:
-            raise NotFoundError("person with national number", number.masked)
-        return _views.person(found)
+        return _views.person(views.person_by_number(uow.repo, viewer(uow.repo, actor), number,
+                                                    today(ctx)))
 
 
 @router.get("/persons", response_model=_schemas.PersonPage, responses=ERRORS)
 def list_persons(ctx: Ctx, actor: Reader, offset: Offset = 0, limit: Limit = 50) -> Any:
     """Every registered person, by name (a token with registry:read)."""
     with ctx.units() as uow:
-        me = viewer(uow.repo, actor)
-        if me is not None:
-            _policy.require(False, _policy.PERSON_VISIBLE,
-                            f"{me.name} sees only themself and the users of the "
-                            "organisations they administer")
-        found = uow.repo.persons(offset, limit)
+        found = views.persons(uow.repo, viewer(uow.repo, actor), offset, limit)
         return _views.page(found, [_views.person(p) for p in found.items])
 
 
 @router.get("/persons/{person_id}", response_model=_schemas.Person, responses=ERRORS)
 def get_person(person_id: str, ctx: Ctx, actor: Reader) -> Any:
     with ctx.units() as uow:
-        me = viewer(uow.repo, actor)
-        if me is not None:
-            _policy.require_person_visible(uow.repo, me, person_id, today(ctx))
-        return _views.person(rules.person(uow.repo, person_id))
+        return _views.person(views.person(uow.repo, viewer(uow.repo, actor), person_id,
+                                          today(ctx)))
 
 
 # --- organisations ---------------------------------------------------------------------------
@@ -107,7 +79,7 @@ def register_organisation(body: _schemas.OrganisationIn, ctx: Ctx, actor: Writer
 def list_organisations(ctx: Ctx, actor: Reader, offset: Offset = 0, limit: Limit = 50) -> Any:
     """Every registered organisation, by name (their data is public, as in the KBO)."""
     with ctx.units() as uow:
-        found = uow.repo.organisations(offset, limit)
+        found = views.organisations(uow.repo, offset, limit)
         return _views.page(found, [_views.organisation(o) for o in found.items])
 
 
@@ -117,17 +89,14 @@ def find_organisation(number: str, ctx: Ctx, actor: Reader) -> Any:
     """Look an organisation up by its enterprise number (0403.170.701, BE0403170701, …)."""
     parsed = EnterpriseNumber.parse(number)
     with ctx.units() as uow:
-        org = uow.repo.organisation_by_number(parsed)
-        if org is None:
-            raise NotFoundError("organisation with enterprise number", parsed.formatted)
-        return _views.organisation(org)
+        return _views.organisation(views.organisation_by_number(uow.repo, parsed))
 
 
 @router.get("/organisations/{organisation_id}", response_model=_schemas.Organisation,
             responses=ERRORS)
 def get_organisation(organisation_id: str, ctx: Ctx, actor: Reader) -> Any:
     with ctx.units() as uow:
-        return _views.organisation(rules.organisation(uow.repo, organisation_id))
+        return _views.organisation(views.organisation(uow.repo, organisation_id))
 
 
 # --- work relations, local administrators, rights --------------------------------------------
@@ -138,13 +107,9 @@ def list_work_relations(organisation_id: str, ctx: Ctx, actor: Reader) -> Any:
     """The organisation's users and their rights (its administrators, or a token)."""
     day = today(ctx)
     with ctx.units() as uow:
-        org = rules.organisation(uow.repo, organisation_id)
-        me = viewer(uow.repo, actor)
-        if me is not None and not _policy.has_authority(uow.repo, me, org, day):
-            _policy.require(False, rules.LOCAL_ADMIN_ONLY,
-                            f"{me.name} is neither a local administrator nor a legal "
-                            f"representative of {org.name}")
-        return _organisation_users(uow.repo, org.id, day)
+        found = views.organisation_users(uow.repo, viewer(uow.repo, actor), organisation_id,
+                                         day)
+        return [_views.work_relation(u.relation, u.person, u.rights, day) for u in found.users]
 
 
 @router.post("/organisations/{organisation_id}/work-relations", status_code=201,
@@ -165,8 +130,7 @@ def add_work_relation(organisation_id: str, body: _schemas.WorkRelationIn, ctx: 
 def list_local_admins(organisation_id: str, ctx: Ctx, actor: Reader) -> Any:
     day = today(ctx)
     with ctx.units() as uow:
-        org = rules.organisation(uow.repo, organisation_id)
-        return [_views.local_admin(a, day) for a in uow.repo.local_admins_of(org.id)]
+        return [_views.local_admin(a, day) for a in views.local_admins(uow.repo, organisation_id)]
 
 
 @router.post("/organisations/{organisation_id}/local-admins", status_code=201,

@@ -6,9 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from ...registry import queries, rules
-from ...registry.model import Party
-from . import _policy, _schemas, _views
+from ...registry import views
+from . import _schemas, _views
 from ._deps import At, Ctx, Limit, Offset, Reader, today, viewer
 from ._errors import ERRORS
 
@@ -28,14 +27,10 @@ def may_manage(ctx: Ctx, actor: Reader,
     route that could apply, the first missing link, who can fix it, and the guide page that
     describes the fix.
     """
-    day = today(ctx, at)
     with ctx.units() as uow:
-        party = _policy.party_of(uow.repo, applicant)
-        rules.person(uow.repo, person)
-        me = viewer(uow.repo, actor)
-        if me is not None:
-            _policy.require_checkable(uow.repo, me, person, party, today(ctx))
-        return _views.decision(queries.may_manage(uow.repo, person, party, day), lang)
+        checked = views.check(uow.repo, viewer(uow.repo, actor), person, applicant,
+                              today(ctx, at), today(ctx))
+        return _views.decision(checked.decision, lang)
 
 
 @router.get("/persons/{person_id}/applicants", response_model=_schemas.ApplicantPage,
@@ -44,10 +39,8 @@ def applicants_for(person_id: str, ctx: Ctx, actor: Reader, at: At = None,
                    offset: Offset = 0, limit: Limit = 50) -> Any:
     """The applicants whose dossiers the person may manage, by name."""
     with ctx.units() as uow:
-        me = viewer(uow.repo, actor)
-        if me is not None:
-            _policy.require_person_visible(uow.repo, me, person_id, today(ctx))
-        found = queries.applicants_for(uow.repo, person_id, today(ctx, at), offset, limit)
+        found = views.applicants_for(uow.repo, viewer(uow.repo, actor), person_id,
+                                     today(ctx, at), today(ctx), offset, limit)
         return _views.page(found, [{"kind": a.party.kind.value, "id": a.party.id,
                                     "name": a.name} for a in found.items])
 
@@ -58,11 +51,8 @@ def persons_for(applicant_id: str, ctx: Ctx, actor: Reader, at: At = None,
                 offset: Offset = 0, limit: Limit = 50) -> Any:
     """The persons who may manage the applicant's dossiers, by name."""
     with ctx.units() as uow:
-        party: Party = _policy.party_of(uow.repo, applicant_id)
-        me = viewer(uow.repo, actor)
-        if me is not None:
-            _policy.require_speaks_for(uow.repo, me, party, today(ctx))
-        found = queries.persons_for(uow.repo, party, today(ctx, at), offset, limit)
+        found = views.persons_for(uow.repo, viewer(uow.repo, actor), applicant_id,
+                                  today(ctx, at), today(ctx), offset, limit)
         return _views.page(found, [_views.person(p) for p in found.items])
 
 
@@ -73,9 +63,6 @@ def awaiting_signature(person_id: str, ctx: Ctx, actor: Reader, at: At = None,
     """Mandates that await a signature this person may give."""
     day = today(ctx, at)
     with ctx.units() as uow:
-        me = viewer(uow.repo, actor)
-        if me is not None:
-            _policy.require(me.id == person_id, _policy.PERSON_VISIBLE,
-                            f"{me.name} sees only the signatures they may give themself")
-        found = queries.awaiting_signature(uow.repo, person_id, day, offset, limit)
+        found = views.awaiting_signature(uow.repo, viewer(uow.repo, actor), person_id, day,
+                                         offset, limit)
         return _views.page(found, [_views.mandate(m, day) for m in found.items])

@@ -7,7 +7,6 @@ from functools import cache
 from typing import Any
 
 from ... import guide
-from ...guide import _urls
 from ...registry.access import Decision, Link
 from ...registry.model import (
     Dossier,
@@ -38,7 +37,7 @@ def guide_href(outcome: str | None, lang: str) -> str | None:
     """The guide page that shows `outcome`, its answers in the address."""
     if outcome is None or outcome not in _outcome_queries():
         return None
-    return _urls.step_href(GUIDE_FLOW, lang, _outcome_queries()[outcome])
+    return guide.step_href(GUIDE_FLOW, lang, _outcome_queries()[outcome])
 
 
 def party(value: Party | None) -> View | None:

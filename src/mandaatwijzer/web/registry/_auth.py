@@ -1,6 +1,6 @@
 """Sessions and CSRF for the registry pages.
 
-The signed session cookie is the API's (`api.registry._identity`). Every form carries the
+The signed session cookie is the API's (exported by `api.registry`). Every form carries the
 session's CSRF token (an HMAC of the session id with the secret key) in a hidden field, and
 every POST is refused unless it matches. A visitor who is not signed in gets an anonymous
 session on the sign-in page, so that its form is protected too; signing in starts a new one.
@@ -12,11 +12,12 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...api.registry import RegistryContext, context
-from ...api.registry._identity import (
+from ...api.registry import (
     CSRF_FIELD,
+    RegistryContext,
     Session,
     clear_session,
+    context,
     csrf_token,
     csrf_valid,
     new_session,

@@ -13,8 +13,8 @@ from starlette.responses import RedirectResponse, Response
 
 from ... import guide
 from ...api.registry import context
+from ...registry import views
 from ...registry.errors import NotFoundError, RegistryError, RuleViolationError, ValidationError
-from ...registry.identifiers import InvalidIdentifierError
 from ...registry.ports import Repository
 from .. import _i18n
 from .._render import render
@@ -46,7 +46,7 @@ def show(request: Request, lang: str, template: str, *, status: int = 200,
                         **values)
     ctx = context(request)
     found = _auth.session(request)
-    signed_in = repo.person(found.person_id) \
+    signed_in = views.find_person(repo, found.person_id) \
         if found is not None and found.person_id is not None else None
     return render(lang, template, path=path or request.url.path,
                   query=request.url.query if path is None else "", status=status,
@@ -63,7 +63,7 @@ def redirect(href: str) -> Response:
     return RedirectResponse(href, status_code=303)
 
 
-def field_error(error: ValidationError | InvalidIdentifierError) -> dict[str, str]:
+def field_error(error: ValidationError) -> dict[str, str]:
     return {"field": error.field, "message": f"{error.problem}; {error.expected}"}
 
 
@@ -89,9 +89,8 @@ def page(handler: Handler) -> Endpoint:
             return forbidden(request, lang, error.rule, error.message)
         except NotFoundError:
             raise HTTPException(404) from None
-        except (RegistryError, InvalidIdentifierError) as error:
-            status = 422 if isinstance(error, InvalidIdentifierError) else error.status
-            return show(request, lang, "registry/problem.html", status=status,
+        except RegistryError as error:
+            return show(request, lang, "registry/problem.html", status=error.status,
                         message=str(error), path=request.url.path)
 
     return endpoint

@@ -8,13 +8,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...api.registry import _policy, context
-from ...registry import queries, rules, services
+from ...api.registry import context
+from ...registry import services, views
 from ...registry.errors import ConflictError, ValidationError
 from ...registry.identifiers import EnterpriseNumber, InvalidIdentifierError
-from ...registry.model import MandateStatus, Party
+from ...registry.model import Party
 from ...registry.ports import Repository
-from . import _auth, _world
+from . import _auth
 from ._common import field_error, gettext, page, redirect, show, today
 
 SIGNED = ("signed", "refused")
@@ -23,10 +23,9 @@ GIVEN = ("given", "stopped")
 
 def _side(repo: Repository, request: Request) -> tuple[Party, str]:
     """The party of the address, once the signed-in person may sign for it."""
-    viewer = rules.person(repo, _auth.person_id(request))
-    party = _policy.party_of(repo, request.path_params["party"])
-    rules.require_signer(repo, viewer, party, today(request))
-    return party, _world.name_of(repo, party)
+    side = views.signing_side(repo, _auth.person_id(request), request.path_params["party"],
+                              today(request))
+    return side.party, side.name
 
 
 def _text(form: Any, name: str) -> str:
@@ -41,27 +40,16 @@ def _done(request: Request, allowed: tuple[str, ...]) -> str | None:
 
 # --- signatures ------------------------------------------------------------------------------
 
-def _awaits(mandate_row: dict[str, Any], party: Party) -> bool:
-    pending = mandate_row["pending_transfer_to"]
-    if pending is not None and mandate_row["status"] == MandateStatus.ACTIVE.value:
-        return bool(pending["id"] == party.id)
-    side = {MandateStatus.AWAITING_GIVER.value: "giver",
-            MandateStatus.AWAITING_TAKER.value: "taker"}.get(mandate_row["status"])
-    return side is not None and mandate_row[side]["id"] == party.id
-
-
 def _signatures_page(request: Request, lang: str, *, errors: list[dict[str, str]] | None = None,
                      status: int = 200) -> Response:
     day = today(request)
     with context(request).units() as uow:
         repo = uow.repo
         party, name = _side(repo, request)
-        awaiting = queries.awaiting_signature(repo, _auth.person_id(request), day, 0,
-                                              queries.MAX_PAGE)
-        rows = [_world.mandate_row(repo, m, day) for m in awaiting.items]
+        awaiting = views.awaiting_from(repo, _auth.person_id(request), party, day)
         return show(request, lang, "registry/signatures.html", repo=repo,
                     path=f"/{lang}/registry/parties/{party.id}/signatures", party=party,
-                    party_name=name, mandates=[r for r in rows if _awaits(r, party)],
+                    party_name=name, mandates=awaiting,
                     errors=errors or [], status=status, done=_done(request, SIGNED))
 
 
@@ -102,7 +90,7 @@ def _mandates_page(request: Request, lang: str, *, number: str = "",
         party, name = _side(repo, request)
         if number and not errors:
             try:
-                found = repo.organisation_by_number(EnterpriseNumber.parse(number))
+                found = views.organisation_with_number(repo, EnterpriseNumber.parse(number))
             except InvalidIdentifierError as error:
                 errors.append(field_error(error))
             else:
@@ -110,16 +98,14 @@ def _mandates_page(request: Request, lang: str, *, number: str = "",
                     errors.append({"field": "enterprise_number", "message": _(
                         "No organisation with this enterprise number is registered")})
                 provider = found
-        given = [_world.mandate_row(repo, m, day) for m in
-                 sorted(repo.mandates_given_by(party), key=lambda m: (m.created_at, m.id))]
+        given = views.given_by(repo, party, day)
         return show(request, lang, "registry/mandates.html", repo=repo,
                     path=f"/{lang}/registry/parties/{party.id}/mandates", party=party,
                     party_name=name, mandates=given, provider=provider, number=number,
                     until=until, errors=errors,
                     status=422 if errors and status == 200 else status,
                     done=_done(request, GIVEN),
-                    open_states=[MandateStatus.ACTIVE.value, MandateStatus.AWAITING_GIVER.value,
-                                 MandateStatus.AWAITING_TAKER.value])
+                    open_states=[state.value for state in views.OPEN_STATES])
 
 
 @page
@@ -139,7 +125,7 @@ async def give(request: Request, lang: str) -> Response:
         giver, _name = _side(uow.repo, request)
         found, problem = None, None
         try:
-            found = uow.repo.organisation_by_number(EnterpriseNumber.parse(number))
+            found = views.organisation_with_number(uow.repo, EnterpriseNumber.parse(number))
         except InvalidIdentifierError as error:
             problem = field_error(error)
         taker = found.party if found is not None else None

@@ -8,9 +8,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...api.registry import _policy, _views, context
-from ...registry import demo, phrases, queries, rules
-from . import _auth, _world
+from ...api.registry import context, decision_view
+from ...registry import demo, phrases, rules, views
+from . import _auth
 from ._common import gettext, page, redirect, show, today
 
 
@@ -20,17 +20,12 @@ async def overview(request: Request, lang: str) -> Response:
     person_id = _auth.person_id(request)
     day = today(request)
     with context(request).units() as uow:
-        repo = uow.repo
-        person = rules.person(repo, person_id)
-        memberships = _world.memberships(repo, person, day)
-        sides = [person.party, *(m.organisation.party for m in memberships if m.signs)]
-        mandates = _world.mandates_of(repo, sides, day)
-        applicants = queries.applicants_for(repo, person.id, day, 0, queries.MAX_PAGE)
-        awaiting = queries.awaiting_signature(repo, person.id, day, 0, queries.MAX_PAGE)
-        return show(request, lang, "registry/overview.html", repo=repo, person=person,
-                    masked=person.national_number.masked, memberships=memberships,
-                    mandates=mandates, applicants=applicants.items, awaiting=awaiting.total,
-                    day=day)
+        found = views.overview(uow.repo, person_id, day)
+        person = found.person
+        return show(request, lang, "registry/overview.html", repo=uow.repo, person=person,
+                    masked=person.national_number.masked, memberships=found.memberships,
+                    mandates=found.mandates, applicants=found.applicants,
+                    awaiting=found.awaiting, day=day)
 
 
 def _day(value: str | None) -> date | None:
@@ -57,17 +52,15 @@ async def check(request: Request, lang: str) -> Response:
     with context(request).units() as uow:
         repo = uow.repo
         viewer = rules.person(repo, viewer_id)
-        choices = _world.checker_choices(repo, viewer, today(request))
+        choices = views.checker_choices(repo, viewer, today(request))
         if applicant_id and not errors:
-            rules.person(repo, person_id)
-            applicant = _policy.party_of(repo, applicant_id)
-            _policy.require_checkable(repo, viewer, person_id, applicant, today(request))
             with phrases.translated(gettext(lang)):  # the explanation in the page's language
-                decided = queries.may_manage(repo, person_id, applicant, day)
-            decision = _views.decision(decided, lang)
-            decision["person_name"] = rules.person(repo, person_id).name
-            decision["applicant_name"] = _world.name_of(repo, applicant)
-            decision["applicant_kind"] = applicant.kind.value
+                checked = views.check(repo, viewer, person_id, applicant_id, day,
+                                      today(request))
+            decision = decision_view(checked.decision, lang)
+            decision["person_name"] = checked.person_name
+            decision["applicant_name"] = checked.applicant_name
+            decision["applicant_kind"] = checked.applicant.kind.value
     return show(request, lang, "registry/check.html", choices=choices, decision=decision,
                 chosen_person=person_id, chosen_applicant=applicant_id or "",
                 at=params.get("at") or day.isoformat(), errors=errors,
@@ -87,9 +80,9 @@ def _sign_in_page(request: Request, lang: str, found: _auth.Session,
     described = {login.id: login.description
                  for login in demo.persons(context(request).units(), lang)}
     with context(request).units() as uow:
-        people = [{"person": p, "roles": _world.roles(uow.repo, p, day),
-                   "description": described.get(p.id)}
-                  for p in uow.repo.persons(0, queries.MAX_PAGE).items]
+        people = [{"person": found.person, "roles": found.roles,
+                   "description": described.get(found.person.id)}
+                  for found in views.people_with_roles(uow.repo, day)]
         return show(request, lang, "registry/sign_in.html", repo=uow.repo, people=people,
                     errors=errors or [], status=422 if errors else 200,
                     sign_in_csrf=_auth.token_for(context(request), found))
@@ -112,7 +105,7 @@ async def sign_in_as(request: Request, lang: str) -> Response:
     form = await _auth.checked_form(request, signed_in=False)
     chosen = form.get("person")
     with context(request).units() as uow:
-        person = uow.repo.person(chosen) if isinstance(chosen, str) else None
+        person = views.find_person(uow.repo, chosen) if isinstance(chosen, str) else None
         person_id = person.id if person is not None else None
     if person_id is None:
         found = _auth.session(request)

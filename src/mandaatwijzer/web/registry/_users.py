@@ -7,9 +7,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...api.registry import _policy, context
-from ...registry import rules, services
-from ...registry.errors import ConflictError, RuleViolationError, ValidationError
+from ...api.registry import context
+from ...registry import rules, services, views
+from ...registry.errors import ConflictError, ValidationError
 from ...registry.identifiers import InvalidIdentifierError, NationalNumber
 from ...registry.model import RightKind
 from . import _auth
@@ -29,26 +29,10 @@ def _users_page(request: Request, lang: str, org_id: str, *,
     person_id = _auth.person_id(request)
     with context(request).units() as uow:
         repo = uow.repo
-        viewer = rules.person(repo, person_id)
-        org = rules.organisation(repo, org_id)
-        if not _policy.has_authority(repo, viewer, org, day):
-            raise RuleViolationError(rules.LOCAL_ADMIN_ONLY,
-                                     f"{viewer.name} is neither a local administrator nor a "
-                                     f"legal representative of {org.name}; only they manage "
-                                     "its users and rights")
-        relations = repo.work_relations_at(org.id)
-        rights = repo.rights_on([r.id for r in relations])
-        users: list[dict[str, Any]] = []
-        for relation in relations:
-            holder = rules.person(repo, relation.person_id)
-            users.append({"relation": relation, "person": holder,
-                          "masked": holder.national_number.masked,
-                          "active": relation.active(day),
-                          "rights": [r for r in rights if r.work_relation_id == relation.id]})
-        users.sort(key=lambda u: u["person"].name.lower())
+        found = views.organisation_users(repo, rules.person(repo, person_id), org_id, day)
         done = request.query_params.get("done")
         return show(request, lang, "registry/users.html", repo=repo, path=_href(lang, org_id),
-                    organisation=org, users=users, day=day,
+                    organisation=found.organisation, users=found.users, day=day,
                     kinds=[k.value for k in RightKind], errors=errors or [],
                     values=values or {}, status=status, done=done if done in DONE else None)
 
@@ -75,7 +59,7 @@ async def add_user(request: Request, lang: str) -> Response:
     except InvalidIdentifierError as error:
         return _users_page(request, lang, org_id, errors=[field_error(error)], status=422)
     with ctx.units() as uow:
-        found = uow.repo.person_by_number(number)
+        found = views.person_with_number(uow.repo, number)
         found_id = found.id if found is not None else None
     if found_id is None:
         return _users_page(request, lang, org_id, status=422, errors=[{

@@ -1,24 +1,17 @@
-"""A person's place in the registry, gathered for the pages: organisations, roles, mandates."""
+"""A person's place in the registry: their organisations and roles there, the mandates they
+see, and whom they may ask the checker about."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from ...api.registry import _policy, _views
-from ...registry import queries
-from ...registry.model import (
-    EntityGroup,
-    Mandate,
-    Organisation,
-    Party,
-    PartyKind,
-    Person,
-    Right,
-    WorkRelation,
-)
-from ...registry.ports import Repository
+from .. import policy, queries, rules
+from ..model import EntityGroup, Organisation, Person, Right, WorkRelation
+from ..ports import Repository
+from ._mandates import MandateRow, mandates_of_sides
+from ._names import name_of
 
 
 @dataclass
@@ -29,7 +22,9 @@ class Membership:
     legal_representative: bool = False
     local_admin: bool = False
     relations: list[tuple[WorkRelation, list[Right]]] = field(default_factory=list)
+    #: Manages its users and rights (local administrator or legal representative).
     authority: bool = False
+    #: Signs its mandates (legal representative or mandate administrator).
     signs: bool = False
 
     @property
@@ -37,13 +32,8 @@ class Membership:
         return self.signs and self.organisation.entity_group is EntityGroup.ECONOMIC_ACTOR
 
 
-def name_of(repo: Repository, party: Party) -> str:
-    entity = repo.person(party.id) if party.kind is PartyKind.PERSON \
-        else repo.organisation(party.id)
-    return entity.name if entity is not None else party.id
-
-
 def memberships(repo: Repository, person: Person, day: date) -> list[Membership]:
+    """The person's organisations, by name."""
     found: dict[str, Membership] = {}
 
     def of(org: Organisation) -> Membership:
@@ -63,31 +53,36 @@ def memberships(repo: Repository, person: Person, day: date) -> list[Membership]
             of(employer).relations.append(
                 (relation, [r for r in rights if r.work_relation_id == relation.id]))
     for membership in found.values():
-        membership.authority = _policy.has_authority(repo, person, membership.organisation, day)
-        membership.signs = _policy.signs_for(repo, person, membership.organisation.party, day)
+        membership.authority = policy.has_authority(repo, person, membership.organisation, day)
+        membership.signs = policy.signs_for(repo, person, membership.organisation.party, day)
     return sorted(found.values(), key=lambda m: m.organisation.name.lower())
 
 
-def mandate_row(repo: Repository, mandate: Mandate, day: date) -> dict[str, Any]:
-    view = _views.mandate(mandate, day)
-    view["giver_name"] = name_of(repo, mandate.giver)
-    view["taker_name"] = name_of(repo, mandate.taker)
-    if mandate.pending_transfer_to is not None:
-        view["pending_name"] = name_of(repo, mandate.pending_transfer_to)
-    return view
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What a signed-in person sees first: their organisations, rights and mandates."""
+
+    person: Person
+    memberships: list[Membership]
+    #: The mandates of the person and of the organisations they sign for.
+    mandates: list[MandateRow]
+    applicants: Sequence[queries.Applicant]
+    #: How many mandates await a signature the person may give.
+    awaiting: int
 
 
-def mandates_of(repo: Repository, sides: list[Party], day: date) -> list[dict[str, Any]]:
-    found: dict[str, Mandate] = {}
-    for side in sides:
-        for mandate in [*repo.mandates_given_by(side), *repo.mandates_taken_by(side)]:
-            found[mandate.id] = mandate
-    ordered = sorted(found.values(), key=lambda m: (m.created_at, m.id))
-    return [mandate_row(repo, m, day) for m in ordered]
+def overview(repo: Repository, person_id: str, day: date) -> Overview:
+    person = rules.person(repo, person_id)
+    found = memberships(repo, person, day)
+    sides = [person.party, *(m.organisation.party for m in found if m.signs)]
+    return Overview(
+        person, found, mandates_of_sides(repo, sides, day),
+        queries.applicants_for(repo, person.id, day, 0, queries.MAX_PAGE).items,
+        queries.awaiting_signature(repo, person.id, day, 0, queries.MAX_PAGE).total)
 
 
 def roles(repo: Repository, person: Person, day: date) -> list[dict[str, str]]:
-    """What the person is, for the demo sign-in list: role codes with organisation names."""
+    """What the person is: role codes with organisation names (for the demo sign-in list)."""
     found = []
     for membership in memberships(repo, person, day):
         name = membership.organisation.name
@@ -103,8 +98,23 @@ def roles(repo: Repository, person: Person, day: date) -> list[dict[str, str]]:
     return found
 
 
-def checker_choices(repo: Repository, person: Person, day: date) -> dict[str, list[dict[str, str]]]:
-    """Whom the person may ask about, and about which applicants."""
+@dataclass(frozen=True, slots=True)
+class Signable:
+    """A person one may sign in as (demo mode), with what they are in the registry."""
+
+    person: Person
+    roles: list[dict[str, str]]
+
+
+def people_with_roles(repo: Repository, day: date) -> list[Signable]:
+    """The registered persons (the first page, by name), each with their roles."""
+    return [Signable(p, roles(repo, p, day))
+            for p in repo.persons(0, queries.MAX_PAGE).items]
+
+
+def checker_choices(repo: Repository, person: Person,
+                    day: date) -> dict[str, list[dict[str, str]]]:
+    """Whom the person may ask about, and about which applicants: ids and names, by name."""
     persons = {person.id: person.name}
     applicants: dict[str, str] = {person.id: person.name}
     for membership in memberships(repo, person, day):
@@ -127,4 +137,3 @@ def checker_choices(repo: Repository, person: Person, day: date) -> dict[str, li
                                                         key=lambda i: i[1].lower())]
 
     return {"persons": listed(persons), "applicants": listed(applicants)}
-
