@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from .. import guide
 from . import _schemas
+from ._problems import error_response
 
 router = APIRouter(prefix="/api", tags=["guide"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -18,8 +19,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def errors(status: int, *problems: tuple[str, str, str | None]) -> JSONResponse:
-    body = {"errors": [{"code": c, "message": m, "field": f} for c, m, f in problems]}
-    return JSONResponse(body, status_code=status)
+    return error_response(status, *({"code": c, "message": m, "field": f}
+                                    for c, m, f in problems))
 
 
 @router.get("/flows", response_model=list[_schemas.FlowSummary])

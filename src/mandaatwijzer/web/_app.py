@@ -9,11 +9,12 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 
 from .. import guide
+from ..api import error_response
 from ..api import registry as registry_api
 from ..api import router as api_router
 from ..config import Settings
@@ -47,8 +48,8 @@ async def _http_error(request: Request, error: Exception) -> Response:
     path = request.url.path
     if path.startswith("/api/"):
         code = "not_found" if error.status_code == 404 else "http_error"
-        return JSONResponse({"errors": [{"code": code, "message": str(error.detail),
-                                         "field": None}]}, status_code=error.status_code)
+        return error_response(error.status_code, {"code": code, "message": str(error.detail),
+                                                  "field": None})
     lang = _page_language(path, request)
     return render(lang, "error.html", path=f"/{lang}/", status=error.status_code,
                   status_code=error.status_code)
