@@ -85,7 +85,8 @@ def _person(world: World, serial: int, name: str, *, eid: bool = True) -> Person
 
 
 def build(settings: Settings = SETTINGS) -> World:
-    ctx = build_context(settings, clock=Clock(datetime(2025, 3, 3, 9, tzinfo=UTC)))
+    ctx = build_context(settings, access_index=True,  # as the web app builds it
+                        clock=Clock(datetime(2025, 3, 3, 9, tzinfo=UTC)))
     world = World(ctx, TestClient(create_app(settings, ctx), follow_redirects=False))
     units, clock = ctx.units, ctx.clock
     for serial, name in enumerate(["Rita Rep", "Luc Admin", "Mia Manager", "Emil Executor",
