@@ -13,6 +13,11 @@ time of the command (user + system, from `time -v`), the maximum resident set si
 1-minute load average before and after the run (the machine may be shared). Target:
 >= 20,000 mandates/s, and memory that does not grow with the file (the 1M run's peak close
 to the 100k run's). Exits 1 when the target is not met.
+
+With `--checks-only`, in this process instead: the CPU time (`time.thread_time`) of the
+import's checks of mandates against the stored registry alone, the best of five passes over
+the same batches (the CSV read into memory first, nothing inserted, the cycle collector off);
+it runs on the code before issue 10 too, for an A/B with `PYTHONPATH`.
 """
 
 from __future__ import annotations
@@ -42,10 +47,54 @@ def _load() -> str:
     return Path("/proc/loadavg").read_text(encoding="utf-8").split()[0]
 
 
+def _checks_only(database: Path, csv: Path, rows: int, passes: int = 5) -> str:
+    """One table row: the best CPU time of `check` over every batch of 5,000 mandates."""
+    import gc
+    from itertools import islice
+
+    from mandaatwijzer.adapters.database import create_engine_for, migrate, session_factory
+    from mandaatwijzer.adapters.sql import SqlUnitOfWork
+    from mandaatwijzer.registry import bulk
+
+    try:
+        from mandaatwijzer.registry.bulk import csv_formats
+        from mandaatwijzer.registry.bulk.importing import _CHECKERS, store_of
+    except ImportError:  # before issue 10: registry/bulk.py and registry/csvio.py
+        from mandaatwijzer.registry import csvio as csv_formats
+        from mandaatwijzer.registry.bulk import _CHECKERS, store_of
+
+    engine = create_engine_for(f"sqlite:///{database}")
+    migrate(engine)  # as the command does
+    uow = SqlUnitOfWork(session_factory(engine))
+    with csv.open(encoding="utf-8", newline="") as lines:
+        parsed = list(islice(csv_formats.read(csv_formats.MANDATES, lines), rows))
+    batches = [parsed[i:i + 5000] for i in range(0, len(parsed), 5000)]
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    spent = []
+    try:
+        for _ in range(passes):
+            with uow:
+                checker = _CHECKERS[bulk.MandateRecord](store_of(uow))
+                started, errors = time.thread_time(), 0
+                for batch in batches:
+                    errors += len(checker.check(batch)[1])
+                spent.append(time.thread_time() - started)
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    best = min(spent)
+    return (f"| {len(parsed):,} | {best:.2f} | {best / len(parsed) * 1e6:.2f} | "
+            f"{' / '.join(f'{s:.2f}' for s in spent)} | {errors} | {_load()} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--folder", type=Path, default=Path("/tmp/mandaatwijzer-bench/import"))
+    parser.add_argument("--checks-only", action="store_true",
+                        help="time only the checks against the registry, in this process")
     args = parser.parse_args(argv)
     print(describe(), file=sys.stderr)
     head = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %ci"],
@@ -59,6 +108,18 @@ def main(argv: list[str] | None = None) -> int:
     if not base.exists():
         dataset.write(f"sqlite:///{base}", dataset.Dataset(),
                       [t for t in dataset.TABLES if t != "mandates"])
+    if args.checks_only:
+        lines = ["| mandates | check CPU s (best) | µs per mandate | passes, CPU s | errors | "
+                 "load after |", "|---:|---:|---:|---|---:|---|"]
+        for rows in args.rows:
+            csv = args.folder / f"mandates-{rows}.csv"
+            if not csv.exists():
+                dataset.write_mandates_csv(csv, dataset.Dataset(dataset.Size(mandates=rows)))
+            database = args.folder / "checks.sqlite3"
+            shutil.copy(base, database)
+            lines.append(_checks_only(database, csv, rows))
+        print("\n".join(lines))
+        return 0
     lines = ["| mandates | CSV MB | wall s | mandates/s | CPU s (user+sys) | max RSS MB | "
              "load before → after | exit |",
              "|---:|---:|---:|---:|---:|---:|---|---:|"]

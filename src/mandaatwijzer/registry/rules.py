@@ -34,6 +34,10 @@ EITHER_SIDE_STOPS = "either_side_stops"
 TRANSFER_BY_PARTY = "transfer_by_party"
 IN_USER_MANAGEMENT = "in_user_management"
 
+# The bulk import asks the rules for every row: members looked up once, not on every call.
+_ECONOMIC_ACTOR, _LOCAL_GOVERNMENT = EntityGroup.ECONOMIC_ACTOR, EntityGroup.LOCAL_GOVERNMENT
+_INSIDE_KIOSK = (EntityGroup.DE_FACTO_ASSOCIATION, EntityGroup.FOREIGN_ORGANISATION)
+
 
 class Refusal(NamedTuple):
     """A broken rule: its name and the sentence that says why."""
@@ -77,7 +81,7 @@ def user_management_refusal(org: OrganisationFacts) -> Refusal | None:
     """De facto associations and foreign organisations are managed inside KIOSK: the Flemish
     user management has no local administrators, work relations or rights for them."""
     group = org.entity_group
-    if group is EntityGroup.DE_FACTO_ASSOCIATION or group is EntityGroup.FOREIGN_ORGANISATION:
+    if group in _INSIDE_KIOSK:
         return Refusal(IN_USER_MANAGEMENT,
                        f"{org.name} is a {group.value.replace('_', ' ')}, which is managed "
                        "inside KIOSK by its main representative, not in the user management")
@@ -102,11 +106,11 @@ def mandate_refusal(giver_org: OrganisationFacts | None, taker_person: PersonFac
     """
     if giver_org is not None:
         group = giver_org.entity_group
-        if group is EntityGroup.LOCAL_GOVERNMENT and taker_org is not None:
+        if group is _LOCAL_GOVERNMENT and taker_org is not None:
             return Refusal(NO_LOCAL_GOVERNMENT_MANDATE,
                            f"{giver_org.name} is a local government, which cannot give a "
                            "mandate to an external service provider")
-        if group is not EntityGroup.ECONOMIC_ACTOR:
+        if group is not _ECONOMIC_ACTOR:
             return Refusal(GIVER_MAY_GIVE,
                            f"{giver_org.name} is a {group.value}; only persons and economic "
                            "actors give KIOSK mandates")
@@ -120,7 +124,7 @@ def mandate_refusal(giver_org: OrganisationFacts | None, taker_person: PersonFac
             return Refusal(TAKER_PERSON_NEEDS_EID,
                            f"{name} has no Belgian eID, which a mandate taker needs")
         return None
-    if taker_org is not None and (taker_org.entity_group is not EntityGroup.ECONOMIC_ACTOR
+    if taker_org is not None and (taker_org.entity_group is not _ECONOMIC_ACTOR
                                   or taker_org.enterprise_number is None):
         # Not `Organisation.is_service_provider`: a record has no such property.
         return Refusal(PROVIDER_IS_ECONOMIC_ACTOR,
