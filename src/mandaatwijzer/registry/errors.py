@@ -67,3 +67,27 @@ class ConflictError(RegistryError):
     code = "conflict"
     status = 409
     exit_code = 9
+
+
+class BusyError(RegistryError):
+    """The registry could not take the change now: another one holds what it needs (a long
+    import on SQLite, a lock held past the wait the settings allow). Nothing was changed;
+    trying again later may succeed (HTTP 503 with Retry-After)."""
+
+    code = "busy"
+    status = 503
+    exit_code = 12
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ConcurrentChangeError(BusyError):
+    """Another transaction changed what this one decided from, at the same time (PostgreSQL
+    detected it: a serialization failure, a deadlock or a constraint the two would break
+    together). The use case runs again on the new state; after a few tries it is busy."""
+
+    def __init__(self, message: str = "another change to the same facts was made at the same "
+                 "moment; nothing was changed, try again") -> None:
+        super().__init__(message, retry_after=1)
