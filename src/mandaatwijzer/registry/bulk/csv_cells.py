@@ -215,6 +215,31 @@ class Format(Generic[R]):
         return [column.name for column in self.columns]
 
 
+#: What makes a spreadsheet take a cell for a formula: its first character (OWASP, "CSV
+#: injection"). A cell that starts so is written after a `'`, which a spreadsheet shows as
+#: text and does not show. So is a cell that starts with quotes before such a character, so
+#: that the import tells the two apart: it takes one `'` off exactly these cells.
+_FORMULA_START = "=+-@\t\r"
+_ESCAPED = re.compile(r"'*[=+\-@\t\r]")
+_RISKY_FIRST = frozenset(_FORMULA_START + "'")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell as written: a `'` in front when a spreadsheet would read a formula, or when
+    quotes come before a formula character (`'=1` is written `''=1`)."""
+    if value[:1] in _RISKY_FIRST and _ESCAPED.match(value):
+        return "'" + value
+    return value
+
+
+def unescaped(value: str) -> str:
+    """A (trimmed) cell as read: `spreadsheet_safe` undone, one `'` fewer before quotes and a
+    formula character; any other cell as it is."""
+    if value[:1] == "'" and _ESCAPED.match(value, 1):
+        return value[1:]
+    return value
+
+
 def text_cell(value: str | None) -> str:
     return "" if value is None else value
 

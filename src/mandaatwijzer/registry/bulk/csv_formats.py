@@ -15,13 +15,25 @@ does: the header is row 1. Dates are `YYYY-MM-DD`; moments are ISO 8601 with an 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import IO, Any
 
 from ..identifiers import EnterpriseNumber, InvalidIdentifierError, NationalNumber
 from ..model import EntityGroup, RightKind
-from .csv_cells import ID_COLUMN, Cells, Column, Format, R, day_cell, shown, text_cell
+from .csv_cells import (
+    ID_COLUMN,
+    Cells,
+    Column,
+    Format,
+    R,
+    day_cell,
+    shown,
+    spreadsheet_safe,
+    text_cell,
+    unescaped,
+)
 from .csv_mandates import MANDATES
 from .records import OrganisationRecord, PersonRecord, RightRecord, WorkRelationRecord
 from .reports import Parsed, RowError
@@ -230,25 +242,41 @@ def read(fmt: Format[R], lines: Iterable[str]) -> Iterator[Parsed]:
             yield Parsed(row, None, (RowError(row, None, f"has {len(fields)} cells",
                                               f"{width}, one per column of the header"),))
             continue
-        if fast is not None:
+        # A cell with a quote may be one written spreadsheet-safe: then the quote is taken
+        # off after trimming, and what it kept must not be trimmed (nor read by `fast`).
+        quoted = "'" in "".join(fields)
+        if fast is not None and not quoted:
             found = fast(fields)
             if found is not None:
                 yield Parsed(row, found)
                 continue
-        cells = Cells(row, {name: cell for name, field in zip(header, fields, strict=True)
-                             if (cell := field.strip())})
+        values = {name: cell for name, field in zip(header, fields, strict=True)
+                  if (cell := field.strip())}
+        if quoted:
+            values = {name: unescaped(cell) for name, cell in values.items()}
+        cells = Cells(row, values)
         record = parse(cells)
         yield Parsed(row, None, tuple(cells.errors)) if cells.errors else Parsed(row, record)
 
 
+#: A row some cell of which may need `spreadsheet_safe` (cells joined by line ends).
+_RISKY_ROW = re.compile(r"^['=+\-@\t\r]", re.MULTILINE)
+
+
 def write(fmt: Format[R], records: Iterable[R], out: IO[str]) -> int:
-    """Write the header and one row per record; returns the number of records."""
+    """Write the header and one row per record; returns the number of records.
+
+    The cells are safe to open in a spreadsheet (`spreadsheet_safe`); `read` undoes that.
+    """
     writer = csv.writer(out)
     writer.writerow(fmt.header)
     count = 0
-    to_cells = fmt.cells
+    to_cells, risky = fmt.cells, _RISKY_ROW.search
     for record in records:
-        writer.writerow(to_cells(record))
+        cells = to_cells(record)
+        if risky("\n".join(cells)):  # rare: look at each cell only then
+            cells = [spreadsheet_safe(cell) for cell in cells]
+        writer.writerow(cells)
         count += 1
     return count
 
