@@ -19,6 +19,7 @@ __all__ = [
     "queries",
     "rules",
     "services",
+    "text",
     "tokens",
     "views",
 ]

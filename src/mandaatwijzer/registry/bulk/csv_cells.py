@@ -15,6 +15,7 @@ from functools import cache
 from typing import Generic, Protocol, TypeVar
 
 from ..model import Party, PartyKind, new_id
+from ..text import CONTROL_CHARACTERS, EXPECTED, control_problem
 from .records import (
     MandateRecord,
     OrganisationRecord,
@@ -97,6 +98,12 @@ class Cells:
         #: The cells that are not empty, trimmed, by column name.
         self.row, self.values = row, values
         self.errors: list[RowError] = []
+        if CONTROL_CHARACTERS.search("".join(values.values())) is not None:
+            # A NUL cannot be stored in PostgreSQL, and no cell needs a control character.
+            for column, value in values.items():
+                problem = control_problem(value)
+                if problem is not None:
+                    self.error(column, problem, EXPECTED)
 
     def error(self, column: str | None, problem: str, expected: str | None = None) -> None:
         self.errors.append(RowError(self.row, column, problem, expected))
@@ -210,9 +217,32 @@ class Format(Generic[R]):
     #: not change the cells it is given.
     fast: Callable[[list[str]], Callable[[list[str]], R | None]] | None = None
 
+    def __post_init__(self) -> None:
+        if self.fast is not None:
+            object.__setattr__(self, "fast", _printable_only(self.fast))
+
     @property
     def header(self) -> list[str]:
         return [column.name for column in self.columns]
+
+
+def _printable_only(fast: Callable[[list[str]], Callable[[list[str]], R | None]]
+                    ) -> Callable[[list[str]], Callable[[list[str]], R | None]]:
+    """`fast` that leaves every row with a character that is not printable to `parse`.
+
+    `parse` refuses control characters (`Cells`), so `fast` must not take them; a row that
+    only has another unprintable character (a no-break space) is read by `parse` as before.
+    """
+    def reader(header: list[str]) -> Callable[[list[str]], R | None]:
+        parse = fast(header)
+        join = "".join
+
+        def printable(fields: list[str]) -> R | None:
+            return parse(fields) if join(fields).isprintable() else None
+
+        return printable
+
+    return reader
 
 
 #: What makes a spreadsheet take a cell for a formula: its first character (OWASP, "CSV

@@ -1,0 +1,38 @@
+"""Text that comes in from outside has no control characters (issue 11).
+
+No id, name, title, address or query value needs one, and a NUL byte cannot be stored in
+PostgreSQL's text at all: refused at the door, a value that holds one is a 422 naming its
+field (an API request, a page's form), or a row's error naming its column (a CSV import),
+never a server error. Strict: tab and newline are control characters too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import ValidationError
+
+__all__ = ["CONTROL_CHARACTERS", "EXPECTED", "WITHOUT_CONTROL", "control_problem",
+           "refuse_control"]
+
+#: U+0000 to U+001F (C0, with tab, newline and carriage return) and U+007F (DEL).
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
+#: The same rule as a pattern a whole value matches, for JSON Schema and the OpenAPI document
+#: (written with escapes, so the document shows it readably).
+WITHOUT_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+EXPECTED = "text without control characters (U+0000 to U+001F, U+007F)"
+
+
+def control_problem(value: str) -> str | None:
+    """What is wrong with `value` (its first control character), or None when nothing is."""
+    found = CONTROL_CHARACTERS.search(value)
+    if found is None:
+        return None
+    return f"contains the control character U+{ord(found.group()):04X}"
+
+
+def refuse_control(field: str, value: str) -> None:
+    """Raise the registry's `ValidationError` naming `field` when `value` has one."""
+    problem = control_problem(value)
+    if problem is not None:
+        raise ValidationError(field, problem, EXPECTED)
