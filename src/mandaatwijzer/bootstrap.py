@@ -69,18 +69,19 @@ def build_context(settings: Settings, *, access_index: bool = False,
     from .adapters.audit import SqlAuditLog
     from .adapters.tokens import SqlTokenStore
 
-    engine = database.create_engine_for(settings.database_url)
+    engine = database.create_engine_for(settings.database_url, write_wait=settings.write_wait)
     database.migrate(engine)
     sessions = database.session_factory(engine)
+    readers = database.session_factory(database.reading(engine))
     if units is None:
         index = None
         if access_index:
             from .adapters.access import AccessIndex
 
             index = AccessIndex.for_engine(engine)
-        units = lambda: sql.SqlUnitOfWork(sessions, index)  # noqa: E731
+        units = lambda: sql.SqlUnitOfWork(sessions, index, readers)  # noqa: E731
     return RegistryContext(settings, units, tokens or SqlTokenStore(sessions), clock,
-                           _secret(settings), SqlAuditLog(sessions))
+                           _secret(settings), SqlAuditLog(readers))
 
 
 __all__ = ["MEMORY_URL", "RegistryContext", "UnitOfWorkFactory", "build_context"]

@@ -1,4 +1,4 @@
-"""`all_or_nothing` for both units of work (the SQL adapter and its in-memory fake)."""
+"""`changing` and `all_or_nothing` for both units of work (the SQL adapter and its fake)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,13 @@ class AllOrNothing(AbstractContextManager["AllOrNothing"]):
 
     def commit(self) -> None:
         raise NotImplementedError
+
+    @contextmanager
+    def changing(self) -> Iterator[Self]:
+        """`with uow:` for a block that changes the registry (the SQL adapter begins a
+        writer's transaction for it; the memory fake has only one kind)."""
+        with self:
+            yield self
 
     @contextmanager
     def all_or_nothing(self) -> Iterator[Self]:

@@ -1,12 +1,21 @@
 """Engines, sessions and migrations for SQLite (the default file) and PostgreSQL.
 
-SQLite gets foreign keys switched on for every connection; for a file, the WAL journal,
-memory-mapped reads and a 64 MiB page cache; and transactions that take the write lock at their
-start (`BEGIN IMMEDIATE`). Python's sqlite3 module would otherwise begin a transaction only at
-the first write, so the reads of a unit of work could see another writer's commit halfway
-through; and a plain deferred BEGIN would make the second of two concurrent writers fail
-("database is locked") when it tries to write on a stale snapshot, instead of waiting its turn.
-PostgreSQL goes through psycopg 3.
+Writers take their turn, one at a time, at the start of their transaction (ADR 0010): every
+change appends to one hash-chained audit log, so writes meet at one point anyway, and a
+writer that decides from what it read must not have another decide from the same facts in
+between. On SQLite a writer's transaction begins `BEGIN IMMEDIATE`; on PostgreSQL it runs READ
+COMMITTED and its first statement takes the audit log's advisory lock (`write_lock`), so every
+read after it sees the last writer's commit. A writer waits at most `write_wait` seconds for
+its turn (SQLite's busy timeout, PostgreSQL's `lock_timeout`), then the unit of work says the
+registry is busy.
+
+Readers never wait for writers: `reading(engine)` gives the engine their sessions use, a
+deferred `BEGIN` on SQLite (with the WAL journal a reader sees the last commit, however long
+a writer such as an import holds the write lock) and a REPEATABLE READ, READ ONLY transaction
+on PostgreSQL (one snapshot for the whole page).
+
+SQLite also gets foreign keys switched on for every connection and, for a file, the WAL
+journal, memory-mapped reads and a 64 MiB page cache. PostgreSQL goes through psycopg 3.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,12 +48,24 @@ def _is_file(url: URL) -> bool:
     return url.database not in (None, "", ":memory:") and "mode=memory" not in str(url)
 
 
-def create_engine_for(url: str | URL, **options: Any) -> Engine:
-    """An engine for a database URL (`sqlite:///file.sqlite3`, `postgresql+psycopg://...`)."""
+#: How long a writer waits for its turn by default, in seconds (`Settings.write_wait`).
+WRITE_WAIT = 5.0
+_READING = "mandaatwijzer_reading"
+
+
+def create_engine_for(url: str | URL, *, write_wait: float = WRITE_WAIT,
+                      **options: Any) -> Engine:
+    """An engine for a database URL (`sqlite:///file.sqlite3`, `postgresql+psycopg://...`);
+    its default transactions are writers' (see the module's docstring)."""
     parsed = _url(url)
+    connect = dict(options.pop("connect_args", {}))
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True, **options)
-    engine = create_engine(parsed, **options)
+        timeout = f"-c lock_timeout={max(1, round(write_wait * 1000))}"
+        connect["options"] = f"{timeout} {connect.get('options', '')}".strip()
+        return create_engine(parsed, pool_pre_ping=True, isolation_level="READ COMMITTED",
+                             connect_args=connect, **options)
+    connect.setdefault("timeout", write_wait)
+    engine = create_engine(parsed, connect_args=connect, **options)
     wal = _is_file(parsed)
 
     @event.listens_for(engine, "connect")
@@ -59,9 +80,25 @@ def create_engine_for(url: str | URL, **options: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = connection.get_execution_options().get(_READING, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def reading(engine: Engine) -> Engine:
+    """The same engine (and pool) for readers' transactions: they never wait for a writer."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{_READING: True})
+    return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+
+
+def write_lock(session: Session) -> None:
+    """Take the writers' turn in this transaction, before it reads anything (on SQLite the
+    writer's `BEGIN IMMEDIATE` took it already)."""
+    if session.connection().dialect.name == "postgresql":
+        # The audit log's appenders' lock: held to the end of the transaction, re-entrant.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": audit.LOCK_KEY})
 
 
 def alembic_config() -> Config:

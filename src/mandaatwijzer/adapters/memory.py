@@ -219,6 +219,11 @@ class SerialUnitOfWork:
         self._inner.changed(entity)
 
     @contextmanager
+    def changing(self) -> Iterator[Self]:
+        with self:
+            yield self
+
+    @contextmanager
     def all_or_nothing(self) -> Iterator[Self]:
         with self._lock, self._inner.all_or_nothing():
             yield self

@@ -12,15 +12,18 @@ transaction as the changes they describe.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from types import TracebackType
 from typing import Self, TypeVar
 
 from sqlalchemy import Select, and_, event, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..registry.access import AccessFacts
+from ..registry.errors import BusyError, ConcurrentChangeError
 from ..registry.identifiers import EnterpriseNumber, NationalNumber
 from ..registry.model import (
     Dossier,
@@ -37,6 +40,7 @@ from . import audit
 from ._holding import AllOrNothing
 from .access import AccessIndex, AccessReader
 from .bulk_sql import SqlBulkStore
+from .database import write_lock
 from .orm import (
     dossiers,
     legal_representatives,
@@ -185,12 +189,43 @@ def _hold_loaded_entities(session: Session) -> None:
     event.listen(session, "pending_to_persistent", hold)
 
 
+#: SQLSTATEs of PostgreSQL that mean another transaction got in the way: serialization
+#: failure, deadlock, and the unique and exclusion constraints that back the rules.
+_CONCURRENT = frozenset({"40001", "40P01", "23505", "23P01"})
+#: lock_not_available: the writers' turn did not come within `lock_timeout`.
+_LOCK_TIMEOUT = "55P03"
+BUSY = ("the registry is busy with another change (an import, for example); nothing was "
+        "changed: try again in a few seconds")
+
+
+def refusal_for(error: BaseException) -> BusyError | None:
+    """The registry's refusal for a database error that concurrency caused, or None."""
+    if not isinstance(error, DBAPIError):
+        return None
+    state = getattr(error.orig, "sqlstate", None)
+    if state == _LOCK_TIMEOUT:
+        return BusyError(BUSY)
+    if state in _CONCURRENT:
+        return ConcurrentChangeError()
+    if "database is locked" in str(error.orig) or "database is busy" in str(error.orig):
+        return BusyError(BUSY)  # SQLite: the busy timeout ran out
+    return None
+
+
 class SqlUnitOfWork(AllOrNothing):
-    """One session per outermost `with`; nested blocks share it, like the memory fake."""
+    """One session per outermost `with`; nested blocks share it, like the memory fake.
+
+    `with uow:` reads (a reader's transaction: `database.reading`); `with uow.changing():`
+    changes, in a writer's transaction that takes the writers' turn first
+    (`database.write_lock`). A database error that concurrency caused leaves the outermost
+    block as the registry's `BusyError` or `ConcurrentChangeError`.
+    """
 
     def __init__(self, session_factory: Callable[[], Session],
-                 access_index: AccessIndex | None = None) -> None:
+                 access_index: AccessIndex | None = None,
+                 readers: Callable[[], Session] | None = None) -> None:
         self._factory = session_factory
+        self._readers = readers or session_factory
         self._access_index = access_index
         self._session: Session | None = None
         self._repo: Repository | None = None
@@ -199,6 +234,8 @@ class SqlUnitOfWork(AllOrNothing):
         #: rows written): the access index does not see it until it is committed.
         self._wrote = False
         self._depth = 0
+        self._writer = False
+        self._next_writes = False
 
     @property
     def repo(self) -> Repository:
@@ -218,7 +255,8 @@ class SqlUnitOfWork(AllOrNothing):
 
     def __enter__(self) -> Self:
         if self._depth == 0:
-            self._session = self._factory()
+            self._writer, self._next_writes = self._next_writes, False
+            self._session = (self._factory if self._writer else self._readers)()
             self._repo = SqlRepository(self._session, self._access_index,
                                        lambda: not self._wrote)
             self._pending = []
@@ -235,6 +273,28 @@ class SqlUnitOfWork(AllOrNothing):
             finally:
                 self.session.close()
                 self._session = self._repo = None
+            refusal = refusal_for(error) if error is not None else None
+            if refusal is not None:
+                raise refusal from error
+
+    @contextmanager
+    def changing(self) -> Iterator[Self]:
+        """A block that changes the registry: a writer's transaction, its turn taken first."""
+        if self._depth == 0:
+            self._next_writes = True
+        elif not self._writer:
+            raise RuntimeError("a change inside a block opened for reading: open the "
+                               "outermost block with `changing()`")
+        with self:
+            if self._depth == 1:
+                write_lock(self.session)
+            yield self
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[Self]:
+        """One writer's transaction for the whole block (see `AllOrNothing`)."""
+        with self.changing(), super().all_or_nothing():
+            yield self
 
     def commit(self) -> None:
         session = self.session

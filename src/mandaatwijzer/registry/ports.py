@@ -98,6 +98,12 @@ class UnitOfWork(Protocol):
 
     def record(self, event: AuditEvent) -> None: ...
 
+    def changing(self) -> AbstractContextManager[Self]:
+        """`with uow:` for a block that changes the registry. A writer's transaction: it takes
+        its turn before it reads, so that no other change is decided from the same facts at
+        the same time; a plain `with uow:` is a reader's, which never waits for a writer."""
+        ...
+
     def all_or_nothing(self) -> AbstractContextManager[Self]:
         """One transaction for the whole block, however many use cases commit inside it:
         committed when the block ends, or, on any error, nothing of it is."""

@@ -6,14 +6,23 @@ transaction; a refused action changes nothing.
 
 from __future__ import annotations
 
+import functools
+import random
 import re
+import time
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from . import rules
 from .audit import snapshot
-from .errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
+from .errors import (
+    ConcurrentChangeError,
+    ConflictError,
+    NotFoundError,
+    RuleViolationError,
+    ValidationError,
+)
 from .identifiers import EnterpriseNumber, InvalidIdentifierError, NationalNumber
 from .model import (
     Dossier,
@@ -36,6 +45,30 @@ from .ports import AuditEvent, Clock, Entity, UnitOfWork
 
 SYSTEM = "system"
 _Number = TypeVar("_Number", NationalNumber, EnterpriseNumber)
+
+
+#: How often a use case runs when the database reports a concurrent change (ADR 0010).
+ATTEMPTS = 5
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _retried(use_case: Callable[P, T]) -> Callable[P, T]:
+    """Run the use case again, on the new state, when its transaction met another that changed
+    the same facts at the same moment (`ConcurrentChangeError`): the second run then decides
+    from the first's result, and refuses with the rule if the rule says so. Writers take turns
+    (the unit of work's `changing`), so this is the exception, not the path."""
+
+    @functools.wraps(use_case)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        for attempt in range(1, ATTEMPTS):
+            try:
+                return use_case(*args, **kwargs)
+            except ConcurrentChangeError:
+                time.sleep(random.uniform(0, 0.005 * 2 ** attempt))
+        return use_case(*args, **kwargs)
+
+    return run
 
 
 def _record(uow: UnitOfWork, clock: Clock, actor: str, action: str, entity: Entity,
@@ -79,12 +112,13 @@ def _change(uow: UnitOfWork, clock: Clock, actor: str, action: str, entity: Enti
 # --- persons, organisations, dossiers (registered by the system: import, demo, admin) -------
 
 
+@_retried
 def register_person(uow: UnitOfWork, clock: Clock, national_number: str, name: str,
                     has_eid: bool = True, actor: str = SYSTEM) -> Person:
     number = _identifier(NationalNumber, national_number)
     if not name.strip():
         raise ValidationError("name", "is empty", "the person's name")
-    with uow:
+    with uow.changing():
         if uow.repo.person_by_number(number) is not None:
             raise ConflictError(f"a person with national number {number.masked} is already "
                                 "registered")
@@ -95,6 +129,7 @@ def register_person(uow: UnitOfWork, clock: Clock, national_number: str, name: s
     return person
 
 
+@_retried
 def register_organisation(uow: UnitOfWork, clock: Clock, name: str, entity_group: str,
                           enterprise_number: str | None = None,
                           legal_representatives: Iterable[str] = (),
@@ -115,7 +150,7 @@ def register_organisation(uow: UnitOfWork, clock: Clock, name: str, entity_group
         # authority have no enterprise number of their own.
         raise ValidationError("enterprise_number", f"is given for a {group.value}",
                               "none: this entity group has no enterprise number of its own")
-    with uow:
+    with uow.changing():
         if number is not None and uow.repo.organisation_by_number(number) is not None:
             raise ConflictError(f"an organisation with enterprise number {number} is already "
                                 "registered")
@@ -129,11 +164,12 @@ def register_organisation(uow: UnitOfWork, clock: Clock, name: str, entity_group
     return org
 
 
+@_retried
 def add_dossier(uow: UnitOfWork, clock: Clock, applicant: Party, title: str,
                 status: str = "draft", actor: str = SYSTEM) -> Dossier:
     if not title.strip():
         raise ValidationError("title", "is empty", "the dossier's title")
-    with uow:
+    with uow.changing():
         _party(uow, applicant)
         dossier = Dossier(new_id("D"), applicant, title.strip(), status)
         uow.repo.add(dossier)
@@ -151,10 +187,11 @@ def _party(uow: UnitOfWork, party: Party) -> Person | Organisation:
 # --- the user management: local administrators, work relations and rights ------------------
 
 
+@_retried
 def appoint_local_admin(uow: UnitOfWork, clock: Clock, actor_id: str, organisation_id: str,
                         person_id: str, start: date | None = None) -> LocalAdmin:
     today = clock.now().date()
-    with uow:
+    with uow.changing():
         actor = rules.person(uow.repo, actor_id)
         org = rules.organisation(uow.repo, organisation_id)
         rules.person(uow.repo, person_id)
@@ -174,11 +211,12 @@ def appoint_local_admin(uow: UnitOfWork, clock: Clock, actor_id: str, organisati
     return admin
 
 
+@_retried
 def add_work_relation(uow: UnitOfWork, clock: Clock, actor_id: str, organisation_id: str,
                       person_id: str, start: date | None = None, end: date | None = None,
                       user_type: str = "employee") -> WorkRelation:
     today = clock.now().date()
-    with uow:
+    with uow.changing():
         actor = rules.person(uow.repo, actor_id)
         org = rules.organisation(uow.repo, organisation_id)
         rules.person(uow.repo, person_id)
@@ -197,6 +235,7 @@ def add_work_relation(uow: UnitOfWork, clock: Clock, actor_id: str, organisation
     return relation
 
 
+@_retried
 def grant_right(uow: UnitOfWork, clock: Clock, actor_id: str, work_relation_id: str,
                 kind: str, start: date | None = None, end: date | None = None) -> Right:
     today = clock.now().date()
@@ -205,7 +244,7 @@ def grant_right(uow: UnitOfWork, clock: Clock, actor_id: str, work_relation_id: 
     except ValueError:
         raise ValidationError("kind", f"{kind!r} is not a right",
                               "one of: " + ", ".join(k.value for k in RightKind)) from None
-    with uow:
+    with uow.changing():
         actor = rules.person(uow.repo, actor_id)
         relation = uow.repo.work_relation(work_relation_id)
         if relation is None:
@@ -247,6 +286,7 @@ def _overlap(right: Right, period: Period) -> bool:
         (last is None or period.start <= last)
 
 
+@_retried
 def withdraw_right(uow: UnitOfWork, clock: Clock, actor_id: str, right_id: str,
                    on: date | None = None) -> Right:
     today = clock.now().date()
@@ -255,7 +295,7 @@ def withdraw_right(uow: UnitOfWork, clock: Clock, actor_id: str, right_id: str,
         raise ValidationError("on", f"{effective.isoformat()} lies in the past",
                               f"today ({today.isoformat()}) or later: a withdrawal does not "
                               "reach back")
-    with uow:
+    with uow.changing():
         actor = rules.person(uow.repo, actor_id)
         right = uow.repo.right(right_id)
         if right is None:
@@ -310,12 +350,13 @@ def _refuse_duplicate(uow: UnitOfWork, giver: Party, taker: Party, day: date) ->
     raise ConflictError(f"mandate {existing.id} from {giver} to {taker} is already {state}")
 
 
+@_retried
 def create_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, giver: Party, taker: Party,
                    start: date | None = None, end: date | None = None) -> Mandate:
     """Create a KIOSK mandate; the creator signs for the side they act for."""
     now = clock.now()
     today = now.date()
-    with uow:
+    with uow.changing():
         actor = rules.person(uow.repo, actor_id)
         _check_sides(uow, giver, taker)
         side = next((s for s in (giver, taker)
@@ -355,11 +396,12 @@ def _awaited_side(mandate: Mandate, day: date) -> Party:
     raise ConflictError(f"mandate {mandate.id} is {status.value}; it awaits no signature")
 
 
+@_retried
 def sign_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) -> Mandate:
     """Sign the side a mandate awaits; for a proposed transfer, sign as the new taker."""
     now = clock.now()
     today = now.date()
-    with uow:
+    with uow.changing():
         actor = rules.person(uow.repo, actor_id)
         mandate = _mandate(uow, mandate_id)
         if mandate.pending_transfer_to is not None and \
@@ -384,6 +426,7 @@ def sign_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) 
     return mandate
 
 
+@_retried
 def refuse_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) -> Mandate:
     """Refuse to sign: the mandate stops without ever becoming active.
 
@@ -391,7 +434,7 @@ def refuse_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str
     with its current taker.
     """
     now = clock.now()
-    with uow:
+    with uow.changing():
         actor = rules.person(uow.repo, actor_id)
         mandate = _mandate(uow, mandate_id)
         new_taker = mandate.pending_transfer_to
@@ -417,11 +460,12 @@ def refuse_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str
     return mandate
 
 
+@_retried
 def stop_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) -> Mandate:
     """Either side stops a mandate (active, or still awaiting a signature)."""
     now = clock.now()
     today = now.date()
-    with uow:
+    with uow.changing():
         actor = rules.person(uow.repo, actor_id)
         mandate = _mandate(uow, mandate_id)
         status = mandate.status(today)
@@ -444,11 +488,12 @@ def stop_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) 
     return mandate
 
 
+@_retried
 def transfer_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str,
                      new_taker: Party) -> Mandate:
     """Propose handing an active mandate to another provider, which must then sign it."""
     today = clock.now().date()
-    with uow:
+    with uow.changing():
         actor = rules.person(uow.repo, actor_id)
         mandate = _mandate(uow, mandate_id)
         status = mandate.status(today)

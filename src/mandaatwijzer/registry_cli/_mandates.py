@@ -60,7 +60,7 @@ def mandate_create(
     end: Annotated[str | None, typer.Option(help="Last day; default: unlimited.")] = None,
 ) -> None:
     """Create a KIOSK mandate; the creator signs for the side they act for."""
-    with c.uow() as uow:
+    with c.uow().changing() as uow:
         repo = uow.repo
         mandate = services.create_mandate(
             uow, c.clock(), c.person(repo, actor, "as").id, c.party(repo, giver_ref, "giver"),
@@ -70,7 +70,7 @@ def mandate_create(
 
 def _act(use_case: Callable[[UnitOfWork, Clock, str, str], Mandate], mandate_id: str,
          actor: str) -> None:
-    with c.uow() as uow:
+    with c.uow().changing() as uow:
         mandate = use_case(uow, c.clock(), c.person(uow.repo, actor, "as").id, mandate_id)
         c.out(mandate_line(uow.repo, mandate, c.today()))
 
@@ -108,7 +108,7 @@ def mandate_transfer(
     actor: c.Actor,
 ) -> None:
     """Propose handing an active mandate to another provider, which then signs it."""
-    with c.uow() as uow:
+    with c.uow().changing() as uow:
         repo = uow.repo
         mandate = services.transfer_mandate(uow, c.clock(), c.person(repo, actor, "as").id,
                                             mandate_id, c.party(repo, new_taker_ref,

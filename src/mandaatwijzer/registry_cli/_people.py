@@ -84,7 +84,7 @@ def person_add(
 ) -> None:
     """Register a person. Prints the new id first."""
     number = _read_national_number(national_number)
-    with c.uow() as uow:
+    with c.uow().changing() as uow:
         c.out(c.person_line(services.register_person(uow, c.clock(), number, name,
                                                     has_eid=not no_eid)))
 
@@ -146,7 +146,7 @@ def org_add(
         "more.")] = None,
 ) -> None:
     """Register an organisation. Prints the new id first."""
-    with c.uow() as uow:
+    with c.uow().changing() as uow:
         person_ids = [c.person(uow.repo, ref, "representative").id
                       for ref in representatives or []]
         c.out(_org_line(services.register_organisation(uow, c.clock(), name, entity_group,
@@ -210,7 +210,7 @@ def work_relation_add(
     user_type: Annotated[str, typer.Option(help="The user type.")] = "employee",
 ) -> None:
     """Add a person as a user of an organisation (a local administrator acts)."""
-    with c.uow() as uow:
+    with c.uow().changing() as uow:
         org, person = c.organisation(uow.repo, org_ref), c.person(uow.repo, person_ref)
         relation = services.add_work_relation(
             uow, c.clock(), c.person(uow.repo, actor, "as").id, org.id, person.id,
@@ -223,7 +223,7 @@ def work_relation_add(
 def local_admin_appoint(org_ref: OrganisationArg, person_ref: c.PersonArg, actor: c.Actor,
                         start: Start = None) -> None:
     """Appoint a local administrator (a legal representative acts)."""
-    with c.uow() as uow:
+    with c.uow().changing() as uow:
         org, person = c.organisation(uow.repo, org_ref), c.person(uow.repo, person_ref)
         admin = services.appoint_local_admin(uow, c.clock(), c.person(uow.repo, actor, "as").id,
                                              org.id, person.id, c.day(start, "start"))
@@ -248,7 +248,7 @@ def right_grant(
     end: End = None,
 ) -> None:
     """Grant a user right on a work relation (a local administrator acts)."""
-    with c.uow() as uow:
+    with c.uow().changing() as uow:
         right = services.grant_right(uow, c.clock(), c.person(uow.repo, actor, "as").id,
                                      work_relation_id, _RIGHT_ALIASES.get(kind, kind),
                                      c.day(start, "start"), c.day(end, "end"))
@@ -264,7 +264,7 @@ def right_withdraw(
                                            "today.")] = None,
 ) -> None:
     """Withdraw a user right (a local administrator acts)."""
-    with c.uow() as uow:
+    with c.uow().changing() as uow:
         right = services.withdraw_right(uow, c.clock(), c.person(uow.repo, actor, "as").id,
                                         right_id, c.day(on, "on"))
         c.out(_right_line(right, c.today()))
@@ -281,7 +281,7 @@ def dossier_add(
     status: Annotated[str, typer.Option(help="The dossier's status.")] = "draft",
 ) -> None:
     """Add a KIOSK dossier of an applicant. Prints the new id first."""
-    with c.uow() as uow:
+    with c.uow().changing() as uow:
         dossier = services.add_dossier(uow, c.clock(),
                                        c.party(uow.repo, applicant_ref, "applicant"), title,
                                        status)

@@ -58,7 +58,7 @@ def import_records(uow: UnitOfWork, clock: Clock, kind: type[Record], rows: Iter
     errors: list[RowError] = []
     read = imported = last_row = 0
     truncated = False
-    with uow:
+    with uow.changing():
         store = store_of(uow)
         checker = _CHECKERS[kind](store)
         with store.writing():
