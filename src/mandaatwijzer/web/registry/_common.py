@@ -14,7 +14,13 @@ from starlette.responses import RedirectResponse, Response
 from ... import guide
 from ...api.registry import context
 from ...registry import views
-from ...registry.errors import NotFoundError, RegistryError, RuleViolationError, ValidationError
+from ...registry.errors import (
+    BusyError,
+    NotFoundError,
+    RegistryError,
+    RuleViolationError,
+    ValidationError,
+)
 from ...registry.ports import Repository
 from .. import _i18n
 from .._render import render
@@ -89,6 +95,10 @@ def page(handler: Handler) -> Endpoint:
             return forbidden(request, lang, error.rule, error.message)
         except NotFoundError:
             raise HTTPException(404) from None
+        except BusyError as error:
+            busy = show(request, lang, "registry/busy.html", status=503, path=request.url.path)
+            busy.headers["Retry-After"] = str(error.retry_after)
+            return busy
         except RegistryError as error:
             return show(request, lang, "registry/problem.html", status=error.status,
                         message=str(error), path=request.url.path)
