@@ -1,7 +1,8 @@
 """Who may read what: the use cases guard every change (`rules.py`), these rules guard reads.
 
 A person sees themself, the users of the organisations they administer (as local
-administrator or legal representative), and the applicants and mandates they act for. The
+administrator or legal representative), the local administrators of the organisations they
+administer or work for, and the applicants and mandates they act for. The
 system (a token, or the operator of the command line) sees everything: the functions take
 the viewer as a `Person`, or None for the system. Every refusal names its rule, like the
 change rules do.
@@ -29,6 +30,7 @@ LOOKUP_BY_ADMIN = "lookup_by_local_admin"
 MAY_MANAGE_DOSSIERS = "may_manage_dossiers"
 SYSTEM_REGISTERS = "system_registers"
 PERSON_ACTS = "person_acts"
+LOCAL_ADMINS_VISIBLE = "local_admins_visible"
 #: Reading an organisation's users is the local administrators' rule of the user management.
 USERS_OF_ORGANISATION = rules.LOCAL_ADMIN_ONLY
 
@@ -50,6 +52,18 @@ def administered(repo: Repository, viewer: Person, day: date) -> list[Organisati
         if org is not None and admin.active(day):
             found[org.id] = org
     return sorted(found.values(), key=lambda o: o.name.lower())
+
+
+def works_for(repo: Repository, viewer: Person, org: Organisation, day: date) -> bool:
+    """The viewer is a user of the organisation: a work relation with it on `day`."""
+    return any(relation.organisation_id == org.id and relation.active(day)
+               for relation in repo.work_relations_of(viewer.id))
+
+
+def may_see_local_admins(repo: Repository, viewer: Person, org: Organisation,
+                         day: date) -> bool:
+    """Those who administer the organisation, and its users (who ask them for rights)."""
+    return has_authority(repo, viewer, org, day) or works_for(repo, viewer, org, day)
 
 
 def may_view_person(repo: Repository, viewer: Person, person_id: str, day: date) -> bool:
@@ -127,6 +141,16 @@ def require_administers(repo: Repository, viewer: Viewer, org: Organisation,
                 f"of {org.name}; only they manage its users and rights")
 
 
+def require_sees_local_admins(repo: Repository, viewer: Viewer, org: Organisation,
+                              day: date) -> None:
+    """An organisation's local administrators: its legal representatives, its local
+    administrators, its users (and the system); not every signed-in person."""
+    if viewer is not None:
+        require(may_see_local_admins(repo, viewer, org, day), LOCAL_ADMINS_VISIBLE,
+                f"{viewer.name} neither administers nor works for {org.name}; only they see "
+                "its local administrators")
+
+
 def require_speaks_for(repo: Repository, viewer: Viewer, party: Party, day: date) -> None:
     if viewer is not None:
         require(speaks_for(repo, viewer, party, day), ACTS_FOR_APPLICANT,
@@ -180,6 +204,7 @@ def refuse_system_acting() -> NoReturn:
 __all__ = [
     "ACTS_FOR_APPLICANT",
     "CHECKER_SCOPE",
+    "LOCAL_ADMINS_VISIBLE",
     "LOOKUP_BY_ADMIN",
     "MANDATE_PARTY",
     "MAY_MANAGE_DOSSIERS",
@@ -190,6 +215,7 @@ __all__ = [
     "Viewer",
     "administered",
     "has_authority",
+    "may_see_local_admins",
     "may_see_mandate",
     "may_view_person",
     "refuse_person_registering",
@@ -202,8 +228,10 @@ __all__ = [
     "require_own_signatures",
     "require_person_visible",
     "require_sees_everyone",
+    "require_sees_local_admins",
     "require_sees_mandate",
     "require_speaks_for",
     "signs_for",
     "speaks_for",
+    "works_for",
 ]

@@ -51,8 +51,12 @@ def organisation_by_number(repo: Repository, number: EnterpriseNumber) -> Organi
     return found
 
 
-def local_admins(repo: Repository, organisation_id: str) -> list[LocalAdmin]:
-    return list(repo.local_admins_of(rules.organisation(repo, organisation_id).id))
+def local_admins(repo: Repository, viewer: Viewer, organisation_id: str,
+                 day: date) -> list[LocalAdmin]:
+    """The organisation's local administrators (its administrators and users, the system)."""
+    org = rules.organisation(repo, organisation_id)
+    policy.require_sees_local_admins(repo, viewer, org, day)
+    return list(repo.local_admins_of(org.id))
 
 
 @dataclass(frozen=True, slots=True)
