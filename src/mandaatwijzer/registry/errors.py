@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
+#: What looks like a national register or BIS number, valid or not: 11 digits with perhaps a
+#: dot, dash or space between two of them (as `identifiers.NationalNumber.parse` reads them),
+#: not part of a longer word or number. The registry's ids (`P-` and 12 hex digits) never
+#: match; an enterprise number has 10 digits.
+NATIONAL_NUMBER_SHAPE = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[.\- ]?[0-9]){10}(?![0-9A-Za-z])")
+
+
+def _masked(match: re.Match[str]) -> str:
+    text = match.group()
+    head, tail = text[:-2], text[-2:]
+    return re.sub(r"[0-9]", "*", head) + tail
+
+
+def mask_national_numbers(text: str) -> str:
+    """`text` with every number shaped like a national number masked, as
+    `NationalNumber.masked` does: the separators and the two check digits stay."""
+    return NATIONAL_NUMBER_SHAPE.sub(_masked, text)
+
 
 class RegistryError(Exception):
     """Base of every error the registry raises on purpose."""
@@ -52,13 +72,16 @@ class RuleViolationError(RegistryError):
 
 
 class NotFoundError(RegistryError):
+    """Nothing has this key. A key shaped like a national number (a person looked up by one,
+    or one put in an address) is kept masked: the edges echo `key` in their 404s."""
+
     code = "not_found"
     status = 404
     exit_code = 8
 
     def __init__(self, kind: str, key: str) -> None:
-        self.kind, self.key = kind, key
-        super().__init__(f"no {kind} {key}")
+        self.kind, self.key = kind, mask_national_numbers(key)
+        super().__init__(f"no {kind} {self.key}")
 
 
 class ConflictError(RegistryError):
