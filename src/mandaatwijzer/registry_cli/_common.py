@@ -6,6 +6,7 @@ import dataclasses
 import enum
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -38,7 +39,7 @@ CONTEXTS: dict[str, RegistryContext] = {}
 
 def fail(message: str, code: int) -> typer.Exit:
     """Print one error line; returns the exit to raise."""
-    sys.stderr.write(f"mandaatwijzer: error: {message}\n")
+    sys.stderr.write(f"mandaatwijzer: error: {printable(message)}\n")
     return typer.Exit(code)
 
 
@@ -77,7 +78,7 @@ def handled(command: Callable[P, T]) -> Callable[P, T]:
             return command(*args, **kwargs)
         except ImportRefusedError as error:
             for problem in error.report.errors:
-                sys.stderr.write(f"{problem}\n")
+                sys.stderr.write(f"{printable(str(problem))}\n")
             raise fail(error.message, error.exit_code) from None
         except RegistryError as error:
             raise fail(error.message, error.exit_code) from None
@@ -88,8 +89,31 @@ def handled(command: Callable[P, T]) -> Callable[P, T]:
 # --- output ----------------------------------------------------------------------------------
 
 
+#: What a terminal would act on rather than show: C0 controls (newlines too, so one value
+#: cannot forge another line), DEL and C1 controls (CSI 0x9b starts a sequence on its own).
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character written visibly as `\\xNN`: an escape sequence in a
+    name (``Eva\\x1b[31mRed``) is shown, not obeyed."""
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def out(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
+    """One line on stdout; names and other registry values in it are shown, not obeyed."""
+    sys.stdout.write(printable(line) + "\n")
+
+
+#: What `json.dumps(..., ensure_ascii=False)` leaves raw inside strings (it escapes C0).
+_RAW_IN_JSON = re.compile(r"[\x7f-\x9f]")
+
+
+def _json_text(data: Any) -> str:
+    """The JSON of `data`, its DEL and C1 controls escaped too: the same JSON value, safe on
+    a terminal (these occur only inside strings, so the layout's newlines stay)."""
+    text = json.dumps(jsonable(data), ensure_ascii=False, indent=2)
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def jsonable(value: Any) -> Any:
@@ -110,7 +134,7 @@ def jsonable(value: Any) -> Any:
 
 
 def print_json(data: Any) -> None:
-    out(json.dumps(jsonable(data), ensure_ascii=False, indent=2))
+    sys.stdout.write(_json_text(data) + "\n")
 
 
 check_paging = queries.check_paging
