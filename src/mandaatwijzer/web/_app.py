@@ -20,6 +20,7 @@ from ..api import router as api_router
 from ..config import Settings
 from . import _i18n, _language_path, _pages  # noqa: F401 (registers {lang:lang})
 from . import registry as registry_pages
+from ._limits import BodyLimit
 from ._render import render
 from ._security import SecurityHeaders
 
@@ -84,5 +85,7 @@ def create_app(settings: Settings | None = None,
     static = Path(str(files("mandaatwijzer.web"))) / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.add_exception_handler(HTTPException, _http_error)
+    # Inside the security headers (the last added is the outermost), so a 413 has them too.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, access_log=settings.access_log)
     return app

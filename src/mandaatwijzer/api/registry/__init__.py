@@ -14,7 +14,7 @@ from ...bootstrap import RegistryContext, build_context
 from ...config import Settings
 from ...registry.errors import RegistryError
 from ...registry.tokens import ADMIN, READ, SCOPES, WRITE
-from . import _admin, _context, _mandates, _people, _queries
+from . import _admin, _context, _identity, _mandates, _people, _queries
 from ._context import context
 from ._errors import ApiError, api_error, registry_error, validation_error
 from ._identity import (
@@ -35,9 +35,11 @@ for _module in (_people, _mandates, _queries, _admin):
 
 
 def install(app: FastAPI, settings: Settings, ready: RegistryContext | None = None) -> None:
-    """Add the routes and the error handlers; the context is built on first use."""
+    """Add the routes, the error handlers and the security schemes of the OpenAPI document;
+    the context is built on first use."""
     _context.install(app.state, settings, ready)
     app.include_router(router)
+    _identity.document_security(app)
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(RegistryError, registry_error)
     app.add_exception_handler(RequestValidationError, validation_error)

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Response
 
 from ...registry import tokens
 from . import _schemas
-from ._deps import Admin, Ctx
-from ._errors import ERRORS
+from ._deps import Admin, Authenticated, Ctx, PathId
+from ._errors import CHANGE_ERRORS, ERRORS
 
-router = APIRouter()
+router = APIRouter(route_class=Authenticated)
 
 
 @router.get("/tokens", response_model=list[_schemas.Token], responses=ERRORS)
@@ -20,7 +20,7 @@ def list_tokens(ctx: Ctx, actor: Admin) -> Any:
             for t in ctx.tokens.list_tokens()]
 
 
-@router.post("/tokens", status_code=201, response_model=_schemas.NewToken, responses=ERRORS)
+@router.post("/tokens", status_code=201, response_model=_schemas.NewToken, responses=CHANGE_ERRORS)
 def create_token(body: _schemas.TokenIn, ctx: Ctx, actor: Admin) -> Any:
     """A new token; its secret is in this answer only."""
     token_id, secret = tokens.create_token(ctx.tokens, body.name, body.scopes)
@@ -28,7 +28,7 @@ def create_token(body: _schemas.TokenIn, ctx: Ctx, actor: Admin) -> Any:
             "secret": secret}
 
 
-@router.delete("/tokens/{token_id}", status_code=204, responses=ERRORS)
-def revoke_token(token_id: str, ctx: Ctx, actor: Admin) -> Response:
+@router.delete("/tokens/{token_id}", status_code=204, responses=CHANGE_ERRORS)
+def revoke_token(token_id: PathId, ctx: Ctx, actor: Admin) -> Response:
     tokens.revoke_token(ctx.tokens, token_id)
     return Response(status_code=204)

@@ -2,25 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Query
+from fastapi import Depends, Path, Query
+from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.responses import Response
 
 from ...bootstrap import RegistryContext
 from ...registry import policy, rules
 from ...registry.model import Person
 from ...registry.ports import Repository
+from ...registry.text import WITHOUT_CONTROL
 from ...registry.tokens import ADMIN, READ, WRITE
 from ._context import context
 from ._errors import csrf_refused, missing_scope, unauthenticated
-from ._identity import CSRF_HEADER, Actor, MachineActor, PersonActor, authenticate, csrf_valid
+from ._identity import (
+    CSRF_HEADER,
+    SAFE_METHODS,
+    Actor,
+    MachineActor,
+    PersonActor,
+    authenticate,
+    csrf_valid,
+)
+from ._schemas import Day
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: The furthest a listing pages: far beyond any registry's size, well inside a 64-bit
+#: OFFSET (2^63 was a server error on both databases).
+MAX_OFFSET = 1_000_000
+MAX_LIMIT = 200
 
 
 def _actor(request: Request) -> Actor:
+    """Who acts, once per request (`Authenticated` asks first, before the body is read)."""
+    found: Actor | None = getattr(request.state, "actor", None)
+    if found is not None:
+        return found
     ctx = context(request)
     actor = authenticate(request, ctx)
     if actor is None:
@@ -28,7 +49,27 @@ def _actor(request: Request) -> Actor:
     if isinstance(actor, PersonActor) and request.method not in SAFE_METHODS and \
             not csrf_valid(ctx, actor.session, request.headers.get(CSRF_HEADER)):
         raise csrf_refused()
+    request.state.actor = actor
     return actor
+
+
+class Authenticated(APIRoute):
+    """A registry route that refuses a request without valid credentials (401), or a change
+    by cookie without its CSRF token (403), before it reads the body.
+
+    FastAPI reads and parses the whole body before it solves any dependency: an anonymous
+    200 MiB body was read before its 401. The actor found here is the one `_actor` gives the
+    route's dependencies; the lookup of a token runs in the thread pool, as they do.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def authenticated(request: Request) -> Response:
+            await run_in_threadpool(_actor, request)
+            return await handler(request)
+
+        return authenticated
 
 
 def _scoped(actor: Actor, scope: str) -> None:
@@ -68,10 +109,14 @@ Reader = Annotated[Actor, Depends(_reader)]
 Writer = Annotated[MachineActor, Depends(_writer)]
 Admin = Annotated[MachineActor, Depends(_admin)]
 SignedIn = Annotated[PersonActor, Depends(_person)]
-At = Annotated[date | None, Query(description="The day to answer for, YYYY-MM-DD "
-                                  "(default: today)")]
-Offset = Annotated[int, Query(ge=0)]
-Limit = Annotated[int, Query(ge=1, le=200)]
+At = Annotated[Day | None, Query(description="The day to answer for, YYYY-MM-DD "
+                                 "(default: today)")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="How many to skip "
+                              f"(at most {MAX_OFFSET:,})")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="How many to answer with")]
+#: An id in the address: no control characters (a NUL was a server error on PostgreSQL).
+PathId = Annotated[str, Path(min_length=1, max_length=64, pattern=WITHOUT_CONTROL)]
+QueryId = Annotated[str, Query(min_length=1, max_length=64, pattern=WITHOUT_CONTROL)]
 
 
 def viewer(repo: Repository, actor: Actor) -> Person | None:

@@ -10,15 +10,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...registry.errors import (
+    BusyError,
     NotFoundError,
     RegistryError,
     RuleViolationError,
     ValidationError,
 )
+from ...registry.text import EXPECTED as NO_CONTROL_EXPECTED
+from ...registry.text import WITHOUT_CONTROL
 from .._problems import Problem, error_response
+from ._identity import PREFIX
 from ._schemas import Errors
-
-PREFIX = "/api/registry"
 
 
 class ApiError(Exception):
@@ -72,7 +74,8 @@ async def api_error(request: Request, error: Exception) -> Response:
 async def registry_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RegistryError)
     status, problem = problem_of(error)
-    return error_response(status, problem)
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, BusyError) else None
+    return error_response(status, problem, headers=headers)
 
 
 def _field(location: tuple[Any, ...]) -> str:
@@ -88,11 +91,19 @@ async def validation_error(request: Request, error: Exception) -> Response:
     problems = []
     for item in error.errors():
         field = _field(tuple(item.get("loc", ())))
-        expected = str(item.get("msg", "a valid value"))
+        expected = _expected(item)
         # The input is left out: it may be a national number.
         problems.append({"code": "invalid", "field": field,
                          "message": f"{field}: {expected}", "expected": expected})
     return error_response(422, *problems)
+
+
+def _expected(item: Any) -> str:
+    """What a field expects, in words; the control-character pattern named as the rule."""
+    if item.get("type") == "string_pattern_mismatch" and \
+            item.get("ctx", {}).get("pattern") == WITHOUT_CONTROL:
+        return f"contains a control character; expected {NO_CONTROL_EXPECTED}"
+    return str(item.get("msg", "a valid value"))
 
 
 
@@ -102,9 +113,26 @@ def _documented(description: str) -> dict[str, Any]:
 
 #: The refusals every registry endpoint may answer with, for the OpenAPI description.
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: _documented("Not signed in, or an unknown or revoked token"),
-    403: _documented("A rule or a missing scope forbids it; the refusal names it"),
+    401: _documented("Not signed in, or an unknown or revoked token; answered before the "
+                     "body is read"),
+    403: _documented("A rule, a missing scope or a missing CSRF token forbids it; the refusal "
+                     "names it"),
     404: _documented("No such person, organisation, right or mandate"),
+    422: _documented("A field is wrong (a control character, a number out of bounds, a date "
+                     "not as YYYY-MM-DD …); the refusal names it and what is expected"),
+    503: {**_documented("The registry is busy: nothing was done, try again after the "
+                        "Retry-After seconds"),
+          "headers": {"Retry-After": {"description": "Seconds to wait before trying again",
+                                      "schema": {"type": "integer"}}}},
+}
+#: …those of an endpoint that reads a body, which may be too large…
+BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    413: _documented("The body is larger than the server reads (MANDAATWIJZER_MAX_BODY_BYTES, "
+                     "1 MiB by default); nothing was read further, nothing changed"),
+}
+#: …and those of a change, which may also not fit the current state.
+CHANGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **BODY_ERRORS,
     409: _documented("The action does not fit the current state"),
-    422: _documented("A field is wrong; the refusal names it and what is expected"),
 }

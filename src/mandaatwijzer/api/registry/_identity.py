@@ -12,7 +12,9 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
+from fastapi import FastAPI
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,6 +26,22 @@ SESSION_COOKIE = "mw_session"
 SESSION_MAX_AGE = 8 * 60 * 60
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
+#: The methods that change nothing: a session needs no CSRF token for them.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PREFIX = "/api/registry"
+
+#: How a client proves who it is, for the OpenAPI document.
+SECURITY_SCHEMES: dict[str, dict[str, str]] = {
+    "bearer": {"type": "http", "scheme": "bearer",
+               "description": "An API token (`registry token create`, or POST "
+                              "/api/registry/tokens): acts as the system, within its scopes"},
+    "session": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE,
+                "description": "The signed session cookie of a person signed in on the pages: "
+                               "acts as that person"},
+    "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token",
+             "description": "With the session cookie, on every change: the csrf_token that "
+                            "GET /api/registry/me answers with"},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,3 +133,28 @@ def authenticate(request: Request, ctx: RegistryContext) -> Actor | None:
     if session is None or session.person_id is None:
         return None
     return PersonActor(session.person_id, session)
+
+
+def security_of(method: str) -> list[dict[str, list[str]]]:
+    """A token, or the session cookie (with its CSRF token for a change)."""
+    session: dict[str, list[str]] = {"session": []} if method.upper() in SAFE_METHODS else \
+        {"session": [], "csrf": []}
+    return [{"bearer": []}, session]
+
+
+def document_security(app: FastAPI) -> None:
+    """Declare the security schemes in the app's OpenAPI document and attach them to every
+    registry operation (FastAPI can only say "one of", not "the cookie and its CSRF token")."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = generate()
+        schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes.update(SECURITY_SCHEMES)
+        for path, operations in document.get("paths", {}).items():
+            if path.startswith(PREFIX + "/"):
+                for method, operation in operations.items():
+                    operation["security"] = security_of(method)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

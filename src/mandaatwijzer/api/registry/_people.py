@@ -11,24 +11,26 @@ from ...registry.identifiers import EnterpriseNumber, NationalNumber
 from . import _schemas, _views
 from ._deps import (
     AnyActor,
+    Authenticated,
     Ctx,
     Limit,
     Offset,
+    PathId,
     Reader,
     SignedIn,
     Writer,
     today,
     viewer,
 )
-from ._errors import ERRORS
+from ._errors import BODY_ERRORS, CHANGE_ERRORS, ERRORS
 from ._identity import MachineActor, csrf_token
 
-router = APIRouter()
+router = APIRouter(route_class=Authenticated)
 
 
 # --- persons ---------------------------------------------------------------------------------
 
-@router.post("/persons", status_code=201, response_model=_schemas.Person, responses=ERRORS)
+@router.post("/persons", status_code=201, response_model=_schemas.Person, responses=CHANGE_ERRORS)
 def register_person(body: _schemas.PersonIn, ctx: Ctx, actor: Writer) -> Any:
     """Register a person (the system: a token with registry:write)."""
     found = services.register_person(ctx.units(), ctx.clock, body.national_number, body.name,
@@ -36,7 +38,7 @@ def register_person(body: _schemas.PersonIn, ctx: Ctx, actor: Writer) -> Any:
     return _views.person(found)
 
 
-@router.post("/persons/search", response_model=_schemas.Person, responses=ERRORS)
+@router.post("/persons/search", response_model=_schemas.Person, responses=BODY_ERRORS)
 def find_person(body: _schemas.PersonSearch, ctx: Ctx, actor: Reader) -> Any:
     """Find a person by national number, sent in the body so it never appears in an address.
 
@@ -57,7 +59,7 @@ def list_persons(ctx: Ctx, actor: Reader, offset: Offset = 0, limit: Limit = 50)
 
 
 @router.get("/persons/{person_id}", response_model=_schemas.Person, responses=ERRORS)
-def get_person(person_id: str, ctx: Ctx, actor: Reader) -> Any:
+def get_person(person_id: PathId, ctx: Ctx, actor: Reader) -> Any:
     with ctx.units() as uow:
         return _views.person(views.person(uow.repo, viewer(uow.repo, actor), person_id,
                                           today(ctx)))
@@ -66,7 +68,7 @@ def get_person(person_id: str, ctx: Ctx, actor: Reader) -> Any:
 # --- organisations ---------------------------------------------------------------------------
 
 @router.post("/organisations", status_code=201, response_model=_schemas.Organisation,
-             responses=ERRORS)
+             responses=CHANGE_ERRORS)
 def register_organisation(body: _schemas.OrganisationIn, ctx: Ctx, actor: Writer) -> Any:
     """Register an organisation with its legal representatives (the system)."""
     org = services.register_organisation(ctx.units(), ctx.clock, body.name, body.entity_group,
@@ -85,7 +87,7 @@ def list_organisations(ctx: Ctx, actor: Reader, offset: Offset = 0, limit: Limit
 
 @router.get("/organisations/by-enterprise-number/{number}",
             response_model=_schemas.Organisation, responses=ERRORS)
-def find_organisation(number: str, ctx: Ctx, actor: Reader) -> Any:
+def find_organisation(number: PathId, ctx: Ctx, actor: Reader) -> Any:
     """Look an organisation up by its enterprise number (0403.170.701, BE0403170701, …)."""
     parsed = EnterpriseNumber.parse(number)
     with ctx.units() as uow:
@@ -94,7 +96,7 @@ def find_organisation(number: str, ctx: Ctx, actor: Reader) -> Any:
 
 @router.get("/organisations/{organisation_id}", response_model=_schemas.Organisation,
             responses=ERRORS)
-def get_organisation(organisation_id: str, ctx: Ctx, actor: Reader) -> Any:
+def get_organisation(organisation_id: PathId, ctx: Ctx, actor: Reader) -> Any:
     with ctx.units() as uow:
         return _views.organisation(views.organisation(uow.repo, organisation_id))
 
@@ -103,7 +105,7 @@ def get_organisation(organisation_id: str, ctx: Ctx, actor: Reader) -> Any:
 
 @router.get("/organisations/{organisation_id}/work-relations",
             response_model=list[_schemas.WorkRelation], responses=ERRORS)
-def list_work_relations(organisation_id: str, ctx: Ctx, actor: Reader) -> Any:
+def list_work_relations(organisation_id: PathId, ctx: Ctx, actor: Reader) -> Any:
     """The organisation's users and their rights (its administrators, or a token)."""
     day = today(ctx)
     with ctx.units() as uow:
@@ -113,8 +115,8 @@ def list_work_relations(organisation_id: str, ctx: Ctx, actor: Reader) -> Any:
 
 
 @router.post("/organisations/{organisation_id}/work-relations", status_code=201,
-             response_model=_schemas.WorkRelation, responses=ERRORS)
-def add_work_relation(organisation_id: str, body: _schemas.WorkRelationIn, ctx: Ctx,
+             response_model=_schemas.WorkRelation, responses=CHANGE_ERRORS)
+def add_work_relation(organisation_id: PathId, body: _schemas.WorkRelationIn, ctx: Ctx,
                       actor: SignedIn) -> Any:
     """Link a person to the organisation (its local administrator)."""
     relation = services.add_work_relation(ctx.units(), ctx.clock, actor.person_id,
@@ -127,7 +129,7 @@ def add_work_relation(organisation_id: str, body: _schemas.WorkRelationIn, ctx: 
 
 @router.get("/organisations/{organisation_id}/local-admins",
             response_model=list[_schemas.LocalAdmin], responses=ERRORS)
-def list_local_admins(organisation_id: str, ctx: Ctx, actor: Reader) -> Any:
+def list_local_admins(organisation_id: PathId, ctx: Ctx, actor: Reader) -> Any:
     day = today(ctx)
     with ctx.units() as uow:
         return [_views.local_admin(a, day) for a in views.local_admins(
@@ -135,8 +137,8 @@ def list_local_admins(organisation_id: str, ctx: Ctx, actor: Reader) -> Any:
 
 
 @router.post("/organisations/{organisation_id}/local-admins", status_code=201,
-             response_model=_schemas.LocalAdmin, responses=ERRORS)
-def appoint_local_admin(organisation_id: str, body: _schemas.LocalAdminIn, ctx: Ctx,
+             response_model=_schemas.LocalAdmin, responses=CHANGE_ERRORS)
+def appoint_local_admin(organisation_id: PathId, body: _schemas.LocalAdminIn, ctx: Ctx,
                         actor: SignedIn) -> Any:
     """Appoint a local administrator (a legal representative of the organisation)."""
     admin = services.appoint_local_admin(ctx.units(), ctx.clock, actor.person_id,
@@ -145,8 +147,8 @@ def appoint_local_admin(organisation_id: str, body: _schemas.LocalAdminIn, ctx: 
 
 
 @router.post("/work-relations/{work_relation_id}/rights", status_code=201,
-             response_model=_schemas.Right, responses=ERRORS)
-def grant_right(work_relation_id: str, body: _schemas.RightIn, ctx: Ctx,
+             response_model=_schemas.Right, responses=CHANGE_ERRORS)
+def grant_right(work_relation_id: PathId, body: _schemas.RightIn, ctx: Ctx,
                 actor: SignedIn) -> Any:
     """Grant a right on a work relation (the organisation's local administrator)."""
     right = services.grant_right(ctx.units(), ctx.clock, actor.person_id, work_relation_id,
@@ -154,8 +156,8 @@ def grant_right(work_relation_id: str, body: _schemas.RightIn, ctx: Ctx,
     return _views.right(right, today(ctx))
 
 
-@router.post("/rights/{right_id}/withdraw", response_model=_schemas.Right, responses=ERRORS)
-def withdraw_right(right_id: str, body: _schemas.WithdrawIn, ctx: Ctx,
+@router.post("/rights/{right_id}/withdraw", response_model=_schemas.Right, responses=CHANGE_ERRORS)
+def withdraw_right(right_id: PathId, body: _schemas.WithdrawIn, ctx: Ctx,
                    actor: SignedIn) -> Any:
     right = services.withdraw_right(ctx.units(), ctx.clock, actor.person_id, right_id, body.on)
     return _views.right(right, today(ctx))

@@ -8,18 +8,18 @@ from fastapi import APIRouter, Query
 
 from ...registry import views
 from . import _schemas, _views
-from ._deps import At, Ctx, Limit, Offset, Reader, today, viewer
+from ._deps import At, Authenticated, Ctx, Limit, Offset, PathId, QueryId, Reader, today, viewer
 from ._errors import ERRORS
 
-router = APIRouter()
+router = APIRouter(route_class=Authenticated)
 Lang = Annotated[str, Query(pattern="^(nl|en)$", description="Language of the guide links")]
 
 
 @router.get("/may-manage", response_model=_schemas.Decision, responses=ERRORS)
 def may_manage(ctx: Ctx, actor: Reader,
-               person: Annotated[str, Query(description="The person's id")],
-               applicant: Annotated[str, Query(description="The applicant's id (a person or "
-                                               "an organisation)")],
+               person: Annotated[QueryId, Query(description="The person's id")],
+               applicant: Annotated[QueryId, Query(description="The applicant's id (a person "
+                                                   "or an organisation)")],
                at: At = None, lang: Lang = "nl") -> Any:
     """May this person manage the applicant's dossiers on that day, and why (not)?
 
@@ -35,7 +35,7 @@ def may_manage(ctx: Ctx, actor: Reader,
 
 @router.get("/persons/{person_id}/applicants", response_model=_schemas.ApplicantPage,
             responses=ERRORS)
-def applicants_for(person_id: str, ctx: Ctx, actor: Reader, at: At = None,
+def applicants_for(person_id: PathId, ctx: Ctx, actor: Reader, at: At = None,
                    offset: Offset = 0, limit: Limit = 50) -> Any:
     """The applicants whose dossiers the person may manage, by name."""
     with ctx.units() as uow:
@@ -47,7 +47,7 @@ def applicants_for(person_id: str, ctx: Ctx, actor: Reader, at: At = None,
 
 @router.get("/applicants/{applicant_id}/persons", response_model=_schemas.PersonPage,
             responses=ERRORS)
-def persons_for(applicant_id: str, ctx: Ctx, actor: Reader, at: At = None,
+def persons_for(applicant_id: PathId, ctx: Ctx, actor: Reader, at: At = None,
                 offset: Offset = 0, limit: Limit = 50) -> Any:
     """The persons who may manage the applicant's dossiers, by name."""
     with ctx.units() as uow:
@@ -58,7 +58,7 @@ def persons_for(applicant_id: str, ctx: Ctx, actor: Reader, at: At = None,
 
 @router.get("/persons/{person_id}/awaiting-signature", response_model=_schemas.MandatePage,
             responses=ERRORS)
-def awaiting_signature(person_id: str, ctx: Ctx, actor: Reader, at: At = None,
+def awaiting_signature(person_id: PathId, ctx: Ctx, actor: Reader, at: At = None,
                        offset: Offset = 0, limit: Limit = 50) -> Any:
     """Mandates that await a signature this person may give."""
     day = today(ctx, at)

@@ -5,10 +5,33 @@ National numbers come in only in request bodies, and go out only masked.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from ...registry.text import WITHOUT_CONTROL
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DAY_EXPECTED = "a date as YYYY-MM-DD"
+
+
+def _iso_day(value: object) -> object:
+    """Only the YYYY-MM-DD form is a day: not 0 (pydantic reads a number as Unix time, so
+    `at=0` was 1970-01-01), nor a moment."""
+    if isinstance(value, date) or (isinstance(value, str) and _DAY.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_format", f"Input should be {DAY_EXPECTED}")
+
+
+#: Text from outside: no control characters (registry/text.py), in the document as a pattern.
+Text = Annotated[str, StringConstraints(pattern=WITHOUT_CONTROL)]
+#: An id of the registry (a person, organisation, relation, right, mandate, token).
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=WITHOUT_CONTROL)]
+#: A day, strictly YYYY-MM-DD.
+Day = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class _In(BaseModel):
@@ -19,58 +42,58 @@ class _In(BaseModel):
 
 class PartyIn(_In):
     kind: Literal["person", "organisation"]
-    id: str = Field(min_length=1, max_length=64)
+    id: Id
 
 
 class PersonIn(_In):
-    national_number: str = Field(description="National register or BIS number, 11 digits "
-                                 "(dots, dashes and spaces allowed)", max_length=32)
-    name: str = Field(max_length=200)
+    national_number: Text = Field(description="National register or BIS number, 11 digits "
+                                  "(dots, dashes and spaces allowed)", max_length=32)
+    name: Text = Field(max_length=200)
     has_eid: bool = True
 
 
 class PersonSearch(_In):
-    national_number: str = Field(max_length=32)
+    national_number: Text = Field(max_length=32)
 
 
 class OrganisationIn(_In):
-    name: str = Field(max_length=200)
-    entity_group: str = Field(description="economic_actor, local_government, "
-                              "organising_authority, de_facto_association or "
-                              "foreign_organisation")
-    enterprise_number: str | None = Field(None, max_length=32)
-    legal_representatives: list[str] = Field(default_factory=list,
-                                             description="ids of registered persons")
+    name: Text = Field(max_length=200)
+    entity_group: Text = Field(max_length=40, description="economic_actor, local_government, "
+                               "organising_authority, de_facto_association or "
+                               "foreign_organisation")
+    enterprise_number: Text | None = Field(None, max_length=32)
+    legal_representatives: list[Id] = Field(default_factory=list, max_length=100,
+                                            description="ids of registered persons")
 
 
 class WorkRelationIn(_In):
-    person_id: str
-    start: date | None = None
-    end: date | None = None
-    user_type: str = Field("employee", max_length=40)
+    person_id: Id
+    start: Day | None = None
+    end: Day | None = None
+    user_type: Text = Field("employee", max_length=40)
 
 
 class LocalAdminIn(_In):
-    person_id: str
-    start: date | None = None
+    person_id: Id
+    start: Day | None = None
 
 
 class RightIn(_In):
-    kind: str = Field(description="SSM Mandaatbeheerder, SSM Mandaatuitvoerder or "
-                      "KIOSK Aanvrager")
-    start: date | None = None
-    end: date | None = None
+    kind: Text = Field(max_length=40, description="SSM Mandaatbeheerder, SSM "
+                       "Mandaatuitvoerder or KIOSK Aanvrager")
+    start: Day | None = None
+    end: Day | None = None
 
 
 class WithdrawIn(_In):
-    on: date | None = Field(None, description="The day the right ends (default: today)")
+    on: Day | None = Field(None, description="The day the right ends (default: today)")
 
 
 class MandateIn(_In):
     giver: PartyIn
     taker: PartyIn
-    start: date | None = None
-    end: date | None = None
+    start: Day | None = None
+    end: Day | None = None
 
 
 class TransferIn(_In):
@@ -79,14 +102,14 @@ class TransferIn(_In):
 
 class DossierIn(_In):
     applicant: PartyIn
-    title: str = Field(min_length=1, max_length=200)
-    status: str = Field("draft", max_length=40)
+    title: Text = Field(min_length=1, max_length=200)
+    status: Text = Field("draft", max_length=40)
 
 
 class TokenIn(_In):
-    name: str = Field(min_length=1, max_length=100)
+    name: Text = Field(min_length=1, max_length=100)
     scopes: list[Literal["registry:read", "registry:write", "registry:admin"]] = \
-        Field(min_length=1)
+        Field(min_length=1, max_length=3)
 
 
 # --- responses -----------------------------------------------------------------------------

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -22,6 +24,7 @@ from ...registry.errors import (
     ValidationError,
 )
 from ...registry.ports import Repository
+from ...registry.text import refuse_control
 from .. import _i18n
 from .._render import render
 from . import _auth
@@ -73,6 +76,35 @@ def field_error(error: ValidationError) -> dict[str, str]:
     return {"field": error.field, "message": f"{error.problem}; {error.expected}"}
 
 
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_day(value: str) -> date:
+    """A day written YYYY-MM-DD, and only so (`fromisoformat` also takes 20250303); else
+    ValueError."""
+    if not _DAY.fullmatch(value):
+        raise ValueError(value)
+    return date.fromisoformat(value)
+
+
+def form_text(form: FormData, name: str) -> str:
+    """A posted field, trimmed; a control character in it is the registry's
+    ValidationError naming the field (422), before anything is looked up."""
+    value = form.get(name)
+    text = value.strip() if isinstance(value, str) else ""
+    refuse_control(name, text)
+    return text
+
+
+def _refuse_control_characters(request: Request) -> None:
+    """No control character in the address: its path's parts and its query's values."""
+    for name, value in request.path_params.items():
+        if isinstance(value, str):
+            refuse_control(name, value)
+    for name, value in request.query_params.multi_items():
+        refuse_control(name, value)
+
+
 def page(handler: Handler) -> Endpoint:
     """Checks the language, and turns the registry's refusals into pages."""
 
@@ -83,6 +115,7 @@ def page(handler: Handler) -> Endpoint:
             raise HTTPException(404)
         _ = gettext(lang)
         try:
+            _refuse_control_characters(request)
             return await handler(request, lang)
         except _auth.NotSignedInError:
             return show(request, lang, "registry/signed_out.html", status=401,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -15,7 +12,16 @@ from ...registry.identifiers import EnterpriseNumber, InvalidIdentifierError
 from ...registry.model import Party
 from ...registry.ports import Repository
 from . import _auth
-from ._common import field_error, gettext, page, redirect, show, today
+from ._common import (
+    field_error,
+    form_text,
+    gettext,
+    page,
+    parse_day,
+    redirect,
+    show,
+    today,
+)
 
 SIGNED = ("signed", "refused")
 GIVEN = ("given", "stopped")
@@ -26,11 +32,6 @@ def _side(repo: Repository, request: Request) -> tuple[Party, str]:
     side = views.signing_side(repo, _auth.person_id(request), request.path_params["party"],
                               today(request))
     return side.party, side.name
-
-
-def _text(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _done(request: Request, allowed: tuple[str, ...]) -> str | None:
@@ -65,7 +66,7 @@ async def sign(request: Request, lang: str) -> Response:
     ctx = context(request)
     with ctx.units() as uow:
         party, _name = _side(uow.repo, request)
-    mandate_id, decision = _text(form, "mandate"), _text(form, "decision")
+    mandate_id, decision = form_text(form, "mandate"), form_text(form, "decision")
     use_case = services.refuse_mandate if decision == "refuse" else services.sign_mandate
     try:
         use_case(ctx.units(), ctx.clock, _auth.person_id(request), mandate_id)
@@ -120,7 +121,7 @@ async def give(request: Request, lang: str) -> Response:
     form = await _auth.checked_form(request)
     ctx = context(request)
     _ = gettext(lang)
-    number, until = _text(form, "enterprise_number"), _text(form, "until")
+    number, until = form_text(form, "enterprise_number"), form_text(form, "until")
     with ctx.units() as uow:
         giver, _name = _side(uow.repo, request)
         found, problem = None, None
@@ -134,7 +135,7 @@ async def give(request: Request, lang: str) -> Response:
     if taker is None:
         return _mandates_page(request, lang, number=number)
     try:
-        end = date.fromisoformat(until) if until else None
+        end = parse_day(until) if until else None
     except ValueError:
         return _mandates_page(request, lang, number=number, until=until, errors=[
             {"field": "until", "message": _("Enter the date as YYYY-MM-DD, for example "
@@ -159,7 +160,7 @@ async def stop(request: Request, lang: str) -> Response:
         party, _name = _side(uow.repo, request)
     try:
         services.stop_mandate(ctx.units(), ctx.clock, _auth.person_id(request),
-                              _text(form, "mandate"))
+                              form_text(form, "mandate"))
     except ConflictError as error:
         return _mandates_page(request, lang, status=409,
                               errors=[{"field": "mandates", "message": error.message}])

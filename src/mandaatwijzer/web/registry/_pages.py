@@ -11,7 +11,7 @@ from starlette.responses import Response
 from ...api.registry import context, decision_view
 from ...registry import demo, phrases, rules, views
 from . import _auth
-from ._common import gettext, page, redirect, show, today
+from ._common import form_text, gettext, page, parse_day, redirect, show, today
 
 
 @page
@@ -30,7 +30,7 @@ async def overview(request: Request, lang: str) -> Response:
 
 def _day(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        return parse_day(value) if value else None
     except ValueError:
         return None
 
@@ -103,9 +103,9 @@ async def sign_in(request: Request, lang: str) -> Response:
 async def sign_in_as(request: Request, lang: str) -> Response:
     _demo_only(request)
     form = await _auth.checked_form(request, signed_in=False)
-    chosen = form.get("person")
+    chosen = form_text(form, "person")
     with context(request).units() as uow:
-        person = views.find_person(uow.repo, chosen) if isinstance(chosen, str) else None
+        person = views.find_person(uow.repo, chosen) if chosen else None
         person_id = person.id if person is not None else None
     if person_id is None:
         found = _auth.session(request)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -13,7 +11,7 @@ from ...registry.errors import ConflictError, ValidationError
 from ...registry.identifiers import InvalidIdentifierError, NationalNumber
 from ...registry.model import RightKind
 from . import _auth
-from ._common import field_error, gettext, page, redirect, show, today
+from ._common import field_error, form_text, gettext, page, redirect, show, today
 
 DONE = ("added", "granted", "withdrawn")
 
@@ -42,11 +40,6 @@ async def users(request: Request, lang: str) -> Response:
     return _users_page(request, lang, request.path_params["org"])
 
 
-def _text(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
 @page
 async def add_user(request: Request, lang: str) -> Response:
     """Add a user by national number (posted, never in an address), creating the relation."""
@@ -55,7 +48,7 @@ async def add_user(request: Request, lang: str) -> Response:
     ctx = context(request)
     _ = gettext(lang)
     try:
-        number = NationalNumber.parse(_text(form, "national_number"))
+        number = NationalNumber.parse(form_text(form, "national_number"))
     except InvalidIdentifierError as error:
         return _users_page(request, lang, org_id, errors=[field_error(error)], status=422)
     with ctx.units() as uow:
@@ -80,7 +73,7 @@ async def grant(request: Request, lang: str) -> Response:
     org_id = request.path_params["org"]
     ctx = context(request)
     _ = gettext(lang)
-    relation, kind = _text(form, "work_relation"), _text(form, "kind")
+    relation, kind = form_text(form, "work_relation"), form_text(form, "kind")
     values = {"work_relation": relation, "kind": kind}
     errors = []
     if not relation:
@@ -107,7 +100,7 @@ async def withdraw(request: Request, lang: str) -> Response:
     ctx = context(request)
     try:
         services.withdraw_right(ctx.units(), ctx.clock, _auth.person_id(request),
-                                _text(form, "right"))
+                                form_text(form, "right"))
     except ConflictError as error:
         return _users_page(request, lang, org_id, status=409,
                            errors=[{"field": "rights", "message": error.message}])
