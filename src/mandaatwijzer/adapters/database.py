@@ -62,8 +62,8 @@ def create_engine_for(url: str | URL, *, write_wait: float = WRITE_WAIT,
     if parsed.get_backend_name() != "sqlite":
         timeout = f"-c lock_timeout={max(1, round(write_wait * 1000))}"
         connect["options"] = f"{timeout} {connect.get('options', '')}".strip()
-        return create_engine(parsed, pool_pre_ping=True, isolation_level="READ COMMITTED",
-                             connect_args=connect, **options)
+        options.setdefault("isolation_level", "READ COMMITTED")
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect, **options)
     connect.setdefault("timeout", write_wait)
     engine = create_engine(parsed, connect_args=connect, **options)
     wal = _is_file(parsed)

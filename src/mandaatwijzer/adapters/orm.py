@@ -187,8 +187,9 @@ mandates = Table(
     Index(None, "giver_id", "giver_kind", "taker_kind", "taker_id"),
     Index(None, "taker_id", "taker_kind"),
     Index(None, "pending_transfer_to_id", "pending_transfer_to_kind"),
-    Index(None, "successor_id"),
-    Index(None, "predecessor_id"),
+    # One successor per mandate, one predecessor per successor (migration 0004).
+    Index(None, "successor_id", unique=True),
+    Index(None, "predecessor_id", unique=True),
 )
 
 dossiers = Table(

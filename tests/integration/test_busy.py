@@ -1,0 +1,102 @@
+"""While another writer holds the registry (a long import, another process), reads keep
+answering and a change waits at most `write_wait`, then is refused as busy: 503 with
+Retry-After, a clear page, nothing changed — never a 500 (ADR 0010)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from mandaatwijzer.adapters import orm
+from mandaatwijzer.adapters.database import create_engine_for
+from mandaatwijzer.bootstrap import build_context
+from mandaatwijzer.config import Settings
+from mandaatwijzer.registry import services
+
+from ..e2e.registry import World, build, sign_in
+from ..unit.registry.scenario import national_number
+
+WAIT = 0.5
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    if request.param == "postgresql":
+        admin_url: str = request.getfixturevalue("postgres_url")
+        name = f"busy_{uuid.uuid4().hex[:8]}"
+        admin = create_engine_for(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {name}"))
+        url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+    else:
+        url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    yield build(Settings(database_url=url, demo=True, secret_key="test", access_log=False,
+                         write_wait=WAIT))
+    orm.stop_mappers()
+    if request.param == "postgresql":
+        with admin.connect() as connection:
+            connection.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"))
+            connection.execute(text(f"DROP DATABASE {name}"))
+        admin.dispose()
+
+
+class _AbandonedError(Exception):
+    """Ends the other writer's transaction without committing it."""
+
+
+def _hold_the_registry(world: World, seconds: float, holding: threading.Event) -> None:
+    """Another process's long change (an import): one writer's transaction, held open."""
+    other = build_context(world.ctx.settings)
+    uow = other.units()
+    with contextlib.suppress(_AbandonedError), uow.all_or_nothing():
+        services.register_person(uow, other.clock, national_number(900), "Imported Person")
+        holding.set()
+        time.sleep(seconds)
+        raise _AbandonedError
+
+
+def test_reads_answer_and_a_change_is_refused_as_busy_while_another_writer_holds_on(
+        world: World) -> None:
+    client = world.client_for()
+    csrf = sign_in(client, world.people["Luc"])
+    relation = world.eva_relation()
+    holding = threading.Event()
+    holder = threading.Thread(target=_hold_the_registry, args=(world, 4 * WAIT + 2, holding))
+    holder.start()
+    try:
+        assert holding.wait(30)
+        assert client.get("/nl/registry/").status_code == 200
+        assert client.get(f"/api/registry/organisations/{world.orgs['provider'].id}"
+                          "/work-relations").status_code == 200
+
+        started = time.monotonic()
+        answer = client.post(f"/api/registry/work-relations/{relation}/rights",
+                             json={"kind": "SSM Mandaatuitvoerder"},
+                             headers={"X-CSRF-Token": csrf})
+        assert answer.status_code == 503, answer.text
+        assert time.monotonic() - started >= WAIT * 0.9
+        assert int(answer.headers["Retry-After"]) >= 1
+        assert answer.json()["errors"][0]["code"] == "busy"
+
+        page = client.post(f"/nl/registry/organisations/{world.orgs['provider'].id}/users/grant",
+                           data={"work_relation": relation, "kind": "SSM Mandaatuitvoerder",
+                                 "csrf_token": csrf})
+        assert page.status_code == 503
+        assert "Retry-After" in page.headers
+        assert "Het register is even bezet" in page.text
+        assert "Er is niets gewijzigd" in page.text
+    finally:
+        holder.join(60)
+    assert world.rights_of(relation) == []
+    after = client.post(f"/api/registry/work-relations/{relation}/rights",
+                        json={"kind": "SSM Mandaatuitvoerder"}, headers={"X-CSRF-Token": csrf})
+    assert after.status_code == 201
