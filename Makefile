@@ -25,5 +25,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mandaatwijzer flow check
 
+# As root on Debian, first install what the browser and storage tests need (.ci/install-test-deps,
+# as CI does); elsewhere those tests are skipped, and the last line says so and how to install.
 test: lint
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then bash .ci/install-test-deps; fi
 	$(BIN)/pytest --cov --cov-report=term
