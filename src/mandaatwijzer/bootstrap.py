@@ -34,6 +34,8 @@ class RegistryContext:
     secret: str | None = field(default=None, repr=False)
     #: The stored audit log's check; None where the registry keeps no log (`memory:`).
     audit: AuditLog | None = None
+    #: Closes the database connections (the engine's pool): the end of a process or a test.
+    close: Callable[[], None] = field(default=lambda: None, repr=False)
 
     @property
     def persistent(self) -> bool:
@@ -80,8 +82,8 @@ def build_context(settings: Settings, *, access_index: bool = False,
 
             index = AccessIndex.for_engine(engine)
         units = lambda: sql.SqlUnitOfWork(sessions, index, readers)  # noqa: E731
-    return RegistryContext(settings, units, tokens or SqlTokenStore(sessions), clock,
-                           _secret(settings), SqlAuditLog(readers))
+    return RegistryContext(settings, units, tokens or SqlTokenStore(sessions, readers), clock,
+                           _secret(settings), SqlAuditLog(readers), engine.dispose)
 
 
 __all__ = ["MEMORY_URL", "RegistryContext", "UnitOfWorkFactory", "build_context"]

@@ -37,8 +37,10 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
         url = admin_url.rsplit("/", 1)[0] + f"/{name}"
     else:
         url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
-    yield build(Settings(database_url=url, demo=True, secret_key="test", access_log=False,
-                         write_wait=WAIT))
+    built = build(Settings(database_url=url, demo=True, secret_key="test", access_log=False,
+                           write_wait=WAIT))
+    yield built
+    built.ctx.close()
     orm.stop_mappers()
     if request.param == "postgresql":
         with admin.connect() as connection:
@@ -57,11 +59,14 @@ def _hold_the_registry(world: World, seconds: float, holding: threading.Event) -
     """Another process's long change (an import): one writer's transaction, held open."""
     other = build_context(world.ctx.settings)
     uow = other.units()
-    with contextlib.suppress(_AbandonedError), uow.all_or_nothing():
-        services.register_person(uow, other.clock, national_number(900), "Imported Person")
-        holding.set()
-        time.sleep(seconds)
-        raise _AbandonedError
+    try:
+        with contextlib.suppress(_AbandonedError), uow.all_or_nothing():
+            services.register_person(uow, other.clock, national_number(900), "Imported Person")
+            holding.set()
+            time.sleep(seconds)
+            raise _AbandonedError
+    finally:
+        other.close()
 
 
 def test_reads_answer_and_a_change_is_refused_as_busy_while_another_writer_holds_on(
@@ -69,6 +74,7 @@ def test_reads_answer_and_a_change_is_refused_as_busy_while_another_writer_holds
     client = world.client_for()
     csrf = sign_in(client, world.people["Luc"])
     relation = world.eva_relation()
+    token = world.token()
     holding = threading.Event()
     holder = threading.Thread(target=_hold_the_registry, args=(world, 4 * WAIT + 2, holding))
     holder.start()
@@ -77,6 +83,7 @@ def test_reads_answer_and_a_change_is_refused_as_busy_while_another_writer_holds
         assert client.get("/nl/registry/").status_code == 200
         assert client.get(f"/api/registry/organisations/{world.orgs['provider'].id}"
                           "/work-relations").status_code == 200
+        assert client.get("/api/registry/persons", headers=token).status_code == 200
 
         started = time.monotonic()
         answer = client.post(f"/api/registry/work-relations/{relation}/rights",

@@ -176,6 +176,7 @@ def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Registr
     finally:
         server.should_exit = True
         thread.join(30)
+        ctx.close()
         orm.stop_mappers()
         if request.param == "postgresql":
             with admin.connect() as connection:

@@ -19,11 +19,9 @@ from types import TracebackType
 from typing import Self, TypeVar
 
 from sqlalchemy import Select, and_, event, func, select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..registry.access import AccessFacts
-from ..registry.errors import BusyError, ConcurrentChangeError
 from ..registry.identifiers import EnterpriseNumber, NationalNumber
 from ..registry.model import (
     Dossier,
@@ -38,6 +36,7 @@ from ..registry.model import (
 from ..registry.ports import AuditEvent, Entity, Page, Repository
 from . import audit
 from ._holding import AllOrNothing
+from ._refusals import refusal_for
 from .access import AccessIndex, AccessReader
 from .bulk_sql import SqlBulkStore
 from .database import write_lock
@@ -187,29 +186,6 @@ def _hold_loaded_entities(session: Session) -> None:
 
     event.listen(session, "loaded_as_persistent", hold)
     event.listen(session, "pending_to_persistent", hold)
-
-
-#: SQLSTATEs of PostgreSQL that mean another transaction got in the way: serialization
-#: failure, deadlock, and the unique and exclusion constraints that back the rules.
-_CONCURRENT = frozenset({"40001", "40P01", "23505", "23P01"})
-#: lock_not_available: the writers' turn did not come within `lock_timeout`.
-_LOCK_TIMEOUT = "55P03"
-BUSY = ("the registry is busy with another change (an import, for example); nothing was "
-        "changed: try again in a few seconds")
-
-
-def refusal_for(error: BaseException) -> BusyError | None:
-    """The registry's refusal for a database error that concurrency caused, or None."""
-    if not isinstance(error, DBAPIError):
-        return None
-    state = getattr(error.orig, "sqlstate", None)
-    if state == _LOCK_TIMEOUT:
-        return BusyError(BUSY)
-    if state in _CONCURRENT:
-        return ConcurrentChangeError()
-    if "database is locked" in str(error.orig) or "database is busy" in str(error.orig):
-        return BusyError(BUSY)  # SQLite: the busy timeout ran out
-    return None
 
 
 class SqlUnitOfWork(AllOrNothing):

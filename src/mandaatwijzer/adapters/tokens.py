@@ -19,9 +19,12 @@ from typing import TypeVar
 
 from sqlalchemy import Column, String, Table, Text, insert, select, update
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from ..registry.errors import BusyError
 from ..registry.tokens import Token
+from ._refusals import refusal_for
 from .columns import UtcDateTime
 from .orm import metadata
 
@@ -80,8 +83,10 @@ def _token_id(secret: str) -> str | None:
     return token_id if prefix == PREFIX and token_id and random_part else None
 
 
-def verify(session: Session, secret: str, now: datetime | None = None) -> Token | None:
-    """The token behind `secret` if it is valid and not revoked; notes when it was used."""
+def verify(session: Session, secret: str, now: datetime | None = None, *,
+           note_use: bool = True) -> Token | None:
+    """The token behind `secret` if it is valid and not revoked; notes when it was used
+    (unless `note_use` is False)."""
     token_id = _token_id(secret)
     if token_id is None:
         return None
@@ -93,6 +98,8 @@ def verify(session: Session, secret: str, now: datetime | None = None) -> Token 
         return None
     if stored["revoked_at"] is not None:
         return None
+    if not note_use:
+        return _token(stored)
     used = _now(now)
     session.execute(update(api_tokens).where(api_tokens.c.id == token_id)
                     .values(last_used_at=used))
@@ -119,28 +126,45 @@ T = TypeVar("T")
 
 
 class SqlTokenStore:
-    """The port over the functions above, one committed transaction per call."""
+    """The port over the functions above, one committed transaction per call.
 
-    def __init__(self, sessions: Callable[[], Session]) -> None:
-        self._sessions = sessions
+    Checking a token never waits for a writer (a long import holds SQLite's write lock): when
+    noting its last use cannot be written at once, the token is checked by a reader and the
+    note is left out.
+    """
 
-    def _call(self, work: Callable[[Session], T]) -> T:
-        with self._sessions() as session:
-            result = work(session)
-            session.commit()
-            return result
+    def __init__(self, sessions: Callable[[], Session],
+                 readers: Callable[[], Session] | None = None) -> None:
+        self._sessions, self._readers = sessions, readers or sessions
+
+    def _call(self, work: Callable[[Session], T], sessions: Callable[[], Session] | None = None
+              ) -> T:
+        try:
+            with (sessions or self._sessions)() as session:
+                result = work(session)
+                session.commit()
+                return result
+        except DBAPIError as error:
+            refusal = refusal_for(error)
+            if refusal is None:
+                raise
+            raise refusal from error
 
     def create(self, name: str, scopes: Iterable[str]) -> tuple[str, str]:
         return self._call(lambda session: create(session, name, scopes))
 
     def verify(self, secret: str) -> Token | None:
-        return self._call(lambda session: verify(session, secret))
+        try:
+            return self._call(lambda session: verify(session, secret))
+        except BusyError:
+            return self._call(lambda session: verify(session, secret, note_use=False),
+                              self._readers)
 
     def revoke(self, token_id: str) -> bool:
         return self._call(lambda session: revoke(session, token_id))
 
     def list_tokens(self) -> Sequence[Token]:
-        return self._call(list_tokens)
+        return self._call(list_tokens, self._readers)
 
 
 class MemoryTokenStore:
