@@ -330,3 +330,12 @@ def test_a_page_reads_a_day_only_as_yyyy_mm_dd(world: World, until: str) -> None
 def test_the_app_reads_its_limit_from_the_settings() -> None:
     client = TestClient(create_app(replace(SETTINGS, max_body_bytes=10)))
     assert client.post("/api/flows", content=b"x" * 11).status_code == 413
+
+
+@pytest.mark.parametrize("body", [b"\xff\xfe{}", b"[" * 2000 + b"]" * 2000, b'{"a": '],
+                         ids=["not utf-8", "nested too deep", "cut short"])
+def test_a_body_that_is_no_json_in_utf_8_is_a_422_naming_the_body(world: World,
+                                                                   body: bytes) -> None:
+    response = world.client.post(f"{API}/tokens", content=body, headers={
+        **world.token(ADMIN), "content-type": "application/json"})
+    assert _problem(response, 422)["field"] == "body"

@@ -7,8 +7,10 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -67,7 +69,16 @@ class Authenticated(APIRoute):
 
         async def authenticated(request: Request) -> Response:
             await run_in_threadpool(_actor, request)
-            return await handler(request)
+            try:
+                return await handler(request)
+            except HTTPException as error:
+                # FastAPI's answer to a body it could not parse that was no JSON syntax error
+                # (not UTF-8, nested too deep): a 400 where every other bad body is a 422.
+                if error.status_code != 400:
+                    raise
+                raise RequestValidationError([{
+                    "type": "json_invalid", "loc": ("body",),
+                    "msg": "a JSON document in UTF-8"}]) from error
 
         return authenticated
 

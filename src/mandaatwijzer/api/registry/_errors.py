@@ -90,7 +90,9 @@ async def validation_error(request: Request, error: Exception) -> Response:
         return await request_validation_exception_handler(request, error)
     problems = []
     for item in error.errors():
-        field = _field(tuple(item.get("loc", ())))
+        # A JSON syntax error's place is a character's position: the field is the body.
+        field = "body" if item.get("type") == "json_invalid" else \
+            _field(tuple(item.get("loc", ())))
         expected = _expected(item)
         # The input is left out: it may be a national number.
         problems.append({"code": "invalid", "field": field,
