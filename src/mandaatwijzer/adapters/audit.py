@@ -12,10 +12,15 @@ table (triggers, created by the migration).
 
 A hash chain proves the log is intact from its first event to its last; it cannot show that
 the newest events were cut off, nor a complete rewrite by someone who recomputes every hash.
+
+Beside the chain, `audit_import_rows` keeps the digest of every row an import wrote (its
+event records the SHA-256 over them), and `SqlAuditLog.verify` also compares the registry's
+tables with the log (`audit_tables.py`, ADR 0009).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -27,6 +32,7 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     insert,
@@ -60,6 +66,18 @@ audit_events = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
     Index(None, "entity", "entity_id"),
+)
+
+#: The digest of each row an import wrote (`registry.bulk.digests`), numbered from 0 in the
+#: order written; append-only like the log (migration 0005).
+audit_import_rows = Table(
+    "audit_import_rows", metadata,
+    Column("import_id", String(64), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("entity", String(40), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("digest", LargeBinary(32), nullable=False),
+    sqlite_with_rowid=False,  # one B-tree to write per row instead of two
 )
 
 #: The name this module gave the outcome of `verify` before the port had it.
@@ -179,15 +197,22 @@ def _broken_link(checked: int, row: RowMapping, after: RowMapping | None,
 
 
 class SqlAuditLog:
-    """The `AuditLog` port on the database: each check in a read transaction of its own."""
+    """The `AuditLog` port on the database: each check in a read transaction of its own (on
+    PostgreSQL one snapshot: the chain and the tables are compared as of the same moment)."""
 
     def __init__(self, sessions: Callable[[], Session]) -> None:
         self._sessions = sessions
 
-    def verify(self) -> AuditCheck:
+    def verify(self, limit: int | None = None) -> AuditCheck:
+        from .audit_tables import check_tables
+
         with self._sessions() as session:
-            return verify(session)
+            chain = verify(session)
+            tables = check_tables(session, limit)
+        return dataclasses.replace(chain, rows_checked=tables.rows_checked,
+                                   findings=tables.findings,
+                                   more_findings=tables.more_findings)
 
 
-__all__ = ["GENESIS", "SqlAuditLog", "VerifyResult", "append", "audit_events", "event_hash",
-           "verify"]
+__all__ = ["GENESIS", "SqlAuditLog", "VerifyResult", "append", "audit_events",
+           "audit_import_rows", "event_hash", "verify"]

@@ -67,6 +67,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "rights": ("id", "work_relation_id", "kind", "granted_by", "start_on", "end_on",
                "withdrawn_on", "withdrawn_by"),
     "mandates": _MANDATE_COLUMNS,
+    "audit_import_rows": ("import_id", "position", "entity", "entity_id", "digest"),
 }
 
 
@@ -380,6 +381,14 @@ class SqlBulkStore:
                              *_party(r.transferred_to), r.successor_id,
                              *_party(r.pending_transfer_to), r.predecessor_id))
         return rows
+
+    def keep_digests(self, import_id: str, entity: str, first: int, ids: Sequence[str],
+                     digests: Sequence[bytes]) -> None:
+        """Into `audit_import_rows` (adapters/audit.py), numbered from `first`."""
+        self._write("audit_import_rows", [
+            (import_id, position, entity, key, digest)
+            for position, key, digest in zip(range(first, first + len(ids)), ids, digests,
+                                             strict=True)])
 
     # --- reading everything ----------------------------------------------------------
 

@@ -38,23 +38,67 @@ def snapshot(entity: Any) -> dict[str, Any]:
 
 
 Problem = Literal["edited", "inserted", "deleted"]
+#: What is wrong with a row of the registry's tables, compared with the log:
+#: - "unrecorded": it exists, but no event records it and no import wrote it (or the last
+#:   event about it removed it);
+#: - "differs": it is not what its last event (or the import that wrote it) says it is;
+#: - "missing": its last event (or its import) says it exists, but its row is gone.
+#: An import whose kept row digests no longer match its event is "differs" too.
+Finding = Literal["unrecorded", "differs", "missing"]
+
+
+@dataclass(frozen=True, slots=True)
+class TableFinding:
+    """A row of the registry's tables the log does not vouch for: which one and why.
+
+    `detail` names fields and events, never a value (so never a national number)."""
+
+    entity: str
+    entity_id: str
+    problem: Finding
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.entity_id}: {self.problem}: {self.detail}"
 
 
 @dataclass(frozen=True, slots=True)
 class AuditCheck:
-    """The outcome of walking the chain: all good, or the first event that is wrong and how."""
+    """The outcome of a check: the hash chain (all good, or the first event that is wrong and
+    how), and the registry's tables against the log (the rows it does not vouch for)."""
 
     checked: int
     seq: int | None = None
     problem: Problem | None = None
     detail: str = ""
+    #: Rows of the registry's tables compared with the log (imports' kept digests included).
+    rows_checked: int = 0
+    #: The rows the log does not vouch for, in the order found, up to the check's limit.
+    findings: tuple[TableFinding, ...] = ()
+    #: How many more were found than `findings` holds.
+    more_findings: int = 0
+
+    @property
+    def chain_ok(self) -> bool:
+        return self.problem is None
+
+    @property
+    def tables_ok(self) -> bool:
+        return not self.findings and not self.more_findings
 
     @property
     def ok(self) -> bool:
-        return self.problem is None
+        return self.chain_ok and self.tables_ok
+
+    @property
+    def findings_total(self) -> int:
+        return len(self.findings) + self.more_findings
 
 
 class AuditLog(Protocol):
-    def verify(self) -> AuditCheck:
-        """Walk the whole hash chain, naming the first event edited, inserted or deleted."""
+    def verify(self, limit: int | None = None) -> AuditCheck:
+        """Walk the whole hash chain, naming the first event edited, inserted or deleted, and
+        compare every row of the registry's tables with the log: each must be what its last
+        event, or the import that wrote it, says it is. Names at most `limit` rows (None:
+        every one) and counts the rest."""
         ...

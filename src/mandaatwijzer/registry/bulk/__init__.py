@@ -6,6 +6,7 @@
 - `store`: the port (`BulkStore`) and its fallback through the `Repository` port.
 - `checks`, `mandate_checks`: the checks against what is stored, the rules of `rules` included.
 - `importing`: the use cases `import_records` (all or nothing) and `export_records`.
+- `digests`: what the audit log keeps of the rows an import wrote (ADR 0009).
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 An import reads the rows lazily, each checked on its own (`csv_formats`), then checks them in
 batches against what is stored (`checks`, `mandate_checks`) and writes them batch by batch;
 any error anywhere leaves nothing written. It records one audit event (`import`), naming the
-kind, the number of rows and the file's SHA-256; the rows carry who created, granted, signed
-and stopped what.
+kind, the number of rows, the file's SHA-256 and the digest of the rows it wrote (`digests`:
+each row's digest is kept beside the log, so that the log vouches for every row); the rows
+carry who created, granted, signed and stopped what.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ..model import new_id
 from ..ports import AuditEvent, Clock, UnitOfWork
 from ..services import SYSTEM
 from .checks import Checker, Organisations, Persons, Rights, WorkRelations
+from .digests import ENTITIES, RowsDigest, flattener, row_digest
 from .mandate_checks import Mandates
 from .records import (
     KIND_NAMES,
@@ -58,6 +60,8 @@ def import_records(uow: UnitOfWork, clock: Clock, kind: type[Record], rows: Iter
     errors: list[RowError] = []
     read = imported = last_row = 0
     truncated = False
+    import_id, entity, flat = new_id("I"), ENTITIES[kind], flattener(kind)
+    written = RowsDigest()
     with uow.changing():
         store = store_of(uow)
         checker = _CHECKERS[kind](store)
@@ -75,6 +79,11 @@ def import_records(uow: UnitOfWork, clock: Clock, kind: type[Record], rows: Iter
                 # Rows after an error are still written (and rolled back at the end), so
                 # that the checks of later rows see them as they would in a correct file.
                 store.insert(kind, accepted)
+                if not errors:  # else all is rolled back: no digest is needed
+                    digests = [row_digest(entity, flat(record)) for record in accepted]
+                    store.keep_digests(import_id, entity, imported,
+                                       [record.id for record in accepted], digests)
+                    written.add(digests)
                 imported += len(accepted)
                 if len(errors) >= max_errors:
                     truncated = True
@@ -85,9 +94,11 @@ def import_records(uow: UnitOfWork, clock: Clock, kind: type[Record], rows: Iter
             raise ImportRefusedError(ImportReport(
                 kind, read, 0, tuple(sorted(errors, key=lambda e: e.row)[:max_errors]),
                 truncated or len(errors) > max_errors, last_row))
-        uow.record(AuditEvent(actor, "import", "import", new_id("I"), clock.now(), None,
+        assert written.count == imported
+        uow.record(AuditEvent(actor, "import", "import", import_id, clock.now(), None,
                               {"kind": KIND_NAMES[kind], "rows": imported,
-                               **(source() if source else {})}))
+                               **(source() if source else {}),
+                               "rows_digest": written.hexdigest()}))
         uow.commit()
     return ImportReport(kind, read, imported, last_row=last_row)
 

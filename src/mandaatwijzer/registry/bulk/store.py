@@ -62,6 +62,13 @@ class BulkStore(Protocol):
         """Every stored record of that kind, streamed (not all in memory at once)."""
         ...
 
+    def keep_digests(self, import_id: str, entity: str, first: int, ids: Sequence[str],
+                     digests: Sequence[bytes]) -> None:
+        """Keep beside the audit log the digests of rows an import wrote, with their ids,
+        numbered from `first` in the order written, in the current transaction
+        (`bulk.digests`)."""
+        ...
+
 
 @runtime_checkable
 class BulkUnitOfWork(Protocol):
@@ -107,6 +114,10 @@ class RepositoryStore:
     def insert(self, kind: type[Record], records: Sequence[Record]) -> None:
         for record in records:
             self.repo.add(entity_of(record))
+
+    def keep_digests(self, import_id: str, entity: str, first: int, ids: Sequence[str],
+                     digests: Sequence[bytes]) -> None:
+        """Nothing: a repository keeps no audit log to check its tables against."""
 
     def _all(self, page: Callable[[int, int], Page[T]]) -> Iterator[T]:
         offset = 0
