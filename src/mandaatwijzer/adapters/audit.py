@@ -96,8 +96,13 @@ def _canonical(row: Mapping[Any, Any]) -> bytes:
         "after": row["after"],
         "prev_hash": row["prev_hash"],
     }
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode()
+    return _CANONICAL(fields).encode()
+
+
+#: `json.dumps(..., sort_keys=True, separators=(",", ":"), ensure_ascii=False)`, the encoder
+#: made once (a walk of the chain hashes every event).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                              check_circular=False).encode
 
 
 def event_hash(row: Mapping[Any, Any]) -> str:

@@ -3,6 +3,7 @@ flattens as the snapshot of its entity does, and different rows never share a di
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -91,6 +92,27 @@ def test_different_rows_never_share_the_text_of_their_digest(
         first: digests.Flat, second: digests.Flat) -> None:
     assert digests.row_digest("person", first) != digests.row_digest("person", second)
     assert digests.row_digest("person", first) != digests.row_digest("right", first)
+
+
+def test_a_rows_digest_stays_what_it_was_written_as() -> None:
+    """Kept digests outlive the code: the text they hash must never change."""
+    text = "tperson\x1f=P-1\x1f=**.**.**-***.28\x1f=An\x1f=true"
+    assert digests.row_digest("person", ("P-1", "**.**.**-***.28", "An", "true")) == \
+        hashlib.sha256(text.encode()).digest()
+    mandate = bulk.MandateRecord("M-1", PERSON, PROVIDER, date(2025, 3, 3), None, "P-1",
+                                 datetime(2025, 3, 3, 9, 0, tzinfo=UTC),
+                                 giver_signed_by="P-1",
+                                 giver_signed_at=datetime(2025, 3, 3, 10, 0, 0, 5,
+                                                          tzinfo=timezone(timedelta(hours=1))))
+    assert digests.flat_of_record(mandate) == (
+        "M-1", "person", "P-1", "organisation", "O-1", "2025-03-03", None, "P-1",
+        "1740992400000000", "KIOSK", "P-1", "1740992400000005", None, None, None, None, None,
+        None, None, None, None, None)
+    text = ("tmandate\x1f=M-1\x1f=person\x1f=P-1\x1f=organisation\x1f=O-1\x1f=2025-03-03\x1f"
+            "\x1f=P-1\x1f=1740992400000000\x1f=KIOSK\x1f=P-1\x1f=1740992400000005"
+            + "\x1f" * 10)
+    assert digests.digester(bulk.MandateRecord)(mandate) == hashlib.sha256(text.encode()).digest()
+    assert digests.digester(bulk.MandateRecord)(mandate).hex().startswith("c484e11b")
 
 
 def test_the_digest_of_an_imports_rows_follows_their_order() -> None:

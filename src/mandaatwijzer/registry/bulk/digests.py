@@ -54,8 +54,15 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "dossier": ("id", "applicant.kind", "applicant.id", "title", "status"),
 }
 _MOMENTS = frozenset({"created_at", "giver_signature.at", "taker_signature.at", "stopped_at"})
-_PATHS = {entity: tuple((path, tuple(path.split(".")), path in _MOMENTS) for path in fields)
-          for entity, fields in FIELDS.items()}
+
+
+def _path(path: str) -> tuple[str, str | None, bool]:
+    """A field's key, the key inside it for a nested one, and whether it is a moment."""
+    key, _, inner = path.partition(".")
+    return key, inner or None, path in _MOMENTS
+
+
+_PATHS = {entity: tuple(map(_path, fields)) for entity, fields in FIELDS.items()}
 
 #: The entity each record kind stores (as the audit log names it).
 ENTITIES: dict[type[Record], str] = {
@@ -139,30 +146,35 @@ def flat_of_record(record: Record) -> Flat:
     return _FLATTEN[type(record)](record)
 
 
-def _text(value: Any, moment: bool) -> str | None:
-    if value is None or (isinstance(value, str) and not moment):
+def _text(value: Any) -> str | None:
+    if value is None or type(value) is str:
         return value
     if isinstance(value, bool):
         return _flag(value)
     if isinstance(value, list):
         return id_list(value)
-    if moment and isinstance(value, str):
-        try:
-            written = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        return moment_text(written if written.tzinfo else written.replace(tzinfo=UTC))
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _moment_of(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return _text(value)
+    try:
+        written = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return moment_text(written if written.tzinfo else written.replace(tzinfo=UTC))
 
 
 def flat_of_snapshot(entity: str, snapshot: Mapping[str, Any]) -> Flat:
     """The flat form of a snapshot (an event's `before` or `after`)."""
     values: list[str | None] = []
-    for _, path, moment in _PATHS[entity]:
-        value: Any = snapshot
-        for part in path:
-            value = value.get(part) if isinstance(value, Mapping) else None
-        values.append(_text(value, moment))
+    get = snapshot.get
+    for key, inner, moment in _PATHS[entity]:
+        value = get(key)
+        if inner is not None:
+            value = value.get(inner) if isinstance(value, dict) else None
+        values.append(_moment_of(value) if moment else _text(value))
     return tuple(values)
 
 
@@ -171,19 +183,25 @@ def differences(entity: str, found: Flat, expected: Flat) -> list[str]:
     return [path for path, a, b in zip(FIELDS[entity], found, expected, strict=True) if a != b]
 
 
-_NONE = "\x00"
 _SEPARATOR = "\x1f"
 
 
 def row_digest(entity: str, flat: Flat) -> bytes:
-    """The SHA-256 of a flat snapshot: of its texts joined by a unit separator, or, when a text
-    holds a separator or NUL itself (never in what the registry writes), of their JSON."""
-    joined = _SEPARATOR.join([_NONE if value is None else value for value in flat])
-    if joined.count(_SEPARATOR) == len(flat) - 1 and joined.count(_NONE) == flat.count(None):
-        text = f"t{entity}{_SEPARATOR}{joined}"
-    else:
+    """The SHA-256 of a flat snapshot: of `t`, the entity, then each value after a unit
+    separator, as `=value`, or nothing for None; or, when a value holds a separator itself
+    (never in what the registry writes), of `j` and their JSON. Different rows, different
+    texts."""
+    text = "t" + entity + "".join([_SEPARATOR if value is None else f"{_SEPARATOR}={value}"
+                                   for value in flat])
+    if text.count(_SEPARATOR) != len(flat):
         text = "j" + json.dumps([entity, *flat], ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def digester(kind: type[Record]) -> Callable[[Record], bytes]:
+    """`row_digest` of the flat snapshot of records of one kind."""
+    entity, flat = ENTITIES[kind], flattener(kind)
+    return lambda record: row_digest(entity, flat(record))
 
 
 class RowsDigest:
@@ -203,5 +221,5 @@ class RowsDigest:
         return self._hash.hexdigest()
 
 
-__all__ = ["ENTITIES", "FIELDS", "Flat", "RowsDigest", "differences", "flat_of_record",
+__all__ = ["ENTITIES", "FIELDS", "Flat", "RowsDigest", "differences", "digester", "flat_of_record",
            "flat_of_snapshot", "flattener", "id_list", "masked", "moment_text", "row_digest"]

@@ -16,7 +16,7 @@ from ..model import new_id
 from ..ports import AuditEvent, Clock, UnitOfWork
 from ..services import SYSTEM
 from .checks import Checker, Organisations, Persons, Rights, WorkRelations
-from .digests import ENTITIES, RowsDigest, flattener, row_digest
+from .digests import ENTITIES, RowsDigest, digester
 from .mandate_checks import Mandates
 from .records import (
     KIND_NAMES,
@@ -60,7 +60,7 @@ def import_records(uow: UnitOfWork, clock: Clock, kind: type[Record], rows: Iter
     errors: list[RowError] = []
     read = imported = last_row = 0
     truncated = False
-    import_id, entity, flat = new_id("I"), ENTITIES[kind], flattener(kind)
+    import_id, entity, digest_of = new_id("I"), ENTITIES[kind], digester(kind)
     written = RowsDigest()
     with uow.changing():
         store = store_of(uow)
@@ -80,7 +80,7 @@ def import_records(uow: UnitOfWork, clock: Clock, kind: type[Record], rows: Iter
                 # that the checks of later rows see them as they would in a correct file.
                 store.insert(kind, accepted)
                 if not errors:  # else all is rolled back: no digest is needed
-                    digests = [row_digest(entity, flat(record)) for record in accepted]
+                    digests = [digest_of(record) for record in accepted]
                     store.keep_digests(import_id, entity, imported,
                                        [record.id for record in accepted], digests)
                     written.add(digests)
