@@ -68,7 +68,7 @@ def build_context(settings: Settings, *, access_index: bool = False,
         return RegistryContext(settings, units or serialised(shared),
                                tokens or MemoryTokenStore(), clock, _secret(settings))
     from .adapters import database, sql
-    from .adapters.audit import SqlAuditLog
+    from .adapters.audit_tables import SqlAuditLog
     from .adapters.tokens import SqlTokenStore
 
     engine = database.create_engine_for(settings.database_url, write_wait=settings.write_wait)

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, select, text
 
-from mandaatwijzer.adapters.audit import SqlAuditLog, audit_events, audit_import_rows
+from mandaatwijzer.adapters.audit import audit_events, audit_import_rows
+from mandaatwijzer.adapters.audit_tables import SqlAuditLog
 from mandaatwijzer.adapters.database import reading, session_factory
 from mandaatwijzer.adapters.sql import SqlUnitOfWork
 from mandaatwijzer.registry import bulk, demo, services

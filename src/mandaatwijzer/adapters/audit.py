@@ -15,15 +15,14 @@ the newest events were cut off, nor a complete rewrite by someone who recomputes
 
 Beside the chain, `audit_import_rows` keeps the digest of every row an import wrote (its
 event records the SHA-256 over them), and `SqlAuditLog.verify` also compares the registry's
-tables with the log (`audit_tables.py`, ADR 0009).
+tables with the log (`audit_tables.py`, with the `AuditLog` port on the database: ADR 0009).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC
 from typing import Any
 
@@ -201,23 +200,5 @@ def _broken_link(checked: int, row: RowMapping, after: RowMapping | None,
                         f"before it was deleted (or event {seq - 1} was rewritten)")
 
 
-class SqlAuditLog:
-    """The `AuditLog` port on the database: each check in a read transaction of its own (on
-    PostgreSQL one snapshot: the chain and the tables are compared as of the same moment)."""
-
-    def __init__(self, sessions: Callable[[], Session]) -> None:
-        self._sessions = sessions
-
-    def verify(self, limit: int | None = None) -> AuditCheck:
-        from .audit_tables import check_tables
-
-        with self._sessions() as session:
-            chain = verify(session)
-            tables = check_tables(session, limit)
-        return dataclasses.replace(chain, rows_checked=tables.rows_checked,
-                                   findings=tables.findings,
-                                   more_findings=tables.more_findings)
-
-
-__all__ = ["GENESIS", "SqlAuditLog", "VerifyResult", "append", "audit_events",
+__all__ = ["GENESIS", "VerifyResult", "append", "audit_events",
            "audit_import_rows", "event_hash", "verify"]

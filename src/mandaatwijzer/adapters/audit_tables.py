@@ -15,6 +15,7 @@ value.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from sqlalchemy import String, Table, and_, exists, func, select, text, type_coe
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from ..registry.audit import Finding, TableFinding
+from ..registry.audit import AuditCheck, Finding, TableFinding
 from ..registry.bulk.digests import (
     FIELDS,
     Flat,
@@ -36,6 +37,7 @@ from ..registry.bulk.digests import (
     moment_text,
     row_digest,
 )
+from . import audit
 from .audit import audit_events, audit_import_rows
 from .orm import (
     dossiers,
@@ -298,4 +300,21 @@ def check_tables(session: Session, limit: int | None = None) -> TablesCheck:
     return TablesCheck(findings.rows, tuple(findings.found), findings.more)
 
 
-__all__ = ["TablesCheck", "check_tables"]
+class SqlAuditLog:
+    """The `AuditLog` port on the database: each check in a read transaction of its own (on
+    PostgreSQL one snapshot: the chain and the tables are compared as of the same moment)."""
+
+    def __init__(self, sessions: Callable[[], Session]) -> None:
+        self._sessions = sessions
+
+    def verify(self, limit: int | None = None) -> AuditCheck:
+        with self._sessions() as session:
+            chain = audit.verify(session)
+            tables = check_tables(session, limit)
+        return dataclasses.replace(chain, rows_checked=tables.rows_checked,
+                                   findings=tables.findings,
+                                   more_findings=tables.more_findings)
+
+
+
+__all__ = ["SqlAuditLog", "TablesCheck", "check_tables"]
