@@ -7,48 +7,33 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from mandaatwijzer.adapters import orm
-from mandaatwijzer.adapters.database import create_engine_for
 from mandaatwijzer.bootstrap import build_context
 from mandaatwijzer.config import Settings
 from mandaatwijzer.registry import services
 
 from ..e2e.registry import World, build, sign_in
 from ..unit.registry.scenario import national_number
+from .databases import own_database
 
 WAIT = 0.5
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    if request.param == "postgresql":
-        admin_url: str = request.getfixturevalue("postgres_url")
-        name = f"busy_{uuid.uuid4().hex[:8]}"
-        admin = create_engine_for(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name}"))
-        url = admin_url.rsplit("/", 1)[0] + f"/{name}"
-    else:
-        url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
-    built = build(Settings(database_url=url, demo=True, secret_key="test", access_log=False,
-                           write_wait=WAIT))
-    yield built
-    built.ctx.close()
-    orm.stop_mappers()
-    if request.param == "postgresql":
-        with admin.connect() as connection:
-            connection.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"))
-            connection.execute(text(f"DROP DATABASE {name}"))
-        admin.dispose()
+    with own_database(request.param, request, tmp_path) as url:
+        built = build(Settings(database_url=url, demo=True, secret_key="test",
+                               access_log=False, write_wait=WAIT))
+        try:
+            yield built
+        finally:
+            built.ctx.close()
+            orm.stop_mappers()
 
 
 class _AbandonedError(Exception):

@@ -17,7 +17,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,6 +38,7 @@ from mandaatwijzer.registry.ports import Clock
 from mandaatwijzer.web import create_app
 
 from ..unit.registry.scenario import enterprise_number, national_number
+from .databases import own_database
 
 THREADS = 16
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
@@ -148,43 +148,28 @@ def _seed(ctx: RegistryContext) -> tuple[dict[str, Person], dict[str, Organisati
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Registry]:
-    if request.param == "postgresql":
-        admin_url: str = request.getfixturevalue("postgres_url")
-        name = f"races_{uuid.uuid4().hex[:8]}"
-        admin = create_engine_for(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name}"))
-        url = admin_url.rsplit("/", 1)[0] + f"/{name}"
-    else:
-        url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
-    settings = Settings(database_url=url, demo=True, secret_key="races", access_log=False,
-                        write_wait=30)
-    ctx = build_context(settings, access_index=True,
-                        clock=Clock(datetime(2025, 3, 3, 9, tzinfo=UTC)))
-    seeded = _seed(ctx)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, ctx), host="127.0.0.1",
-                                           port=port, log_level="warning", workers=1))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield Registry(ctx, f"http://127.0.0.1:{port}", *seeded)
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        ctx.close()
-        orm.stop_mappers()
-        if request.param == "postgresql":
-            with admin.connect() as connection:
-                connection.execute(text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"))
-                connection.execute(text(f"DROP DATABASE {name}"))
-            admin.dispose()
+    with own_database(request.param, request, tmp_path) as url:
+        settings = Settings(database_url=url, demo=True, secret_key="races", access_log=False,
+                            write_wait=30)
+        ctx = build_context(settings, access_index=True,
+                            clock=Clock(datetime(2025, 3, 3, 9, tzinfo=UTC)))
+        seeded = _seed(ctx)
+        port = _free_port()
+        server = uvicorn.Server(uvicorn.Config(create_app(settings, ctx), host="127.0.0.1",
+                                               port=port, log_level="warning", workers=1))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.05)
+        try:
+            yield Registry(ctx, f"http://127.0.0.1:{port}", *seeded)
+        finally:
+            server.should_exit = True
+            thread.join(30)
+            ctx.close()
+            orm.stop_mappers()
 
 
 def race(send: Callable[[], tuple[int, str]]) -> list[tuple[int, str]]:
