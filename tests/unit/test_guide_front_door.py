@@ -198,3 +198,13 @@ def test_guide_json_imports_neither_the_diagram_nor_the_exports_nor_the_how_to_p
     assert "mandaatwijzer.guide._view" in loaded
     assert loaded.isdisjoint({f"mandaatwijzer.guide.{m}" for m in ("_diagram", "_export",
                                                                    "_howto")})
+
+
+def test_no_template_writes_a_guide_address() -> None:
+    """Templates take guide links from the map too (`start_href`, `glossary_href` …)."""
+    templates = PACKAGE / "web" / "templates"
+    written = [f"{path.relative_to(templates)}: {line.strip()}"
+               for path in sorted(templates.rglob("*.html"))
+               for line in path.read_text(encoding="utf-8").splitlines()
+               if "/flows/" in line or "/glossary" in line]
+    assert written == []

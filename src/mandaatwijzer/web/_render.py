@@ -13,7 +13,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from ..guide import LANGUAGES, glossary
+from ..guide import LANGUAGES, glossary, glossary_href, start_href
 from . import _i18n
 
 if TYPE_CHECKING:
@@ -132,7 +132,8 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     # `_` and `gettext` as the extension installs them, minus two hops (see _gettext).
     env.globals["_"] = env.globals["gettext"] = _gettext(translations)
-    env.globals.update(lang=lang, languages=LANGUAGES, language_names=LANGUAGE_NAMES)
+    env.globals.update(lang=lang, languages=LANGUAGES, language_names=LANGUAGE_NAMES,
+                       start_href=start_href, glossary_href=glossary_href)
     return env
 
 
