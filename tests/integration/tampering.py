@@ -16,18 +16,18 @@ from mandaatwijzer.adapters.audit import audit_events, event_hash
 Row = dict[str, Any]
 
 
-def _lift_guard(connection: Connection) -> Callable[[], None]:
-    """Disable the triggers; returns what puts them back."""
+def lift_guard(connection: Connection, table: str = "audit_events") -> Callable[[], None]:
+    """Disable the append-only triggers of `table`; returns what puts them back."""
     if connection.dialect.name == "postgresql":
-        connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+        connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
 
         def enable() -> None:
-            connection.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+            connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
 
         return enable
     triggers = connection.execute(text(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-        "AND tbl_name = 'audit_events'")).all()
+        "AND tbl_name = :table"), {"table": table}).all()
     for name, _ in triggers:
         connection.execute(text(f"DROP TRIGGER {name}"))
 
@@ -43,7 +43,7 @@ def rewrite(engine: Engine, change: Callable[[list[Row]], list[Row]]) -> None:
     with engine.begin() as connection:
         rows = [dict(r._mapping) for r in
                 connection.execute(select(audit_events).order_by(audit_events.c.seq))]
-        restore = _lift_guard(connection)
+        restore = lift_guard(connection)
         connection.execute(delete(audit_events))
         new = change(rows)
         if new:

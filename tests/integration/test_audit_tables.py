@@ -9,13 +9,12 @@ the application, an imported row edited, and the kept digests rewritten are each
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Engine, select, text
 
 from mandaatwijzer.adapters.audit import audit_events, audit_import_rows
 from mandaatwijzer.adapters.audit_tables import SqlAuditLog
@@ -218,28 +217,6 @@ def test_an_imported_row_changed_since_is_compared_with_its_last_event(
                             f"from event {seq} (stop_mandate)")
 
 
-def _lift_digest_guard(connection: Connection) -> Callable[[], None]:
-    """Disable the append-only triggers of the kept digests; returns what puts them back."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("ALTER TABLE audit_import_rows DISABLE TRIGGER USER"))
-
-        def enable() -> None:
-            connection.execute(text("ALTER TABLE audit_import_rows ENABLE TRIGGER USER"))
-
-        return enable
-    triggers = connection.execute(text(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-        "AND tbl_name = 'audit_import_rows'")).all()
-    for name, _ in triggers:
-        connection.execute(text(f"DROP TRIGGER {name}"))
-
-    def restore() -> None:
-        for _, sql in triggers:
-            connection.execute(text(sql))
-
-    return restore
-
-
 def test_an_imported_row_edited_with_its_kept_digest_is_caught_at_its_import(
         registry: Registry) -> None:
     edited = bulk.WorkRelationRecord("WR-imp-1", "P-imp-2", "O-imp-1", date(2026, 1, 5),
@@ -248,7 +225,7 @@ def test_an_imported_row_edited_with_its_kept_digest_is_caught_at_its_import(
     with registry.engine.begin() as connection:
         connection.execute(text("UPDATE work_relations SET user_type = 'admin' "
                                 "WHERE id = 'WR-imp-1'"))
-        restore = _lift_digest_guard(connection)
+        restore = tampering.lift_guard(connection, "audit_import_rows")
         connection.execute(audit_import_rows.update()
                            .where(audit_import_rows.c.entity_id == "WR-imp-1")
                            .values(digest=digest))
