@@ -23,7 +23,7 @@ from .errors import (
     RuleViolationError,
     ValidationError,
 )
-from .identifiers import EnterpriseNumber, InvalidIdentifierError, NationalNumber
+from .identifiers import EnterpriseNumber, NationalNumber
 from .model import (
     Dossier,
     EntityGroup,
@@ -44,7 +44,6 @@ from .model import (
 from .ports import AuditEvent, Clock, Entity, UnitOfWork
 
 SYSTEM = "system"
-_Number = TypeVar("_Number", NationalNumber, EnterpriseNumber)
 
 
 #: How often a use case runs when the database reports a concurrent change (ADR 0010).
@@ -92,15 +91,6 @@ def _period(start: date, end: date | None, today: date, field: str = "end") -> P
     return Period(start, end)
 
 
-def _identifier(kind: type[_Number], text: str) -> _Number:
-    """Parse an identifier; a bad one is a `ValidationError` naming the field (never the
-    national number itself)."""
-    try:
-        return kind.parse(text)
-    except InvalidIdentifierError as error:
-        raise ValidationError(error.field, error.problem, error.expected) from None
-
-
 def _change(uow: UnitOfWork, clock: Clock, actor: str, action: str, entity: Entity,
             mutate: Callable[[], None]) -> None:
     before = snapshot(entity)
@@ -115,7 +105,7 @@ def _change(uow: UnitOfWork, clock: Clock, actor: str, action: str, entity: Enti
 @_retried
 def register_person(uow: UnitOfWork, clock: Clock, national_number: str, name: str,
                     has_eid: bool = True, actor: str = SYSTEM) -> Person:
-    number = _identifier(NationalNumber, national_number)
+    number = NationalNumber.parse(national_number)
     if not name.strip():
         raise ValidationError("name", "is empty", "the person's name")
     with uow.changing():
@@ -141,7 +131,7 @@ def register_organisation(uow: UnitOfWork, clock: Clock, name: str, entity_group
                               "one of: " + ", ".join(g.value for g in EntityGroup)) from None
     if not name.strip():
         raise ValidationError("name", "is empty", "the organisation's name")
-    number = _identifier(EnterpriseNumber, enterprise_number) if enterprise_number else None
+    number = EnterpriseNumber.parse(enterprise_number) if enterprise_number else None
     if group.needs_enterprise_number and number is None:
         raise ValidationError("enterprise_number", f"is missing for a {group.value}",
                               "a KBO enterprise number")
