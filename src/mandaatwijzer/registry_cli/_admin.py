@@ -43,9 +43,9 @@ def token_create(
         "more.")],
 ) -> None:
     """Create an API token. Prints its id and its secret, which is shown only this once."""
-    tokens.check_new_token(name, scopes)  # a wrong option is named before the database
-    token_id, secret = tokens.create_token(_kept(c.context(), "API tokens are").tokens, name,
-                                           scopes)
+    # `create_token`, its check first: a wrong option is named before a missing database.
+    name, chosen = tokens.check_new_token(name, scopes)
+    token_id, secret = _kept(c.context(), "API tokens are").tokens.create(name, chosen)
     c.out(f"{token_id}  {secret}")
     sys.stderr.write("Keep the secret now: only its hash is stored, it cannot be shown again.\n")
 

@@ -8,9 +8,19 @@ from datetime import date
 from .. import policy, rules
 from ..errors import NotFoundError
 from ..identifiers import EnterpriseNumber, NationalNumber
-from ..model import LocalAdmin, Mandate, Organisation, Person, Right, WorkRelation
+from ..model import (
+    LocalAdmin,
+    Mandate,
+    Organisation,
+    Party,
+    PartyKind,
+    Person,
+    Right,
+    WorkRelation,
+)
 from ..policy import Viewer
 from ..ports import Page, Repository
+from ._names import name_of
 
 
 def persons(repo: Repository, viewer: Viewer, offset: int, limit: int) -> Page[Person]:
@@ -139,11 +149,9 @@ def organisation_details(repo: Repository, organisation_id: str) -> Organisation
 
 
 def person_name(repo: Repository, person_id: str) -> str:
-    found = repo.person(person_id)
-    return found.name if found is not None else person_id
+    return name_of(repo, Party(PartyKind.PERSON, person_id))
 
 
 def organisation_name(repo: Repository, organisation_id: str) -> str:
-    found = repo.organisation(organisation_id)
-    return found.name if found is not None else organisation_id
+    return name_of(repo, Party(PartyKind.ORGANISATION, organisation_id))
 
