@@ -13,7 +13,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 
-from .. import guide
 from ..api import error_response
 from ..api import registry as registry_api
 from ..api import router as api_router
@@ -38,10 +37,7 @@ PAGES = [
 
 
 def _page_language(path: str, request: Request) -> str:
-    first = path.strip("/").split("/")[0]
-    if first in guide.LANGUAGES:
-        return first
-    return _i18n.negotiate(request.headers.get("accept-language"))
+    return _i18n.page_language(path, request.headers.get("accept-language"))
 
 
 async def _http_error(request: Request, error: Exception) -> Response:

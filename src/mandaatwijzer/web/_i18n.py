@@ -37,3 +37,10 @@ def negotiate(accept_language: str | None) -> str:
         if primary in LANGUAGES and quality > 0:
             ranked.append((-quality, position, primary))
     return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
+
+
+def page_language(path: str, accept_language: str | None) -> str:
+    """The language of a page at `path`: its first segment when that is one of ours, else
+    the best for the Accept-Language header (Dutch without one)."""
+    first = path.strip("/").split("/")[0]
+    return first if first in LANGUAGES else negotiate(accept_language)

@@ -14,7 +14,6 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import guide
 from ..api import error_response
 from . import _i18n
 from ._render import render
@@ -39,9 +38,7 @@ def too_large(scope: Scope, limit: int) -> Response:
             "code": "too_large", "field": None,
             "message": f"the request body is larger than {size(limit)} ({limit} bytes), the "
                        "most this server reads; nothing was changed"})
-    first = path.strip("/").split("/")[0]
-    lang = first if first in guide.LANGUAGES else \
-        _i18n.negotiate(Headers(scope=scope).get("accept-language"))
+    lang = _i18n.page_language(path, Headers(scope=scope).get("accept-language"))
     return render(lang, "too_large.html", path=f"/{lang}/", status=413, status_code=413,
                   limit=size(limit))
 

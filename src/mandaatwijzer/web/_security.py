@@ -20,9 +20,9 @@ from starlette.routing import Match, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import guide
 from ..api import error_response
 from ..registry.errors import mask_national_numbers
+from . import _i18n
 from ._render import render
 
 CONTENT_SECURITY_POLICY = (
@@ -127,8 +127,7 @@ def server_error(path: str) -> Response:
     if path.startswith("/api/"):
         return error_response(500, {"code": "internal_error", "field": None,
                                     "message": "something went wrong on our side"})
-    first = path.strip("/").split("/")[0]
-    lang = first if first in guide.LANGUAGES else "nl"
+    lang = _i18n.page_language(path, None)  # Dutch unless the path names a language
     try:
         return render(lang, "error.html", path=f"/{lang}/", status=500, status_code=500)
     except Exception:  # the pages themselves may be what is broken
