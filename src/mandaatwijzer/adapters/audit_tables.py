@@ -33,10 +33,10 @@ from ..registry.bulk.digests import (
     differences,
     flat_of_snapshot,
     id_list,
-    masked,
     moment_text,
     row_digest,
 )
+from ..registry.identifiers import mask_national_number
 from . import audit
 from .audit import audit_events, audit_import_rows
 from .orm import (
@@ -87,7 +87,7 @@ def _flag(value: Any) -> str | None:
 
 
 def _national_number(value: Any) -> str | None:
-    return masked(value) if isinstance(value, str) else _text(value)
+    return mask_national_number(value) if isinstance(value, str) else _text(value)
 
 
 #: Per entity: its table and, for each field of `FIELDS[entity]` but an organisation's

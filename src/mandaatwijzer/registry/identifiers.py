@@ -42,6 +42,7 @@ __all__ = [
     "NationalNumberKind",
     "is_valid_enterprise_number",
     "is_valid_national_number",
+    "mask_national_number",
 ]
 
 NationalNumberKind = Literal["nn", "bis"]
@@ -60,6 +61,13 @@ def _digits_phrase(count: int) -> str:
 
 
 # --- National register numbers and BIS numbers ---------------------------------------
+
+
+def mask_national_number(digits: str) -> str:
+    """``**.**.**-***.CC`` for 11 digits, valid or not: the layout and the two check digits."""
+    hidden = MASK_CHARACTER * 2
+    return f"{hidden}.{hidden}.{hidden}-{MASK_CHARACTER * 3}.{digits[-2:]}"
+
 
 
 def _check_national_number(text: str, field: str) -> tuple[str, NationalNumberKind]:
@@ -161,8 +169,7 @@ class NationalNumber:
     @property
     def masked(self) -> str:
         """``**.**.**-***.CC``: the layout and the two check digits, nothing more."""
-        hidden = "".join(MASK_CHARACTER if c in _DIGITS else c for c in self.formatted[:-2])
-        return hidden + self.value[-2:]
+        return mask_national_number(self.value)
 
     def __str__(self) -> str:
         return self.masked

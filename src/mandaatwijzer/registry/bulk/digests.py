@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
-from ..identifiers import MASK_CHARACTER
+from ..identifiers import mask_national_number
 from .records import (
     MandateRecord,
     OrganisationRecord,
@@ -70,12 +70,6 @@ ENTITIES: dict[type[Record], str] = {
     WorkRelationRecord: "work_relation", RightRecord: "right", MandateRecord: "mandate"}
 
 
-def masked(national_number: str) -> str:
-    """`NationalNumber.masked` of stored digits, valid or not: the two check digits only."""
-    hidden = MASK_CHARACTER * 2
-    return f"{hidden}.{hidden}.{hidden}-{MASK_CHARACTER * 3}.{national_number[-2:]}"
-
-
 _EPOCH, _MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
 
 
@@ -101,7 +95,7 @@ def id_list(values: Iterable[str]) -> str:
 
 
 def _person(r: PersonRecord) -> Flat:
-    return (r.id, masked(r.national_number), r.name, _flag(r.has_eid))
+    return (r.id, mask_national_number(r.national_number), r.name, _flag(r.has_eid))
 
 
 def _organisation(r: OrganisationRecord) -> Flat:
@@ -222,4 +216,4 @@ class RowsDigest:
 
 
 __all__ = ["ENTITIES", "FIELDS", "Flat", "RowsDigest", "differences", "digester", "flat_of_record",
-           "flat_of_snapshot", "flattener", "id_list", "masked", "moment_text", "row_digest"]
+           "flat_of_snapshot", "flattener", "id_list", "moment_text", "row_digest"]
