@@ -9,11 +9,12 @@ never a server error. Strict: tab and newline are control characters too.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from .errors import ValidationError
 
-__all__ = ["CONTROL_CHARACTERS", "EXPECTED", "WITHOUT_CONTROL", "control_problem",
-           "refuse_control"]
+__all__ = ["CONTROL_CHARACTERS", "DAY", "EXPECTED", "WITHOUT_CONTROL", "control_problem",
+           "parse_day", "refuse_control"]
 
 #: U+0000 to U+001F (C0, with tab, newline and carriage return) and U+007F (DEL).
 CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
@@ -36,3 +37,15 @@ def refuse_control(field: str, value: str) -> None:
     problem = control_problem(value)
     if problem is not None:
         raise ValidationError(field, problem, EXPECTED)
+
+
+#: A day as the pages and the API take it: YYYY-MM-DD and only so (`date.fromisoformat` also
+#: takes 20250303, and pydantic a number as Unix time: `at=0` was 1970-01-01).
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_day(value: str) -> date:
+    """A day written YYYY-MM-DD; else ValueError."""
+    if not DAY.fullmatch(value):
+        raise ValueError(value)
+    return date.fromisoformat(value)

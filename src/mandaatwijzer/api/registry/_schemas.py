@@ -5,23 +5,21 @@ National numbers come in only in request bodies, and go out only masked.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from ...registry.text import WITHOUT_CONTROL
+from ...registry.text import DAY, WITHOUT_CONTROL
 
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DAY_EXPECTED = "a date as YYYY-MM-DD"
 
 
 def _iso_day(value: object) -> object:
     """Only the YYYY-MM-DD form is a day: not 0 (pydantic reads a number as Unix time, so
     `at=0` was 1970-01-01), nor a moment."""
-    if isinstance(value, date) or (isinstance(value, str) and _DAY.fullmatch(value)):
+    if isinstance(value, date) or (isinstance(value, str) and DAY.fullmatch(value)):
         return value
     raise PydanticCustomError("date_format", f"Input should be {DAY_EXPECTED}")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
@@ -74,17 +73,6 @@ def redirect(href: str) -> Response:
 
 def field_error(error: ValidationError) -> dict[str, str]:
     return {"field": error.field, "message": f"{error.problem}; {error.expected}"}
-
-
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def parse_day(value: str) -> date:
-    """A day written YYYY-MM-DD, and only so (`fromisoformat` also takes 20250303); else
-    ValueError."""
-    if not _DAY.fullmatch(value):
-        raise ValueError(value)
-    return date.fromisoformat(value)
 
 
 def form_text(form: FormData, name: str) -> str:

@@ -11,13 +11,13 @@ from ...registry.errors import ConflictError, ValidationError
 from ...registry.identifiers import EnterpriseNumber, InvalidIdentifierError
 from ...registry.model import Party
 from ...registry.ports import Repository
+from ...registry.text import parse_day
 from . import _auth
 from ._common import (
     field_error,
     form_text,
     gettext,
     page,
-    parse_day,
     redirect,
     show,
     today,

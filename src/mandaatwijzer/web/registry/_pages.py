@@ -10,8 +10,9 @@ from starlette.responses import Response
 
 from ...api.registry import context, decision_view
 from ...registry import demo, phrases, rules, views
+from ...registry.text import parse_day
 from . import _auth
-from ._common import form_text, gettext, page, parse_day, redirect, show, today
+from ._common import form_text, gettext, page, redirect, show, today
 
 
 @page
