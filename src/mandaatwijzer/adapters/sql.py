@@ -210,8 +210,8 @@ class SqlUnitOfWork(AllOrNothing):
         #: rows written): the access index does not see it until it is committed.
         self._wrote = False
         self._depth = 0
+        #: Whether the outermost block is a writer's (`changing`); reset when it ends.
         self._writer = False
-        self._next_writes = False
 
     @property
     def repo(self) -> Repository:
@@ -231,7 +231,6 @@ class SqlUnitOfWork(AllOrNothing):
 
     def __enter__(self) -> Self:
         if self._depth == 0:
-            self._writer, self._next_writes = self._next_writes, False
             self._session = (self._factory if self._writer else self._readers)()
             self._repo = SqlRepository(self._session, self._access_index,
                                        lambda: not self._wrote)
@@ -249,6 +248,7 @@ class SqlUnitOfWork(AllOrNothing):
             finally:
                 self.session.close()
                 self._session = self._repo = None
+                self._writer = False
             refusal = refusal_for(error) if error is not None else None
             if refusal is not None:
                 raise refusal from error
@@ -257,7 +257,7 @@ class SqlUnitOfWork(AllOrNothing):
     def changing(self) -> Iterator[Self]:
         """A block that changes the registry: a writer's transaction, its turn taken first."""
         if self._depth == 0:
-            self._next_writes = True
+            self._writer = True
         elif not self._writer:
             raise RuntimeError("a change inside a block opened for reading: open the "
                                "outermost block with `changing()`")
