@@ -15,6 +15,8 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from mandaatwijzer.web._render import render
+
 from ..e2e.registry import World, build
 from .guide_pages import LANGS, new_context
 from .test_axe import assert_accessible
@@ -112,5 +114,28 @@ def test_a_page_without_a_session_has_no_axe_violations(
     context = new_context(browser, registry_url, javascript=True)
     try:
         _check(context.new_page(), "/en/registry/", 401, "en")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1024, 390])
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_busy_and_too_large_pages_have_no_axe_violations(
+        browser: Browser, registry_url: str, lang: str, width: int) -> None:
+    """The 503 a change gets while another writer holds the registry, and the 413 of a body
+    over the limit: rendered as their handlers render them, checked on the site's origin."""
+    busy = render(lang, "registry/busy.html", path=f"/{lang}/registry/", status=503,
+                  signed_in=None, demo=True, csrf_field="csrf_token", csrf="")
+    too_large = render(lang, "too_large.html", path=f"/{lang}/", status=413, status_code=413,
+                       limit="1 MiB")
+    context = new_context(browser, registry_url, javascript=True)
+    try:
+        page = context.new_page()
+        page.set_viewport_size({"width": width, "height": 800})
+        for response in (busy, too_large):
+            page.goto(f"/{lang}/")  # the origin, so that the style sheet loads
+            page.set_content(bytes(response.body).decode())
+            assert page.locator("html").get_attribute("lang") == lang
+            assert_accessible(page)
     finally:
         context.close()
