@@ -10,13 +10,14 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,demo]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 # The main job: the web app on an embedded SQLite file, with the demo dataset loaded into an
-# empty database and a demo sign-in page (never for real data).
+# empty database, and a local OpenID Connect provider beside it that signs in the demo persons
+# (never for real data).
 run: $(STAMP)
 	MANDAATWIJZER_DEMO=$${MANDAATWIJZER_DEMO:-1} $(BIN)/mandaatwijzer serve
 

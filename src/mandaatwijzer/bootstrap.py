@@ -8,13 +8,15 @@ is a SQLAlchemy URL (a SQLite file, created and migrated on first use, or Postgr
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .config import Settings
+from .config import Settings, SignInSettings
 from .registry.audit import AuditLog
 from .registry.ports import Clock, UnitOfWork
+from .registry.signin import AccessTokens
 from .registry.tokens import TokenStore
 
 MEMORY_URL = "memory:"
@@ -36,6 +38,8 @@ class RegistryContext:
     audit: AuditLog | None = None
     #: Closes the database connections (the engine's pool): the end of a process or a test.
     close: Callable[[], None] = field(default=lambda: None, repr=False)
+    #: Checks a person's bearer access token with the sign-in provider; None without sign-in.
+    access_tokens: AccessTokens | None = None
 
     @property
     def persistent(self) -> bool:
@@ -60,13 +64,15 @@ def build_context(settings: Settings, *, access_index: bool = False,
     for one command. `units`, `tokens` and `clock` may be given (tests, demo loads).
     """
     clock = clock or Clock()
+    access_tokens = _access_tokens(settings.sign_in)
     if settings.database_url == MEMORY_URL:
         from .adapters.memory import MemoryUnitOfWork, serialised
         from .adapters.tokens import MemoryTokenStore
 
         shared = MemoryUnitOfWork()
         return RegistryContext(settings, units or serialised(shared),
-                               tokens or MemoryTokenStore(), clock, _secret(settings))
+                               tokens or MemoryTokenStore(), clock, _secret(settings),
+                               access_tokens=access_tokens)
     from .adapters import database, sql
     from .adapters.audit_tables import SqlAuditLog
     from .adapters.tokens import SqlTokenStore
@@ -83,7 +89,56 @@ def build_context(settings: Settings, *, access_index: bool = False,
             index = AccessIndex.for_engine(engine)
         units = lambda: sql.SqlUnitOfWork(sessions, index, readers)  # noqa: E731
     return RegistryContext(settings, units, tokens or SqlTokenStore(sessions, readers), clock,
-                           _secret(settings), SqlAuditLog(readers), engine.dispose)
+                           _secret(settings), SqlAuditLog(readers), engine.dispose,
+                           access_tokens)
 
 
-__all__ = ["MEMORY_URL", "RegistryContext", "UnitOfWorkFactory", "build_context"]
+def _access_tokens(sign_in: SignInSettings | None) -> AccessTokens | None:
+    if sign_in is None:
+        return None
+    from .adapters.oidc import ProviderAccessTokens
+
+    return ProviderAccessTokens(sign_in)
+
+
+def check_sign_in(settings: Settings) -> None:
+    """At start: the provider's discovery document can be read and names the configured
+    issuer (and an introspection endpoint when the API needs one). A `ValueError` that says
+    what is wrong, before the first person tries to sign in."""
+    sign_in = settings.sign_in
+    if sign_in is None:
+        return
+    import httpx
+
+    from .adapters.oidc import TIMEOUT, ProviderUnreachableError, discover
+
+    try:
+        with httpx.Client(timeout=TIMEOUT) as http:
+            document = discover(sign_in.issuer, http)
+    except ProviderUnreachableError as error:
+        raise ValueError(f"MANDAATWIJZER_OIDC_ISSUER: {error}") from None
+    if sign_in.bearer == "introspection" and not document.get("introspection_endpoint"):
+        raise ValueError("MANDAATWIJZER_OIDC_BEARER is 'introspection', but the provider "
+                         "offers no introspection_endpoint; use 'jwt'")
+
+
+#: The demo's client at its local provider (which accepts any client and redirect URI).
+DEMO_CLIENT_ID = "mandaatwijzer-demo"
+
+
+def with_demo_sign_in(settings: Settings) -> tuple[Settings, Callable[[], None]]:
+    """In demo mode without a provider of its own: a local OpenID Connect provider on a free
+    loopback port that knows the demo persons, and the settings that sign in through it;
+    and what stops it. Any other settings are returned as they are."""
+    if not settings.demo or settings.sign_in is not None:
+        return settings, lambda: None
+    from .adapters import demo_provider
+
+    provider = demo_provider.start(demo_provider.demo_accounts(), audience=DEMO_CLIENT_ID)
+    sign_in = SignInSettings(issuer=provider.issuer, client_id=DEMO_CLIENT_ID,
+                             client_secret=secrets.token_urlsafe(16))
+    return dataclasses.replace(settings, sign_in=sign_in), provider.stop
+
+
+__all__ = ["DEMO_CLIENT_ID", "MEMORY_URL", "RegistryContext", "UnitOfWorkFactory",
+           "build_context", "check_sign_in", "with_demo_sign_in"]

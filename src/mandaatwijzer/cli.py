@@ -167,11 +167,16 @@ def serve(
 
     import uvicorn
 
+    from .bootstrap import check_sign_in, with_demo_sign_in
     from .config import Settings
     from .web import create_app
 
     try:
         settings = Settings.from_env()
+        # The demo signs in through a local provider beside the app; a deployment through
+        # its own, whose discovery document is checked now rather than at the first sign-in.
+        settings, stop_provider = with_demo_sign_in(settings)
+        check_sign_in(settings)
     except ValueError as error:
         sys.stderr.write(f"mandaatwijzer: error: {error}\n")
         raise typer.Exit(2) from None
@@ -179,12 +184,21 @@ def serve(
                                    port=port or settings.port)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     sys.stderr.write(f"Mandaatwijzer: http://{settings.host}:{settings.port}/\n")
+    if settings.sign_in is None:
+        sys.stderr.write("Sign-in is not configured: the guide and the token API work, the "
+                         "registry's pages say so (MANDAATWIJZER_OIDC_*, docs/adr/0011).\n")
+    elif settings.demo:
+        sys.stderr.write(f"Demo sign-in server (stands in for ACM/IDM): "
+                         f"{settings.sign_in.issuer}/\n")
     # uvicorn's own access log would print query strings, which hold the answers: ours does not.
     # Loop and HTTP parser stay "auto": uvloop and httptools, dependencies of the package, where
     # they install (asyncio and h11 elsewhere); one process, one worker. bench/bench_web.py
     # measures the server through this function (docs/performance.md, "Web guide").
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=False,
-                server_header=False)
+    try:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                    access_log=False, server_header=False)
+    finally:
+        stop_provider()
 
 
 @cache

@@ -16,9 +16,9 @@ from typing import TypeVar
 
 from starlette.testclient import TestClient
 
-from mandaatwijzer.api.registry import READ, RegistryContext, build_context
+from mandaatwijzer.api.registry import READ, SESSION_COOKIE, RegistryContext, build_context
 from mandaatwijzer.config import Settings
-from mandaatwijzer.registry import services
+from mandaatwijzer.registry import services, signin
 from mandaatwijzer.registry.model import Mandate, Organisation, Person
 from mandaatwijzer.registry.ports import Clock, Repository
 from mandaatwijzer.web import create_app
@@ -26,6 +26,7 @@ from mandaatwijzer.web import create_app
 from ..unit.registry.scenario import enterprise_number, national_number
 
 TODAY = date(2025, 3, 3)
+EID = signin.EID_CARD
 SETTINGS = Settings(database_url="memory:", demo=True, secret_key="test", access_log=True)
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 T = TypeVar("T")
@@ -123,11 +124,24 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def sign_in(client: TestClient, person: Person, lang: str = "nl") -> str:
-    """Sign in through the demo page; the CSRF token of the new session."""
-    page = client.get(f"/{lang}/registry/sign-in")
-    assert page.status_code == 200
-    response = client.post(f"/{lang}/registry/sign-in",
-                           data={"person": person.id, "csrf_token": csrf_of(page.text)})
-    assert response.status_code == 303
-    return csrf_of(client.get(f"/{lang}/registry/").text)
+#: The issuer of the sessions these tests open without a provider.
+TEST_ISSUER = "https://idp.test"
+
+
+def open_session(ctx: RegistryContext, person: Person, *, acr: str | None = EID) -> str:
+    """A session for `person` as a sign-in with `acr` opens it (the provider's part, which
+    tests/e2e/test_sign_in.py covers, left out): the cookie's secret."""
+    identity = signin.Identity(TEST_ISSUER, f"sub-{person.id}", person.national_number,
+                               person.name, acr)
+    return signin.sign_in(ctx.units(), ctx.clock, identity, frozenset({EID})).secret
+
+
+def sign_in(client: TestClient, person: Person, lang: str = "nl", *,
+            acr: str | None = EID) -> str:
+    """Sign `person` in on this client (the session cookie); the session's CSRF token."""
+    ctx = client.app.state.registry_context  # type: ignore[attr-defined]
+    client.cookies.set(SESSION_COOKIE, open_session(ctx, person, acr=acr))
+    me = client.get("/api/registry/me")
+    assert me.status_code == 200, me.text
+    csrf: str = me.json()["csrf_token"]
+    return csrf

@@ -9,8 +9,8 @@ audit log is intact.
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
-import re
 import socket
 import threading
 import time
@@ -30,6 +30,7 @@ from sqlalchemy import text
 
 from mandaatwijzer.adapters import orm
 from mandaatwijzer.adapters.database import create_engine_for
+from mandaatwijzer.api.registry import SESSION_COOKIE
 from mandaatwijzer.bootstrap import RegistryContext, build_context
 from mandaatwijzer.config import Settings
 from mandaatwijzer.registry import services
@@ -37,11 +38,11 @@ from mandaatwijzer.registry.model import Mandate, Organisation, Person, RightKin
 from mandaatwijzer.registry.ports import Clock
 from mandaatwijzer.web import create_app
 
+from ..e2e.registry import open_session
 from ..unit.registry.scenario import enterprise_number, national_number
 from .databases import own_database
 
 THREADS = 16
-CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
 
 def _free_port() -> int:
@@ -64,16 +65,16 @@ class Browser:
     csrf: str = ""
 
     @classmethod
-    def signed_in_as(cls, base: str, person_id: str) -> Browser:
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()),
+    def signed_in_as(cls, base: str, secret: str) -> Browser:
+        """A client with the session cookie of `secret` (`open_session`)."""
+        jar = CookieJar()
+        host = urllib.parse.urlsplit(base).hostname or "127.0.0.1"
+        jar.set_cookie(http.cookiejar.Cookie(
+            0, SESSION_COOKIE, secret, None, False, host, False, False, "/", True, False,
+            None, False, None, None, {}))
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar),
                                              _NoRedirect)
         browser = cls(base, opener)
-        page = browser.call("GET", "/nl/registry/sign-in")[1]
-        found = CSRF.search(page)
-        assert found is not None
-        status, _ = browser.call("POST", "/nl/registry/sign-in", form={
-            "csrf_token": found.group(1), "person": person_id})
-        assert status == 303
         browser.csrf = json.loads(browser.call("GET", "/api/registry/me")[1])["csrf_token"]
         return browser
 
@@ -104,7 +105,7 @@ class Registry:
     relations: dict[str, str]
 
     def browser(self, name: str) -> Browser:
-        return Browser.signed_in_as(self.base, self.people[name].id)
+        return Browser.signed_in_as(self.base, open_session(self.ctx, self.people[name]))
 
     def count(self, sql: str, **values: Any) -> int:
         engine = create_engine_for(self.ctx.settings.database_url)

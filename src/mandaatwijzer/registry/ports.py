@@ -23,6 +23,7 @@ from .model import (
 
 if TYPE_CHECKING:
     from .access import AccessFacts
+    from .sessions import SignInStore
 
 Entity = Person | Organisation | WorkRelation | Right | LocalAdmin | Mandate | Dossier
 
@@ -38,6 +39,9 @@ class AuditEvent:
     at: datetime
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    #: Where the change came from when not from a sign-in: "cli:<operating-system user>" for
+    #: the command line's `--as`; None for a signed-in person, a token or the system.
+    via: str | None = None
 
 
 T = TypeVar("T")
@@ -111,6 +115,10 @@ class UnitOfWork(Protocol):
 
     def changed(self, entity: Entity) -> None:
         """Tell the unit of work that `entity` was modified in place."""
+        ...
+
+    def sign_ins(self) -> SignInStore:
+        """The sessions and linked subjects, in this unit of work's transaction."""
         ...
 
 

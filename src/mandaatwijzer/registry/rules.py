@@ -12,12 +12,15 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple, Protocol
 
+from . import means
 from .errors import NotFoundError, RuleViolationError
 from .model import EntityGroup, Organisation, Party, PartyKind, Person, RightKind
 from .ports import Repository
 
 # Rule names, as they appear in refusals (and in docs/registry.md).
 EID_REQUIRED = "eid_required"
+#: The person has an eID but signed in with another means (an authenticator app, itsme…).
+EID_SIGN_IN_REQUIRED = "eid_sign_in_required"
 LOCAL_ADMIN_ONLY = "local_admin_only"
 WORK_RELATION_OF_ORGANISATION = "work_relation_of_organisation"
 LEGAL_REPRESENTATIVE_ONLY = "legal_representative_only"
@@ -155,9 +158,16 @@ def organisation(repo: Repository, organisation_id: str) -> Organisation:
 
 
 def require_eid(actor: Person, doing: str) -> None:
+    """The seed's "Ik heb een Belgische eID": the person has one, and, when they signed in,
+    they signed in with it (`means.current`)."""
     if not actor.has_eid:
         raise RuleViolationError(EID_REQUIRED,
                             f"{actor.name} has no Belgian eID, which is needed to {doing}")
+    signed_in = means.current()
+    if signed_in is not None and not signed_in.eid:
+        raise RuleViolationError(
+            EID_SIGN_IN_REQUIRED,
+            f"{actor.name} signed in without an eID; to {doing}, sign in again with an eID")
 
 
 def require_user_management(org: Organisation) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -81,7 +84,32 @@ def create_app(settings: Settings | None = None,
     static = Path(str(files("mandaatwijzer.web"))) / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.add_exception_handler(HTTPException, _http_error)
+    app.state.relying_party = registry_pages.relying_party(settings.sign_in)
+    # The sign-in handshake (state, nonce, PKCE verifier): a signed cookie for /auth/ only.
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key or _random_key(),
+                       session_cookie=registry_pages.HANDSHAKE_COOKIE,
+                       max_age=registry_pages.HANDSHAKE_SECONDS,
+                       path=registry_pages.HANDSHAKE_PATH, same_site="lax",
+                       https_only=_https(settings))
     # Inside the security headers (the last added is the outermost), so a 413 has them too.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityHeaders, access_log=settings.access_log)
+    app.add_middleware(SecurityHeaders, access_log=settings.access_log,
+                       form_targets=_provider_origins(settings))
     return app
+
+
+def _random_key() -> str:
+    """Without a configured key (the demo, tests), one per process."""
+    return secrets.token_urlsafe(32)
+
+
+def _https(settings: Settings) -> bool:
+    return settings.sign_in is not None and settings.sign_in.redirect_base.startswith("https:")
+
+
+def _provider_origins(settings: Settings) -> tuple[str, ...]:
+    """The sign-in provider's origin: signing out posts a form that redirects there."""
+    if settings.sign_in is None:
+        return ()
+    parts = urlsplit(settings.sign_in.issuer)
+    return (f"{parts.scheme}://{parts.netloc}",)

@@ -29,6 +29,21 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+
+
+def content_security_policy(form_targets: tuple[str, ...] = ()) -> str:
+    """The policy, with `form_targets` (origins) allowed in `form-action` beside 'self'.
+
+    Chromium applies `form-action` to the redirects that follow a form's POST too: signing
+    out posts a form whose answer redirects to the sign-in provider, so its origin is named.
+    """
+    if not form_targets:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'",
+                                           "form-action 'self' " + " ".join(form_targets))
+
+
+#: The headers of every answer; the first, the policy, is the app's own (`form_targets`).
 HEADERS = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -41,7 +56,7 @@ NO_STORE = (b"cache-control", b"no-store")
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 #: The addresses whose answers depend on who asks: the registry's pages and its API.
-PRIVATE = re.compile(r"/(?:api|[a-z]{2})/registry(?:/|$)")
+PRIVATE = re.compile(r"/(?:(?:api|[a-z]{2})/registry|auth)(?:/|$)")
 
 log = logging.getLogger("mandaatwijzer.access")
 
@@ -49,8 +64,10 @@ log = logging.getLogger("mandaatwijzer.access")
 class SecurityHeaders:
     """Pure ASGI middleware: cheaper than BaseHTTPMiddleware on every request."""
 
-    def __init__(self, app: ASGIApp, access_log: bool = True) -> None:
+    def __init__(self, app: ASGIApp, access_log: bool = True,
+                 form_targets: tuple[str, ...] = ()) -> None:
         self.app, self.access_log = app, access_log
+        self.csp = (b"content-security-policy", content_security_policy(form_targets).encode())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,7 +83,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message["headers"] = _headers(scope, status, message.get("headers", []),
-                                              path, root_path)
+                                              path, root_path, self.csp)
             await send(message)
 
         try:
@@ -83,8 +100,8 @@ class SecurityHeaders:
 
 
 def _headers(scope: Scope, status: int, headers: list[tuple[bytes, bytes]],
-             path: str, root_path: str) -> list[tuple[bytes, bytes]]:
-    extra = [*HEADERS]
+             path: str, root_path: str, csp: tuple[bytes, bytes]) -> list[tuple[bytes, bytes]]:
+    extra = [csp, *HEADERS[1:]]
     if PRIVATE.match(path) or any(name == b"set-cookie" for name, _ in headers):
         headers = [h for h in headers if h[0] != b"cache-control"]
         extra.append(NO_STORE)

@@ -1,7 +1,8 @@
 """The registry's JSON API under /api/registry: thin routes over the use cases.
 
-A person acts through a signed session cookie (and sends the CSRF token with every change);
-a machine through a bearer token, as the system, within its scopes. The web pages share the
+A person acts through the session cookie of a sign-in (and sends the CSRF token with every
+change), or through an access token of the sign-in provider; a machine through an API token,
+as the system, within its scopes. The web pages share the
 session and its CSRF token, through the names exported here.
 """
 
@@ -19,12 +20,15 @@ from ._context import context
 from ._errors import ApiError, api_error, registry_error, validation_error
 from ._identity import (
     CSRF_FIELD,
+    SESSION_COOKIE,
     Session,
+    claim_names,
     clear_session,
     csrf_token,
     csrf_valid,
-    new_session,
+    eid_means,
     read_session,
+    session_rules,
     write_session,
 )
 from ._views import decision as decision_view
@@ -50,18 +54,21 @@ __all__ = [
     "CSRF_FIELD",
     "READ",
     "SCOPES",
+    "SESSION_COOKIE",
     "WRITE",
     "RegistryContext",
     "Session",
     "build_context",
+    "claim_names",
     "clear_session",
     "context",
     "csrf_token",
     "csrf_valid",
     "decision_view",
+    "eid_means",
     "install",
-    "new_session",
     "read_session",
     "router",
+    "session_rules",
     "write_session",
 ]

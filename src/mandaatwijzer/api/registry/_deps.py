@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...bootstrap import RegistryContext
-from ...registry import policy, rules
+from ...registry import means, policy, rules, signin
 from ...registry.model import Person
 from ...registry.ports import Repository
 from ...registry.text import WITHOUT_CONTROL
@@ -45,10 +45,14 @@ def _actor(request: Request) -> Actor:
     if found is not None:
         return found
     ctx = context(request)
-    actor = authenticate(request, ctx)
+    try:
+        actor = authenticate(request, ctx)
+    except signin.SignInRefusedError as error:
+        raise unauthenticated(error.message) from None
     if actor is None:
         raise unauthenticated()
-    if isinstance(actor, PersonActor) and request.method not in SAFE_METHODS and \
+    if isinstance(actor, PersonActor) and actor.session is not None and \
+            request.method not in SAFE_METHODS and \
             not csrf_valid(ctx, actor.session, request.headers.get(CSRF_HEADER)):
         raise csrf_refused()
     request.state.actor = actor
@@ -68,9 +72,13 @@ class Authenticated(APIRoute):
         handler = super().get_route_handler()
 
         async def authenticated(request: Request) -> Response:
-            await run_in_threadpool(_actor, request)
+            actor = await run_in_threadpool(_actor, request)
+            # How a person signed in decides the eID rule (`rules.require_eid`); the route's
+            # own thread inherits this context.
+            acting = actor.means if isinstance(actor, PersonActor) else None
             try:
-                return await handler(request)
+                with means.acting_with(acting):
+                    return await handler(request)
             except HTTPException as error:
                 # FastAPI's answer to a body it could not parse that was no JSON syntax error
                 # (not UTF-8, nested too deep): a 400 where every other bad body is a 422.

@@ -32,11 +32,15 @@ class ApiError(Exception):
         self.status, self.problem, self.headers = status, problem, headers or {}
 
 
-def unauthenticated() -> ApiError:
-    return ApiError(401, {"code": "unauthenticated",
-                          "message": "sign in, or send a valid token as "
-                                     "'Authorization: Bearer <token>'"},
-                    {"WWW-Authenticate": 'Bearer realm="mandaatwijzer"'})
+def unauthenticated(why: str | None = None) -> ApiError:
+    """401: no credentials, or `why` a person's access token was not accepted."""
+    if why is None:
+        return ApiError(401, {"code": "unauthenticated",
+                              "message": "sign in, or send a valid token as "
+                                         "'Authorization: Bearer <token>'"},
+                        {"WWW-Authenticate": 'Bearer realm="mandaatwijzer"'})
+    return ApiError(401, {"code": "invalid_token", "message": why},
+                    {"WWW-Authenticate": 'Bearer realm="mandaatwijzer", error="invalid_token"'})
 
 
 def missing_scope(scope: str) -> ApiError:

@@ -173,4 +173,5 @@ def me(ctx: Ctx, actor: AnyActor) -> Any:
                                            "scopes": sorted(token.scopes)}}
     with ctx.units() as uow:
         person = _views.person(rules.person(uow.repo, actor.person_id))
-    return {"kind": "person", "person": person, "csrf_token": csrf_token(ctx, actor.session)}
+    csrf = csrf_token(ctx, actor.session) if actor.session is not None else None
+    return {"kind": "person", "person": person, "csrf_token": csrf}

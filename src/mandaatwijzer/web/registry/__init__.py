@@ -5,7 +5,8 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from .. import _language_path  # noqa: F401 (registers {lang:lang})
-from . import _mandates, _pages, _users
+from . import _mandates, _pages, _signin, _users
+from ._signin import HANDSHAKE_COOKIE, HANDSHAKE_PATH, HANDSHAKE_SECONDS, relying_party
 
 PARTY = "/{lang:lang}/registry/parties/{party}"
 ORGANISATION = "/{lang:lang}/registry/organisations/{org}"
@@ -13,9 +14,13 @@ ORGANISATION = "/{lang:lang}/registry/organisations/{org}"
 PAGES = [
     Route("/{lang:lang}/registry/", _pages.overview),
     Route("/{lang:lang}/registry/check", _pages.check),
-    Route("/{lang:lang}/registry/sign-in", _pages.sign_in, methods=["GET"]),
-    Route("/{lang:lang}/registry/sign-in", _pages.sign_in_as, methods=["POST"]),
-    Route("/{lang:lang}/registry/sign-out", _pages.sign_out, methods=["POST"]),
+    Route("/{lang:lang}/registry/sign-in", _signin.sign_in_page, methods=["GET"]),
+    Route("/{lang:lang}/registry/sign-out", _signin.sign_out, methods=["POST"]),
+    Route("/{lang:lang}/registry/sign-out-everywhere", _signin.sign_out_everywhere,
+          methods=["POST"]),
+    Route("/{lang:lang}/registry/signed-out", _signin.signed_out, methods=["GET"]),
+    Route("/auth/sign-in", _signin.start, methods=["GET"]),
+    Route(_signin.CALLBACK, _signin.callback, methods=["GET"]),
     Route(f"{ORGANISATION}/users", _users.users, methods=["GET"]),
     Route(f"{ORGANISATION}/users/add", _users.add_user, methods=["POST"]),
     Route(f"{ORGANISATION}/users/grant", _users.grant, methods=["POST"]),
@@ -27,4 +32,5 @@ PAGES = [
     Route(f"{PARTY}/mandates/stop", _mandates.stop, methods=["POST"]),
 ]
 
-__all__ = ["PAGES"]
+__all__ = ["HANDSHAKE_COOKIE", "HANDSHAKE_PATH", "HANDSHAKE_SECONDS", "PAGES",
+           "relying_party"]

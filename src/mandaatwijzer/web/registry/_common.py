@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ... import guide
 from ...api.registry import context
-from ...registry import views
+from ...registry import means, rules, views
 from ...registry.errors import (
     BusyError,
     NotFoundError,
@@ -54,8 +54,7 @@ def show(request: Request, lang: str, template: str, *, status: int = 200,
                         **values)
     ctx = context(request)
     found = _auth.session(request)
-    signed_in = views.find_person(repo, found.person_id) \
-        if found is not None and found.person_id is not None else None
+    signed_in = views.find_person(repo, found.person_id) if found is not None else None
     return render(lang, template, path=path or request.url.path,
                   query=request.url.query if path is None else "", status=status,
                   signed_in=signed_in, demo=ctx.settings.demo, csrf_field=_auth.CSRF_FIELD,
@@ -104,15 +103,26 @@ def page(handler: Handler) -> Endpoint:
         _ = gettext(lang)
         try:
             _refuse_control_characters(request)
-            return await handler(request, lang)
+            found = _auth.session(request)
+            # How the person signed in decides the eID rule (`rules.require_eid`).
+            with means.acting_with(found.means if found is not None else None):
+                return await handler(request, lang)
         except _auth.NotSignedInError:
+            back = request.url.path if request.method == "GET" else f"/{lang}/registry/"
+            if request.method == "GET" and request.url.query:
+                back += "?" + request.url.query
             return show(request, lang, "registry/signed_out.html", status=401,
-                        path=request.url.path)
+                        path=request.url.path, next_page=back,
+                        configured=getattr(request.app.state, "relying_party", None)
+                        is not None)
         except _auth.CsrfRefusedError:
             return forbidden(request, lang, "csrf_token",
                              _("The form had expired or did not come from this site. Nothing "
                                "was changed: go back, reload the page and try again."))
         except RuleViolationError as error:
+            if error.rule == rules.EID_SIGN_IN_REQUIRED:
+                return show(request, lang, "registry/eid_needed.html", status=403,
+                            message=error.message, path=request.url.path)
             return forbidden(request, lang, error.rule, error.message)
         except NotFoundError:
             raise HTTPException(404) from None
