@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, insert, inspect, text
+from sqlalchemy.orm import Session
 
 import mandaatwijzer
+from mandaatwijzer.adapters import audit
 from mandaatwijzer.adapters.database import (
     alembic_config,
     create_engine_for,
     metadata,
     migrate,
 )
+from mandaatwijzer.registry.ports import AuditEvent
 
 
 @pytest.fixture
@@ -97,7 +102,7 @@ def test_the_sqlite_file_is_created_and_migrated_on_first_start_and_again_unchan
         journal = connection.execute(text("PRAGMA journal_mode")).scalar_one()
         foreign_keys = connection.execute(text("PRAGMA foreign_keys")).scalar_one()
     assert _schema_sql(again) == first
-    assert version == [("0005",)]
+    assert version == [("0006",)]
     assert (journal, foreign_keys) == ("wal", 1)
     assert _differences(again) == []
     again.dispose()
@@ -111,7 +116,8 @@ def test_the_migrations_are_found_inside_the_package() -> None:
     assert (location / "script.py.mako").is_file()
     assert sorted(p.name for p in (location / "versions").glob("*.py")) == [
         "0001_initial.py", "0002_mandate_link_indexes.py", "0003_mandates_by_giver_and_taker.py",
-        "0004_rules_the_database_keeps.py", "0005_audit_import_rows.py"]
+        "0004_rules_the_database_keeps.py", "0005_audit_import_rows.py",
+        "0006_sign_in_sessions.py"]
 
 
 def test_alembic_can_migrate_a_database_named_by_url(tmp_path: Path) -> None:
@@ -133,3 +139,30 @@ def test_alembic_writes_the_migration_as_a_sql_script(
     script = capsys.readouterr().out
     assert "CREATE TABLE persons" in script
     assert "CREATE TRIGGER audit_events_no" in script
+
+
+def test_a_log_written_before_0006_still_verifies_after_it(empty_engine: Engine) -> None:
+    """Migration 0006 adds `audit_events.via`: the events already chained keep their hashes,
+    and new events, with an origin or without, chain onto them."""
+    migrate(empty_engine, "0005")
+    previous = audit.GENESIS
+    with empty_engine.begin() as connection:
+        for seq in (1, 2):
+            row: dict[str, Any] = {
+                "seq": seq, "at": datetime(2026, 1, seq, 9, tzinfo=UTC), "actor": "system",
+                "action": "add_dossier", "entity": "dossier", "entity_id": f"D-{seq}",
+                "before": None, "after": None, "prev_hash": previous}
+            row["hash"] = previous = audit.event_hash(row)
+            # The columns of revision 0005 only: no `via` in the statement.
+            connection.execute(insert(audit.audit_events), [row])
+    migrate(empty_engine)
+    with Session(empty_engine) as session:
+        assert audit.verify(session).ok
+        audit.append(session, [
+            AuditEvent("system", "add_dossier", "dossier", "D-3", datetime.now(UTC), None, None,
+                       via="cli:operator"),
+            AuditEvent("system", "add_dossier", "dossier", "D-4", datetime.now(UTC), None,
+                       None)])
+        session.commit()
+        check = audit.verify(session)
+    assert (check.ok, check.checked) == (True, 4)

@@ -62,6 +62,9 @@ audit_events = Table(
     Column("entity_id", String(64), nullable=False),
     Column("before", JSON(none_as_null=True), nullable=True),
     Column("after", JSON(none_as_null=True), nullable=True),
+    #: Where the change came from when the actor alone does not say it: "cli:<user>" for the
+    #: command line's `--as` (`AuditEvent.via`); NULL otherwise (migration 0006).
+    Column("via", String(64), nullable=True),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
     Index(None, "entity", "entity_id"),
@@ -95,6 +98,11 @@ def _canonical(row: Mapping[Any, Any]) -> bytes:
         "after": row["after"],
         "prev_hash": row["prev_hash"],
     }
+    # Hashed only when set: the events written before the column existed (and every event
+    # without an origin) keep the text, and so the hash, they were chained with.
+    via = row.get("via")
+    if via is not None:
+        fields["via"] = via
     return _CANONICAL(fields).encode()
 
 
@@ -128,7 +136,8 @@ def append(session: Session, events: Sequence[AuditEvent]) -> list[int]:
         row: dict[str, Any] = {
             "seq": seq, "at": event.at.astimezone(UTC), "actor": event.actor,
             "action": event.action, "entity": event.entity, "entity_id": event.entity_id,
-            "before": _json(event.before), "after": _json(event.after), "prev_hash": prev,
+            "before": _json(event.before), "after": _json(event.after), "via": event.via,
+            "prev_hash": prev,
         }
         row["hash"] = prev = event_hash(row)
         rows.append(row)

@@ -29,12 +29,14 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import audit, orm, tokens
+from . import audit, orm, sign_ins, tokens
 from .access import tune_for_reads
 
-#: Every table of the registry, for Alembic (the audit log and the tokens add theirs to it).
+#: Every table of the registry, for Alembic (the audit log, the tokens and the sign-ins add
+#: theirs to it).
 metadata = orm.metadata
-assert {audit.audit_events.name, tokens.api_tokens.name} <= set(metadata.tables)
+assert {audit.audit_events.name, tokens.api_tokens.name, sign_ins.sign_in_sessions.name,
+        sign_ins.sign_in_subjects.name} <= set(metadata.tables)
 
 
 def _url(url: str | URL) -> URL:

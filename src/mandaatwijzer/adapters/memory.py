@@ -6,7 +6,7 @@ import copy
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Self
 
@@ -24,6 +24,7 @@ from ..registry.model import (
 )
 from ..registry.ports import AuditEvent, Entity, Page, Repository, UnitOfWork
 from ..registry.queries import gather_facts
+from ..registry.sessions import SignInSession, SignInStore
 from ._holding import AllOrNothing
 
 
@@ -33,6 +34,11 @@ class MemoryRepository:
             kind: {} for kind in (Person, Organisation, WorkRelation, Right, LocalAdmin,
                                   Mandate, Dossier)
         }
+        #: Sign-in sessions by id, in the order opened, and the provider subjects linked to
+        #: persons ((issuer, subject): (person id, linked at)): part of the state the unit
+        #: of work copies, commits and rolls back, like the entities.
+        self.sign_in_sessions: dict[str, SignInSession] = {}
+        self.sign_in_subjects: dict[tuple[str, str], tuple[str, datetime]] = {}
 
     def person(self, person_id: str) -> Person | None:
         found = self.entities[Person].get(person_id)
@@ -122,6 +128,44 @@ class MemoryRepository:
         self.entities[type(entity)][entity.id] = entity
 
 
+class MemorySignInStore:
+    """`SignInStore` on the unit of work's working copy (`MemoryRepository`): what it adds or
+    changes is committed or rolled back with the rest. Returns the stored sessions."""
+
+    def __init__(self, working: Callable[[], MemoryRepository]) -> None:
+        self._working = working
+
+    def add_session(self, session: SignInSession) -> None:
+        self._working().sign_in_sessions[session.id] = session
+
+    def session_by_hash(self, secret_hash: str) -> SignInSession | None:
+        return next((s for s in self._working().sign_in_sessions.values()
+                     if s.secret_hash == secret_hash), None)
+
+    def sessions_of(self, person_id: str) -> Sequence[SignInSession]:
+        return [s for s in self._working().sign_in_sessions.values()
+                if s.person_id == person_id]
+
+    def touch(self, session_id: str, at: datetime) -> None:
+        found = self._working().sign_in_sessions.get(session_id)
+        if found is not None:
+            found.last_seen_at = at
+
+    def revoke(self, session_ids: Sequence[str], at: datetime) -> None:
+        sessions = self._working().sign_in_sessions
+        for session_id in session_ids:
+            found = sessions.get(session_id)
+            if found is not None and found.revoked_at is None:
+                found.revoked_at = at
+
+    def person_of_subject(self, issuer: str, subject: str) -> str | None:
+        found = self._working().sign_in_subjects.get((issuer, subject))
+        return None if found is None else found[0]
+
+    def link_subject(self, issuer: str, subject: str, person_id: str) -> None:
+        self._working().sign_in_subjects[(issuer, subject)] = (person_id, datetime.now(UTC))
+
+
 class MemoryUnitOfWork(AllOrNothing):
     """Works on a copy of the committed state; only `commit` makes the copy the state."""
 
@@ -171,6 +215,11 @@ class MemoryUnitOfWork(AllOrNothing):
     def changed(self, entity: Entity) -> None:
         """Entities are changed in place in the working copy: nothing to do."""
 
+    def sign_ins(self) -> SignInStore:
+        """The sessions and linked subjects of the working copy (of the committed state
+        outside a block, like `repo`)."""
+        return MemorySignInStore(lambda: self._working)
+
 
 class SerialUnitOfWork:
     """A shared in-memory unit of work, one thread at a time.
@@ -217,6 +266,9 @@ class SerialUnitOfWork:
 
     def changed(self, entity: Entity) -> None:
         self._inner.changed(entity)
+
+    def sign_ins(self) -> SignInStore:
+        return self._inner.sign_ins()
 
     @contextmanager
     def changing(self) -> Iterator[Self]:

@@ -50,6 +50,7 @@ from .orm import (
     rights,
     work_relations,
 )
+from .sign_ins import SqlSignInStore
 
 E = TypeVar("E")
 
@@ -299,6 +300,17 @@ class SqlUnitOfWork(AllOrNothing):
     def changed(self, entity: Entity) -> None:
         """The ORM tracks changes by itself; this only (re)attaches an entity to the session."""
         self.session.add(entity)
+
+    def sign_ins(self) -> SqlSignInStore:
+        """The sessions and linked subjects, in this unit of work's transaction.
+
+        Unlike `bulk()`, this does not mark the transaction as having written (`_wrote`):
+        that flag only tells `SqlRepository.access_facts` that the access index may be
+        behind this transaction, and sessions and linked subjects are no facts of an access
+        decision. A sign-in that registers or renames a person still marks it, through the
+        audit event it records; touching a session (a page view) keeps the index in use.
+        """
+        return SqlSignInStore(self.session)
 
 
 __all__ = ["SqlRepository", "SqlUnitOfWork"]
