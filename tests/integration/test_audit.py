@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from datetime import UTC, datetime
 from typing import Any
@@ -15,10 +17,12 @@ from mandaatwijzer.adapters import audit, orm
 from mandaatwijzer.adapters.database import session_factory
 from mandaatwijzer.adapters.memory import MemoryUnitOfWork
 from mandaatwijzer.adapters.sql import SqlUnitOfWork
+from mandaatwijzer.registry import audit as registry_audit
 from mandaatwijzer.registry import services
 from mandaatwijzer.registry.identifiers import NationalNumber
 from mandaatwijzer.registry.ports import AuditEvent, Clock
 
+from ..unit.registry.scenario import national_number as scenario_number
 from . import scenario, tampering
 from .tampering import Row, forged, renumber
 
@@ -226,3 +230,31 @@ def test_concurrent_writers_do_not_fork_the_chain(engine: Engine) -> None:
     assert [(e["seq"], e["actor"]) for e in _events(engine)] == [(1, "P-first"),
                                                                  (2, "P-second")]
     assert _verify(engine).ok
+
+
+# --- where a change came from (`via`, migration 0006) ---------------------------------------
+
+
+def test_where_a_change_came_from_is_stored_and_covered_by_the_hash(engine: Engine) -> None:
+    uow = SqlUnitOfWork(session_factory(engine))
+    with registry_audit.recorded_via("cli:operator"):
+        services.register_person(uow, Clock(), scenario_number(1), "Via Cli")
+    services.register_person(uow, Clock(), scenario_number(2), "Via Web")
+    assert [e["via"] for e in _events(engine)] == ["cli:operator", None]
+    assert _verify(engine).ok
+    tampering.rewrite(engine, lambda rows: [
+        {**r, "via": "cli:someone-else"} if r["seq"] == 1 else r for r in rows])
+    assert (_verify(engine).seq, _verify(engine).problem) == (1, "edited")
+
+
+def test_an_event_without_an_origin_hashes_as_before_the_column_existed() -> None:
+    """Events written before migration 0006 have no `via`: their hashes must not change."""
+    row = {"seq": 1, "at": datetime(2026, 1, 5, 9, tzinfo=UTC), "actor": "system",
+           "action": "register_person", "entity": "person", "entity_id": "P-1",
+           "before": None, "after": {"name": "A"}, "prev_hash": audit.GENESIS}
+    written_before = hashlib.sha256(json.dumps(
+        {**row, "at": row["at"].isoformat()}, sort_keys=True, separators=(",", ":"),
+        ensure_ascii=False).encode()).hexdigest()
+    assert audit.event_hash(row) == written_before
+    assert audit.event_hash({**row, "via": None}) == written_before
+    assert audit.event_hash({**row, "via": "cli:operator"}) != written_before

@@ -1,10 +1,14 @@
 """The audit trail as the core sees it: snapshots of entities (plain values, national numbers
-masked) and the port that checks the stored log (`adapters/audit.py` implements it)."""
+masked), where a change came from (`recorded_via`), and the port that checks the stored log
+(`adapters/audit.py` implements it)."""
 
 from __future__ import annotations
 
 import dataclasses
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, Protocol
@@ -35,6 +39,26 @@ def snapshot(entity: Any) -> dict[str, Any]:
     plain = _plain(entity)
     assert isinstance(plain, dict)
     return plain
+
+
+_via: ContextVar[str | None] = ContextVar("audit_via", default=None)
+
+
+@contextmanager
+def recorded_via(origin: str) -> Iterator[None]:
+    """Within the block, every audit event the core records says it came from `origin`
+    (`AuditEvent.via`), e.g. ``cli:<operating-system user>`` for the command line's `--as`."""
+    token = _via.set(origin)
+    try:
+        yield
+    finally:
+        _via.reset(token)
+
+
+def current_via() -> str | None:
+    """Where the changes of this moment come from (`recorded_via`); None: a signed-in person,
+    a token or the system, as the event's actor says."""
+    return _via.get()
 
 
 Problem = Literal["edited", "inserted", "deleted"]

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any, ParamSpec, TypeVar
 
 from . import rules
-from .audit import snapshot
+from .audit import current_via, snapshot
 from .errors import (
     ConcurrentChangeError,
     ConflictError,
@@ -70,10 +70,14 @@ def _retried(use_case: Callable[P, T]) -> Callable[P, T]:
     return run
 
 
+#: For the use cases of other modules (sign-in): the same retries.
+retried = _retried
+
+
 def _record(uow: UnitOfWork, clock: Clock, actor: str, action: str, entity: Entity,
             before: dict[str, Any] | None) -> None:
     uow.record(AuditEvent(actor, action, _entity_name(entity), entity.id, clock.now(), before,
-                          snapshot(entity)))
+                          snapshot(entity), via=current_via()))
 
 
 def _entity_name(entity: Entity) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
+from ..audit import current_via
 from ..model import new_id
 from ..ports import AuditEvent, Clock, UnitOfWork
 from ..services import SYSTEM
@@ -98,7 +99,7 @@ def import_records(uow: UnitOfWork, clock: Clock, kind: type[Record], rows: Iter
         uow.record(AuditEvent(actor, "import", "import", import_id, clock.now(), None,
                               {"kind": KIND_NAMES[kind], "rows": imported,
                                **(source() if source else {}),
-                               "rows_digest": written.hexdigest()}))
+                               "rows_digest": written.hexdigest()}, via=current_via()))
         uow.commit()
     return ImportReport(kind, read, imported, last_row=last_row)
 
