@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import functools
+import getpass
 import json
 import re
 import sys
+import typing
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -16,7 +19,7 @@ import typer
 
 from ..bootstrap import RegistryContext, build_context
 from ..config import Settings
-from ..registry import queries, views
+from ..registry import audit, queries, views
 from ..registry.audit import snapshot
 from ..registry.bulk import ImportRefusedError
 from ..registry.errors import RegistryError, ValidationError
@@ -69,13 +72,37 @@ def today() -> date:
     return clock().now().date()
 
 
+def operator_origin() -> str:
+    """Where a change made with `--as` comes from, for the audit log (`AuditEvent.via`):
+    ``cli:`` and the operating-system user (as `getpass.getuser` finds it: the LOGNAME or
+    USER variable first, so it names the account, it does not prove it)."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError, ImportError):  # no such variable and no passwd entry
+        user = "unknown"
+    return f"cli:{user}"[:64]  # the column's width
+
+
+def acts_as_someone(command: Callable[..., Any]) -> bool:
+    """Whether the command takes `--as` (a parameter typed `Actor`)."""
+    hints = typing.get_type_hints(command, include_extras=True)
+    return any(hint == Actor for hint in hints.values())
+
+
 def handled(command: Callable[P, T]) -> Callable[P, T]:
-    """Domain errors become one line on stderr and their exit code, never a traceback."""
+    """Domain errors become one line on stderr and their exit code, never a traceback.
+
+    A command that acts as someone (`--as`) records each change it makes as made from the
+    command line by the operating-system user (`operator_origin`): `--as` is an operator's
+    tool, not a sign-in. Done here, once for every command.
+    """
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
-            return command(*args, **kwargs)
+            with (audit.recorded_via(operator_origin()) if acts_as_someone(command)
+                  else contextlib.nullcontext()):
+                return command(*args, **kwargs)
         except ImportRefusedError as error:
             for problem in error.report.errors:
                 sys.stderr.write(f"{printable(str(problem))}\n")
@@ -206,7 +233,10 @@ def print_persons(page: Page[Person], as_json: bool) -> None:
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 Actor = Annotated[str, typer.Option(
-    "--as", help="The person who acts (id or national register number).")]
+    "--as", metavar="PERSON",
+    help="The person who acts (id or national register number). An operator's tool: anyone "
+         "who can reach the database may act as anyone; each change is recorded as made from "
+         "the command line by your operating-system user.")]
 At = Annotated[str | None, typer.Option("--at", help="The day (YYYY-MM-DD); default: today.")]
 Offset = Annotated[int, typer.Option(help="Skip this many.")]
 Limit = Annotated[int, typer.Option(help=f"At most this many (1-{queries.MAX_PAGE}).")]
