@@ -111,11 +111,19 @@ def test_signing_in_and_out_is_never_stored(world: World) -> None:
     client = world.client_for()
     sign_in(client, world.people["Eva"])
     assert "mw_session" in client.cookies
-    form = client.get("/nl/registry/")
-    csrf = form.text.split('name="csrf_token" value="')[1].split('"')[0]
+    page = client.get("/nl/registry/sign-in")
+    assert page.headers["cache-control"] == "no-store"
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     out = client.post("/nl/registry/sign-out", data={"csrf_token": csrf})
-    assert out.headers["set-cookie"]
+    assert out.status_code == 303
+    assert out.headers["set-cookie"].startswith('mw_session=""')
+    assert "max-age=0" in out.headers["set-cookie"].lower()
     assert out.headers["cache-control"] == "no-store"
+    # The test's cookie jar keeps the old cookie, but the server ended its session.
+    assert client.get("/nl/registry/").status_code == 401
+    back = client.get(out.headers["location"])
+    assert back.status_code == 200
+    assert back.headers["cache-control"] == "no-store"
 
 
 @pytest.mark.parametrize("path", ["/nl/", "/nl/glossary", "/static/style.css", "/api/flows"])
@@ -151,7 +159,8 @@ def test_https_behind_a_proxy_is_the_scheme_of_the_request() -> None:
 @pytest.mark.parametrize(("method", "path", "allowed"), [
     ("DELETE", "/nl/", "GET, HEAD"),
     ("PUT", "/nl/flows/externe-dienstverlener/step", "GET, HEAD, POST"),
-    ("DELETE", "/nl/registry/sign-in", "GET, HEAD, POST"),
+    ("DELETE", "/nl/registry/sign-in", "GET, HEAD"),
+    ("GET", "/nl/registry/sign-out", "POST"),
     ("PUT", "/nl/registry/organisations/x/users", "GET, HEAD"),
     ("POST", f"{API}/me", "GET"),
     ("DELETE", f"{API}/persons", "GET, POST"),
