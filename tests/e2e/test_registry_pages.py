@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from httpx2 import Request, Response
 from starlette.testclient import TestClient
 
-from mandaatwijzer.config import Settings
+from mandaatwijzer.api.registry import RegistryContext
+from mandaatwijzer.config import Settings, SignInSettings
 from mandaatwijzer.registry import demo
+from mandaatwijzer.registry.identifiers import NationalNumber
+from mandaatwijzer.registry.model import Person
 from mandaatwijzer.web import create_app
 from mandaatwijzer.web._security import HEADERS
 
 from ..unit.registry.scenario import enterprise_number
-from .registry import SETTINGS, World, build, csrf_of, sign_in
+from .registry import SETTINGS, World, build, open_session, sign_in
 from .web import elements, text
 
 
@@ -43,49 +47,200 @@ def _users(world: World) -> str:
 
 # --- signing in and out ----------------------------------------------------------------------
 
-def test_the_demo_sign_in_lists_the_persons_with_their_roles(world: World) -> None:
-    page = text(_page(world, "/en/registry/sign-in"))
-    assert "Luc Admin" in page
-    assert "Local administrator of Provider BV" in page
-    assert "Holds ‘SSM Mandaatbeheerder’ at Provider BV" in page
-    assert "Legal representative of Bakkerij NV" in page
-    radios = [e for e in elements(world.client.get("/en/registry/sign-in").text, "input")
-              if e.get("type") == "radio"]
-    assert len(radios) == 8
+TOTP = "urn:be:vlaanderen:authmech:csamtotp"
+PROVIDER = SignInSettings(issuer="https://idp.test", client_id="c", client_secret="s")
 
 
-def test_signing_in_starts_a_new_session_and_signing_out_ends_it(world: World) -> None:
-    world.client.get("/nl/registry/sign-in")
-    anonymous = world.client.cookies["mw_session"]
-    csrf = sign_in(world.client, world.people["Anna"])
-    assert world.client.cookies["mw_session"] != anonymous
-    assert "Anna Applicant" in text(_page(world, "/nl/registry/"))
-    response = world.client.post("/nl/registry/sign-out", data={"csrf_token": csrf})
-    assert response.status_code == 303
-    assert "mw_session" not in world.client.cookies
-    _page(world, "/nl/registry/", 401)
+def _configured(settings: Settings = SETTINGS) -> World:
+    """The world with sign-in through a provider: the app only registers its client, so
+    nothing reaches https://idp.test unless /auth/sign-in is followed (no test does here)."""
+    return build(replace(settings, sign_in=PROVIDER))
 
 
-def test_the_session_cookie_is_http_only_and_same_site(world: World) -> None:
-    response = world.client.get("/nl/registry/sign-in")
-    cookie = response.headers["set-cookie"].lower()
-    assert "httponly" in cookie
-    assert "samesite=lax" in cookie
+def _heading(html: str) -> str:
+    return text(html.split("<h1", 1)[1].split(">", 1)[1].split("</h1>", 1)[0])
 
 
-def test_without_demo_mode_there_is_no_sign_in_page() -> None:
-    world = build(Settings(database_url="memory:", demo=False, secret_key="test"))
-    assert world.client.get("/nl/registry/sign-in").status_code == 404
-    assert world.client.post("/nl/registry/sign-in", data={}).status_code == 404
-    page = world.client.get("/en/registry/")
+def _forms(html: str) -> dict[str, str]:
+    """Each form of the page's main part: its action and its CSRF field's value ("" if none)."""
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    found = {}
+    for block in main.split("<form")[1:]:
+        action = elements("<form" + block.split(">", 1)[0] + ">", "form")[0]["action"]
+        csrf = [e["value"] for e in elements(block.split("</form>", 1)[0], "input")
+                if e.get("name") == "csrf_token"]
+        found[action] = csrf[0] if csrf else ""
+    return found
+
+
+def _starts(html: str) -> list[str]:
+    """The links that start a sign-in at the provider."""
+    return [a["href"] for a in elements(html, "a")
+            if a.get("href", "").startswith("/auth/sign-in")]
+
+
+def test_without_a_sign_in_provider_the_sign_in_page_says_it_is_not_configured(
+        world: World) -> None:
+    response = world.client.get("/en/registry/sign-in")
+    assert response.status_code == 200
+    assert _heading(response.text) == "Sign-in is not configured"
+    assert "nobody can sign in to the registry here" in text(response.text)
+    assert _starts(response.text) == []
+    assert _forms(response.text) == {}
+    assert any(a.get("href") == "/en/" for a in elements(response.text, "a"))
+    assert "form-action 'self';" in response.headers["content-security-policy"]
+    # A registry page says the same, and offers no sign-in either.
+    page = world.client.get("/en/registry/check")
     assert page.status_code == 401
-    assert "not part of this application" in text(page.text)
+    assert _heading(page.text) == "Sign in first"
+    assert "not connected to a sign-in service" in text(page.text)
+    assert not any("/sign-in" in a.get("href", "") for a in elements(page.text, "a"))
 
 
-def test_a_page_without_a_session_asks_to_sign_in(world: World) -> None:
-    response = world.client.get("/en/registry/check")
-    assert response.status_code == 401
-    assert any(a.get("href") == "/en/registry/sign-in" for a in elements(response.text, "a"))
+def test_with_a_sign_in_provider_the_sign_in_page_links_to_the_provider() -> None:
+    world = _configured()
+    response = world.client.get("/nl/registry/sign-in")
+    assert response.status_code == 200
+    assert _heading(response.text) == "Aanmelden"
+    assert _starts(response.text) == ["/auth/sign-in?lang=nl&next=%2Fnl%2Fregistry%2F",
+                                      "/auth/sign-in?lang=nl&eid=1&next=%2Fnl%2Fregistry%2F"]
+    assert _forms(response.text) == {}
+    # Signing out redirects to the provider: a form's target the policy must allow.
+    assert "form-action 'self' https://idp.test;" in \
+        response.headers["content-security-policy"]
+    # The demo says the sign-in server is a stand-in; a real installation does not.
+    assert any(e.get("role") == "note" for e in elements(response.text, "div"))
+    real = _configured(replace(SETTINGS, demo=False)).client.get("/en/registry/sign-in")
+    assert not any(e.get("role") == "note" for e in elements(real.text, "div"))
+    assert _starts(real.text)[0] == "/auth/sign-in?lang=en&next=%2Fen%2Fregistry%2F"
+
+
+def test_the_sign_in_page_passes_on_the_page_asked_for_and_only_a_registry_page() -> None:
+    world = _configured()
+    wanted = world.client.get("/en/registry/check?at=2025-01-01")
+    assert wanted.status_code == 401
+    [link] = [a["href"] for a in elements(wanted.text, "a") if "/sign-in" in a["href"]]
+    assert link == "/en/registry/sign-in?next=/en/registry/check%3Fat%3D2025-01-01"
+    page = world.client.get(link)
+    assert _starts(page.text)[0] == \
+        "/auth/sign-in?lang=en&next=%2Fen%2Fregistry%2Fcheck%3Fat%3D2025-01-01"
+    for elsewhere in ("//evil.example/x", "https://evil.example/", "/en/flows/x"):
+        page = world.client.get("/en/registry/sign-in", params={"next": elsewhere})
+        assert _starts(page.text)[0] == "/auth/sign-in?lang=en&next=%2Fen%2Fregistry%2F"
+    # Sent here by an action that needs the eID, the page says so.
+    eid = text(world.client.get("/en/registry/sign-in?eid=1").text)
+    assert "Granting rights and concluding mandates need a sign-in with your eID." in eid
+
+
+@pytest.mark.parametrize("configured", [False, True], ids=["without provider", "with provider"])
+def test_signed_in_the_sign_in_page_says_who_with_which_means_and_offers_signing_out(
+        configured: bool) -> None:
+    world = _configured() if configured else build()
+    csrf = sign_in(world.client, world.people["Luc"], "en")
+    response = world.client.get("/en/registry/sign-in")
+    assert response.status_code == 200
+    assert _heading(response.text) == "You are signed in"
+    page = text(response.text)
+    assert "You are signed in as Luc Admin, with the eID card reader." in page
+    assert _forms(response.text) == {"/en/registry/sign-out": csrf,
+                                     "/en/registry/sign-out-everywhere": csrf}
+    assert "Sign out everywhere" in page
+    assert _starts(response.text) == []  # signed in with eID: nothing more to ask
+    # The registry's header names the person and leads to this page.
+    assert any(a.get("href") == "/en/registry/sign-in"
+               for a in elements(_page(world, "/en/registry/"), "a"))
+
+
+def test_signed_in_without_eid_the_sign_in_page_offers_to_sign_in_again_with_eid(
+        world: World) -> None:
+    sign_in(world.client, world.people["Luc"], "en", acr=TOTP)
+    page = _page(world, "/en/registry/sign-in")
+    assert "You are signed in as Luc Admin, with an authenticator app." in text(page)
+    assert "need a sign-in with your eID" in text(page)
+    assert _starts(page) == ["/auth/sign-in?lang=en&eid=1&next=%2Fen%2Fregistry%2F"]
+
+
+def test_signing_out_ends_the_session_on_the_server(world: World) -> None:
+    csrf = sign_in(world.client, world.people["Anna"], "en")
+    old = world.client.cookies["mw_session"]
+    assert "Anna Applicant" in text(_page(world, "/en/registry/"))
+    response = world.client.post("/en/registry/sign-out", data={"csrf_token": csrf})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/en/registry/signed-out"
+    cookie = response.headers["set-cookie"].lower()
+    assert cookie.startswith('mw_session=""')
+    assert "max-age=0" in cookie
+    # The cookie is only a key: set again by hand, it opens nothing any more.
+    replayed = world.client_for()
+    replayed.cookies.set("mw_session", old)
+    assert replayed.get("/en/registry/").status_code == 401
+    assert replayed.get("/api/registry/me").status_code == 401
+    done = replayed.get("/en/registry/signed-out")
+    assert done.status_code == 200
+    assert _heading(done.text) == "You are signed out"
+
+
+def test_the_signed_out_page_sends_a_signed_in_person_to_the_overview(world: World) -> None:
+    sign_in(world.client, world.people["Anna"])
+    response = world.client.get("/nl/registry/signed-out")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/nl/registry/"
+
+
+def test_signing_out_everywhere_ends_every_session_of_the_person_only(world: World) -> None:
+    csrf = sign_in(world.client, world.people["Luc"])
+    phone = world.client_for()
+    phone.cookies.set("mw_session", open_session(world.ctx, world.people["Luc"], acr=TOTP))
+    colleague = world.client_for()
+    sign_in(colleague, world.people["Mia"])
+    assert phone.get("/nl/registry/").status_code == 200
+    response = world.client.post("/nl/registry/sign-out-everywhere",
+                                 data={"csrf_token": csrf})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/nl/registry/signed-out"
+    assert phone.get("/nl/registry/").status_code == 401
+    assert world.client.get("/nl/registry/").status_code == 401
+    assert colleague.get("/nl/registry/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/nl/registry/sign-out", "/nl/registry/sign-out-everywhere"])
+def test_signing_out_is_protected_by_the_csrf_token_too(world: World, path: str) -> None:
+    sign_in(world.client, world.people["Luc"])
+    response = world.client.post(path, data={})
+    assert _forbidden_rule(response) == "csrf_token"
+    _page(world, "/nl/registry/")  # still signed in
+    assert world.client_for().post(path, data={}).status_code == 401
+
+
+def _asks_for_the_eid(response: Response) -> None:
+    assert response.status_code == 403
+    assert _heading(response.text) == "This needs a sign-in with eID"
+    assert "Nothing was changed." in text(response.text)
+    assert "/auth/sign-in?lang=en&eid=1" in _starts(response.text)
+
+
+def test_signed_in_without_eid_granting_a_right_asks_for_the_eid_and_changes_nothing(
+        world: World) -> None:
+    csrf = sign_in(world.client, world.people["Luc"], "en", acr=TOTP)
+    users = _users(world).replace("/nl/", "/en/")
+    assert world.client.get("/en/registry/").status_code == 200  # reading is allowed
+    assert world.client.get(users).status_code == 200
+    eva = world.eva_relation()
+    _asks_for_the_eid(world.client.post(users + "/grant", data={
+        "work_relation": eva, "kind": "SSM Mandaatuitvoerder", "csrf_token": csrf}))
+    assert world.rights_of(eva) == []
+    assert world.client.get("/en/registry/").status_code == 200
+
+
+def test_signed_in_without_eid_signing_a_mandate_asks_for_the_eid_and_changes_nothing(
+        world: World) -> None:
+    csrf = sign_in(world.client, world.people["Mia"], "en", acr=TOTP)
+    path = f"/en/registry/parties/{world.orgs['provider'].id}/signatures"
+    mandate = world.mandates["anna"].id
+    assert mandate in text(_page(world, path))
+    _asks_for_the_eid(world.client.post(path, data={"mandate": mandate, "decision": "sign",
+                                                    "csrf_token": csrf}))
+    assert world.mandate_state(mandate) == ("awaiting_taker", None, None)
 
 
 def test_an_unknown_language_is_not_found(world: World) -> None:
@@ -115,21 +270,6 @@ def test_a_csrf_token_of_another_session_is_refused(world: World) -> None:
         "work_relation": world.eva_relation(), "kind": "SSM Mandaatuitvoerder",
         "csrf_token": stolen})
     assert _forbidden_rule(response) == "csrf_token"
-
-
-def test_the_sign_in_form_is_protected_too(world: World) -> None:
-    world.client.get("/nl/registry/sign-in")
-    response = world.client.post("/nl/registry/sign-in", data={"person": world.id("Luc")})
-    assert _forbidden_rule(response) == "csrf_token"
-    _page(world, "/nl/registry/", 401)
-
-
-def test_signing_in_without_choosing_a_person_shows_the_error_summary(world: World) -> None:
-    page = world.client.get("/en/registry/sign-in").text
-    response = world.client.post("/en/registry/sign-in", data={"csrf_token": csrf_of(page)})
-    assert response.status_code == 422
-    assert 'href="#person"' in response.text
-    assert "Choose the person to sign in as" in text(response.text)
 
 
 # --- each page for its role ------------------------------------------------------------------
@@ -441,26 +581,33 @@ def test_security_headers_are_on_every_registry_response(world: World) -> None:
             assert response.headers[name.decode()] == value.decode()
 
 
-@pytest.mark.parametrize(("lang", "description"), [
-    ("en", "Local administrator of Dossierwerk Vlaanderen BV"),
-    ("nl", "Lokale beheerder van Dossierwerk Vlaanderen BV"),
-])
-def test_demo_mode_serves_the_demo_dataset_with_its_descriptions(
-        lang: str, description: str) -> None:
+def _demo_person(client: TestClient, name: str) -> Person | None:
+    """The demo person stored in the app's registry, if it holds the demo."""
+    # The first registry request builds the registry (and loads the demo into an empty one).
+    assert client.get("/en/registry/sign-in").status_code == 200
+    ctx: RegistryContext = client.app.state.registry_context  # type: ignore[attr-defined]
+    [number] = [p.national_number for p in demo.PERSONS if p.name == name]
+    with ctx.units() as uow:
+        return uow.repo.person_by_number(NationalNumber.parse(number))
+
+
+def test_demo_mode_loads_the_demo_dataset_into_an_empty_registry() -> None:
     client = TestClient(create_app(SETTINGS), follow_redirects=False)
-    page = text(client.get(f"/{lang}/registry/sign-in").text)
-    assert "Pieter Claes" in page
-    assert description in page
-    radios = [e for e in elements(client.get(f"/{lang}/registry/sign-in").text, "input")
-              if e.get("type") == "radio"]
-    assert len(radios) == len(demo.PERSONS)
+    for person in demo.PERSONS:
+        assert _demo_person(client, person.name) is not None, person.name
+    pieter = _demo_person(client, "Pieter Claes")
+    assert pieter is not None
+    sign_in(client, pieter, "en")
+    page = text(client.get("/en/registry/").text)
+    assert "Signed in as Pieter Claes" in page
+    assert "Dossierwerk Vlaanderen BV" in page
 
 
 def test_a_registry_with_data_does_not_get_the_demo(tmp_path: Path) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'registry.sqlite3'}", demo=True,
                         secret_key="test")
-    build(settings)  # seeds the file through a context of its own
+    world = build(settings)  # seeds the file through a context of its own
     client = TestClient(create_app(settings), follow_redirects=False)
-    page = text(client.get("/en/registry/sign-in").text)
-    assert "Luc Admin" in page
-    assert "Pieter Claes" not in page
+    assert _demo_person(client, "Pieter Claes") is None
+    sign_in(client, world.people["Luc"], "en")
+    assert "Provider BV" in text(client.get("/en/registry/").text)
