@@ -183,6 +183,8 @@ def serve(
     settings = dataclasses.replace(settings, host=host or settings.host,
                                    port=port or settings.port)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
+    # The sign-in's calls to the provider (discovery, token, keys, userinfo): only problems.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     sys.stderr.write(f"Mandaatwijzer: http://{settings.host}:{settings.port}/\n")
     if settings.sign_in is None:
         sys.stderr.write("Sign-in is not configured: the guide and the token API work, the "

@@ -172,11 +172,19 @@ def test_the_page_offers_the_people_and_the_means(oidc_provider: RunningProvider
     assert "debugger" not in html.lower()
 
 
-def test_acr_values_preselects_the_means(oidc_provider: RunningProvider) -> None:
-    html = httpx.get(authorization_request(oidc_provider, acr_values=f"{ITSME} {EID}").url).text
+def test_one_means_asked_for_is_preselected(oidc_provider: RunningProvider) -> None:
+    html = httpx.get(authorization_request(oidc_provider, acr_values=ITSME).url).text
     checked = re.findall(r'<input[^>]*checked[^>]*>', html)
     assert len(checked) == 1
     assert f'value="{ITSME}"' in checked[0]
+
+
+def test_a_list_of_acceptable_means_keeps_each_persons_usual_one(
+        oidc_provider: RunningProvider) -> None:
+    html = httpx.get(authorization_request(oidc_provider, acr_values=f"{ITSME} {EID}").url).text
+    checked = re.findall(r'<input[^>]*checked[^>]*>', html)
+    assert len(checked) == 1
+    assert 'value=""' in checked[0]
 
 
 # --- the code flow ---------------------------------------------------------------------------

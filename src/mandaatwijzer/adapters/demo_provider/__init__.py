@@ -247,8 +247,12 @@ def _app(accounts: Sequence[DemoAccount], *, audience: str,
 
     @app.context_processor
     def requested_means() -> dict[str, object]:
+        # One means asked for (an application that needs an eID) is preselected; a list of
+        # acceptable ones leaves each person's usual means, as a real provider lets the
+        # person choose among them.
         asked = flask.request.args.get("acr_values", "").split()
-        return {"requested_acr": asked[0] if asked and asked[0] in _MEANS_BY_ACR else None}
+        one = len(asked) == 1 and asked[0] in _MEANS_BY_ACR
+        return {"requested_acr": asked[0] if one else None}
 
     @app.post("/oauth2/introspect")
     def introspect() -> flask.typing.ResponseReturnValue:
