@@ -1,7 +1,10 @@
 """axe-core on the registry's pages, each for its role and in its error states, nl and en.
 
 A second server runs the app on an in-memory registry seeded like the HTTP tests' world; each
-person signs in through the demo page in their own browser context.
+person gets a session opened through the core (`open_session`, as a sign-in at the provider
+would) whose cookie goes into their own browser context. A third server runs the same world
+with a sign-in provider configured, for the pages that offer the sign-in; no test follows the
+link to the provider, so nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -10,14 +13,16 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from mandaatwijzer.config import SignInSettings
 from mandaatwijzer.web._render import render
 
-from ..e2e.registry import World, build
+from ..e2e.registry import EID, SETTINGS, World, build, open_session
 from .guide_pages import LANGS, new_context
 from .test_axe import assert_accessible
 
@@ -27,15 +32,18 @@ def world() -> World:
     return build()
 
 
-@pytest.fixture(scope="module")
-def registry_url(world: World) -> Iterator[str]:
+TOTP = "urn:be:vlaanderen:authmech:csamtotp"
+
+
+def _serve(world: World, name: str) -> Iterator[str]:
+    """The world's app on 127.0.0.1 and a free port, until the generator is closed."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     config = uvicorn.Config(world.client.app, host="127.0.0.1", lifespan="off", ws="none",
                             log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
-                              name="uvicorn-registry-axe")
+                              name=name)
     thread.start()
     deadline = time.monotonic() + 15
     while not server.started:
@@ -48,20 +56,41 @@ def registry_url(world: World) -> Iterator[str]:
     sock.close()
 
 
+@pytest.fixture(scope="module")
+def registry_url(world: World) -> Iterator[str]:
+    yield from _serve(world, "uvicorn-registry-axe")
+
+
+@pytest.fixture(scope="module")
+def configured_url() -> Iterator[str]:
+    """The world with sign-in through a provider configured (never reached)."""
+    sign_in = SignInSettings(issuer="https://idp.test", client_id="c", client_secret="s")
+    yield from _serve(build(replace(SETTINGS, sign_in=sign_in)), "uvicorn-registry-axe-oidc")
+
+
+def _signed_in_context(browser: Browser, registry_url: str, world: World, name: str,
+                       acr: str = EID) -> BrowserContext:
+    """A browser context with `name`'s session cookie, as signing in leaves it."""
+    context = new_context(browser, registry_url, javascript=True)
+    context.add_cookies([{"name": "mw_session", "url": registry_url, "httpOnly": True,
+                          "sameSite": "Lax",
+                          "value": open_session(world.ctx, world.people[name], acr=acr)}])
+    return context
+
+
 @pytest.fixture
 def signed_in(browser: Browser, registry_url: str,
               world: World) -> Iterator[dict[str, Page]]:
-    """A tab per person, each signed in through the demo page."""
+    """A tab per person, each in a browser context with their own session."""
     contexts: list[BrowserContext] = []
     pages = {}
     for name in ("Luc", "Mia", "Anna", "Emil"):
-        context = new_context(browser, registry_url, javascript=True)
+        context = _signed_in_context(browser, registry_url, world, name)
         contexts.append(context)
         page = context.new_page()
-        page.goto("/nl/registry/sign-in")
-        page.locator(f'input[value="{world.id(name)}"]').check()
-        page.get_by_role("button", name="Aanmelden").click()
-        page.wait_for_url("**/nl/registry/")
+        response = page.goto("/nl/registry/")
+        assert response is not None
+        assert response.status == 200
         pages[name] = page
     yield pages
     for context in contexts:
@@ -114,6 +143,100 @@ def test_a_page_without_a_session_has_no_axe_violations(
     context = new_context(browser, registry_url, javascript=True)
     try:
         _check(context.new_page(), "/en/registry/", 401, "en")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_sign_in_pages_have_no_axe_violations(
+        browser: Browser, registry_url: str, configured_url: str, world: World,
+        lang: str) -> None:
+    """The sign-in page without a provider, with one (also as an eID action's detour), and
+    signed in without eID; the 401 page of each; the page the provider sends back to."""
+    for url, paths in [
+        (registry_url, [(f"/{lang}/registry/sign-in", 200), (f"/{lang}/registry/", 401),
+                        (f"/{lang}/registry/signed-out", 200)]),
+        (configured_url, [(f"/{lang}/registry/sign-in", 200),
+                          (f"/{lang}/registry/sign-in?eid=1&next=/{lang}/registry/check", 200),
+                          (f"/{lang}/registry/check?at=2025-01-01", 401),
+                          (f"/{lang}/registry/signed-out", 200)]),
+    ]:
+        context = new_context(browser, url, javascript=True)
+        try:
+            page = context.new_page()
+            for path, status in paths:
+                _check(page, path, status, lang)
+        finally:
+            context.close()
+    context = _signed_in_context(browser, registry_url, world, "Mia", TOTP)
+    try:
+        page = context.new_page()
+        _check(page, f"/{lang}/registry/sign-in", 200, lang)
+        assert page.locator('main a[href*="eid=1"]').count() == 1  # sign in again with eID
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_eid_needed_page_has_no_axe_violations(
+        browser: Browser, registry_url: str, world: World, lang: str) -> None:
+    """A local administrator signed in without eID grants a right: the 403 that asks for it."""
+    context = _signed_in_context(browser, registry_url, world, "Luc", TOTP)
+    try:
+        page = context.new_page()
+        page.goto(f"/{lang}/registry/organisations/{world.orgs['provider'].id}/users")
+        page.locator("#work_relation").select_option(world.eva_relation())
+        page.locator('input[name="kind"][value="SSM Mandaatuitvoerder"]').check()
+        with page.expect_navigation() as answer:
+            page.locator('form[action$="/users/grant"] button[type="submit"]').click()
+        assert answer.value is not None
+        assert answer.value.status == 403
+        assert page.locator('main a[href$="eid=1"]').count() == 1
+        assert page.locator("html").get_attribute("lang") == lang
+        assert_accessible(page)
+    finally:
+        context.close()
+    assert world.rights_of(world.eva_relation()) == []
+
+
+@pytest.mark.parametrize("form", ["sign-out", "sign-out-everywhere"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_signing_out_in_the_browser_lands_on_a_page_without_axe_violations(
+        browser: Browser, registry_url: str, world: World, lang: str, form: str) -> None:
+    """The forms on the sign-in page, posted by Chromium (the CSP's form-action applies to
+    the redirect after them): the signed-out page, and the session is over."""
+    context = _signed_in_context(browser, registry_url, world, "Eva")
+    try:
+        page = context.new_page()
+        _check(page, f"/{lang}/registry/sign-in", 200, lang)
+        page.locator(f'main form[action="/{lang}/registry/{form}"] button').click()
+        page.wait_for_url(f"**/{lang}/registry/signed-out")
+        assert page.locator("html").get_attribute("lang") == lang
+        assert_accessible(page)
+        assert not [c for c in context.cookies() if c["name"] == "mw_session"]
+        _check(page, f"/{lang}/registry/", 401, lang)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_refused_sign_in_has_no_axe_violations(
+        browser: Browser, configured_url: str, lang: str) -> None:
+    """The provider's answer coming back to a browser that started no sign-in: refused.
+    The callback answers in Dutch without the handshake's language; English is rendered as
+    the handler renders it."""
+    refused = render(lang, "registry/sign_in_refused.html", path=f"/{lang}/registry/sign-in",
+                     status=401, signed_in=None, demo=True, csrf_field="csrf_token", csrf="",
+                     reason="state", start=f"/auth/sign-in?lang={lang}")
+    context = new_context(browser, configured_url, javascript=True)
+    try:
+        page = context.new_page()
+        if lang == "nl":
+            _check(page, "/auth/callback?code=x&state=y", 401, lang)
+        page.goto(f"/{lang}/")  # the origin, so that the style sheet loads
+        page.set_content(bytes(refused.body).decode())
+        assert page.locator("html").get_attribute("lang") == lang
+        assert_accessible(page)
     finally:
         context.close()
 
