@@ -518,6 +518,30 @@ def test_the_registry_pages_are_translated(world: World) -> None:
     page = text(_page(world, "/nl/registry/"))
     assert "Mijn organisaties, rechten en mandaten" in page
     assert "Afmelden" in page
+    signed_in = _page(world, "/nl/registry/sign-in")
+    assert _heading(signed_in) == "U bent aangemeld"
+    assert "U bent aangemeld als Mia Manager, met de eID-kaartlezer." in text(signed_in)
+    assert "Afmelden op alle toestellen" in text(signed_in)
+
+
+def test_the_sign_in_pages_are_translated(world: World) -> None:
+    anonymous = world.client_for()
+    assert _heading(anonymous.get("/nl/registry/sign-in").text) == "Aanmelden is niet ingesteld"
+    assert _heading(anonymous.get("/nl/registry/signed-out").text) == "U bent afgemeld"
+    csrf = sign_in(world.client, world.people["Luc"], "nl", acr=TOTP)
+    signed_in = text(_page(world, "/nl/registry/sign-in"))
+    assert "U bent aangemeld als Luc Admin, met een authenticator-app." in signed_in
+    assert "Opnieuw aanmelden met eID" in signed_in
+    refused = world.client.post(_users(world) + "/grant", data={
+        "work_relation": world.eva_relation(), "kind": "SSM Mandaatuitvoerder",
+        "csrf_token": csrf})
+    assert refused.status_code == 403
+    assert _heading(refused.text) == "Hiervoor moet u zich aanmelden met eID"
+    assert "Er is niets gewijzigd." in text(refused.text)
+    configured = _configured().client
+    assert "Aanmelden met eID" in text(configured.get("/nl/registry/sign-in").text)
+    first = configured.get("/nl/registry/")
+    assert "Meld u aan via het gebruikersbeheer van de Vlaamse overheid" in text(first.text)
 
 
 # --- personal data and headers ---------------------------------------------------------------
