@@ -1,5 +1,6 @@
 """The demo dataset: every entity group and every mandate state on the demo date, valid
-identifiers, roles for the sign-in page, and loading only into an empty registry."""
+identifiers, the demo persons with their roles (as `mandaatwijzer demo` lists them), and
+loading only into an empty registry."""
 
 from __future__ import annotations
 
@@ -173,7 +174,7 @@ def test_generators_refuse_what_is_no_number() -> None:
         demo.enterprise_number("20000001")
 
 
-# --- the sign-in page and loading --------------------------------------------------------
+# --- the demo persons and loading --------------------------------------------------------
 
 
 def test_persons_gives_every_demo_person_with_an_id_and_a_role_in_either_language(
