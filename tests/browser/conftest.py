@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from mandaatwijzer.config import Settings
 from mandaatwijzer.web import create_app
 
+from ..serving import served
 from .guide_pages import new_context
 
 REPO = Path(__file__).resolve().parents[2]
@@ -76,26 +73,8 @@ def chromium() -> str:
 @pytest.fixture(scope="package")
 def base_url() -> Iterator[str]:
     """The app on 127.0.0.1 and a free port, for all the browser tests."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(Settings(access_log=False)), host="127.0.0.1", port=port,
-                            lifespan="off", ws="none", log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
-                              name="uvicorn-browser-tests")
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            sock.close()
-            pytest.fail("the app did not start for the browser tests", pytrace=False)
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with served(create_app(Settings(access_log=False)), "browser-tests") as url:
+        yield url
 
 
 @pytest.fixture(scope="package")

@@ -19,6 +19,7 @@ __all__ = [
     "ports",
     "queries",
     "rules",
+    "scoped",
     "services",
     "sessions",
     "signin",

@@ -15,6 +15,7 @@ from typing import Any, Literal, Protocol
 
 from .identifiers import EnterpriseNumber, NationalNumber
 from .model import Party
+from .scoped import scoped
 
 
 def _plain(value: Any) -> Any:
@@ -48,11 +49,8 @@ _via: ContextVar[str | None] = ContextVar("audit_via", default=None)
 def recorded_via(origin: str) -> Iterator[None]:
     """Within the block, every audit event the core records says it came from `origin`
     (`AuditEvent.via`), e.g. ``cli:<operating-system user>`` for the command line's `--as`."""
-    token = _via.set(origin)
-    try:
+    with scoped(_via, origin):
         yield
-    finally:
-        _via.reset(token)
 
 
 def current_via() -> str | None:

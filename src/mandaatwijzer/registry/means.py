@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from .scoped import scoped
+
 
 @dataclass(frozen=True, slots=True)
 class Means:
@@ -30,11 +32,8 @@ _current: ContextVar[Means | None] = ContextVar("sign_in_means", default=None)
 @contextmanager
 def acting_with(means: Means | None) -> Iterator[None]:
     """Within the block, the acting person signed in with `means` (None: not signed in)."""
-    token = _current.set(means)
-    try:
+    with scoped(_current, means):
         yield
-    finally:
-        _current.reset(token)
 
 
 def current() -> Means | None:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from .scoped import scoped
+
 Translate = Callable[[str], str]
 
 _translate: ContextVar[Translate | None] = ContextVar("mandaatwijzer_phrases", default=None)
@@ -58,11 +60,8 @@ def _compile(template: str) -> Fill:
 @contextmanager
 def translated(translate: Translate | None) -> Iterator[None]:
     """Explanations made inside the block are in the language of `translate`."""
-    token = _translate.set(translate)
-    try:
+    with scoped(_translate, translate):
         yield
-    finally:
-        _translate.reset(token)
 
 
 __all__ = ["Translate", "translated"]
