@@ -144,14 +144,15 @@ def test_a_sign_in_without_eid_is_sent_to_sign_in_again_with_eid(
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_the_sign_in_pages_have_no_axe_violations(browser: Browser, app_url: str,
                                                   lang: str) -> None:
-    context = new_context(browser, app_url, javascript=True)
+    context = new_context(browser, app_url, javascript=True, locale=f"{lang}-BE")
     page = context.new_page()
     try:
         page.goto(f"/{lang}/registry/sign-in")
         assert_accessible(page)
         page.goto(f"/{lang}/registry/signed-out")
         assert_accessible(page)
-        page.goto("/auth/callback?code=x&state=y")  # no sign-in started: a refusal page
+        # No sign-in started: a refusal page, in the browser's language.
+        page.goto("/auth/callback?code=x&state=y")
         assert page.locator("h1").inner_text() == {
             "nl": "Aanmelden is niet gelukt", "en": "Signing in did not succeed"}[lang]
         assert_accessible(page)

@@ -38,6 +38,7 @@ from ...api.registry import (
 )
 from ...config import SignInSettings
 from ...registry import signin
+from .._i18n import page_language
 from . import _auth
 from ._common import page, redirect, show
 
@@ -127,8 +128,9 @@ async def start(request: Request) -> Response:
 
 async def callback(request: Request) -> Response:
     """GET /auth/callback: the provider's answer, checked; a new session, or a refusal page."""
-    lang = request.session.get("lang", "nl")
-    lang = lang if lang in guide.LANGUAGES else "nl"
+    lang = request.session.get("lang")
+    if lang not in guide.LANGUAGES:  # no sign-in started here: the browser's language
+        lang = page_language("", request.headers.get("accept-language"))
     next_page = _next(request.session.get("next"), lang)
     party = _party(request)
     if party is None:
