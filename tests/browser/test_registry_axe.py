@@ -9,22 +9,21 @@ link to the provider, so nothing leaves the machine.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from mandaatwijzer.config import SignInSettings
 from mandaatwijzer.web._render import render
 
 from ..e2e.registry import EID, SETTINGS, World, build, open_session
+from ..serving import served
 from .guide_pages import LANGS, new_context
 from .test_axe import assert_accessible
+
+TOTP = "urn:be:vlaanderen:authmech:csamtotp"
 
 
 @pytest.fixture(scope="module")
@@ -32,40 +31,19 @@ def world() -> World:
     return build()
 
 
-TOTP = "urn:be:vlaanderen:authmech:csamtotp"
-
-
-def _serve(world: World, name: str) -> Iterator[str]:
-    """The world's app on 127.0.0.1 and a free port, until the generator is closed."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(world.client.app, host="127.0.0.1", lifespan="off", ws="none",
-                            log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
-                              name=name)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the registry app did not start", pytrace=False)
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-
-
 @pytest.fixture(scope="module")
 def registry_url(world: World) -> Iterator[str]:
-    yield from _serve(world, "uvicorn-registry-axe")
+    with served(world.client.app, "registry-axe") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def configured_url() -> Iterator[str]:
     """The world with sign-in through a provider configured (never reached)."""
     sign_in = SignInSettings(issuer="https://idp.test", client_id="c", client_secret="s")
-    yield from _serve(build(replace(SETTINGS, sign_in=sign_in)), "uvicorn-registry-axe-oidc")
+    with served(build(replace(SETTINGS, sign_in=sign_in)).client.app,
+                "registry-axe-oidc") as url:
+        yield url
 
 
 def _signed_in_context(browser: Browser, registry_url: str, world: World, name: str,
@@ -222,21 +200,12 @@ def test_signing_out_in_the_browser_lands_on_a_page_without_axe_violations(
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_refused_sign_in_has_no_axe_violations(
         browser: Browser, configured_url: str, lang: str) -> None:
-    """The provider's answer coming back to a browser that started no sign-in: refused.
-    The callback answers in Dutch without the handshake's language; English is rendered as
-    the handler renders it."""
-    refused = render(lang, "registry/sign_in_refused.html", path=f"/{lang}/registry/sign-in",
-                     status=401, signed_in=None, demo=True, csrf_field="csrf_token", csrf="",
-                     reason="state", start=f"/auth/sign-in?lang={lang}")
-    context = new_context(browser, configured_url, javascript=True)
+    """The provider's answer coming back to a browser that started no sign-in: refused, in
+    the browser's language."""
+    context = new_context(browser, configured_url, javascript=True,
+                          locale="nl-BE" if lang == "nl" else "en-GB")
     try:
-        page = context.new_page()
-        if lang == "nl":
-            _check(page, "/auth/callback?code=x&state=y", 401, lang)
-        page.goto(f"/{lang}/")  # the origin, so that the style sheet loads
-        page.set_content(bytes(refused.body).decode())
-        assert page.locator("html").get_attribute("lang") == lang
-        assert_accessible(page)
+        _check(context.new_page(), "/auth/callback?code=x&state=y", 401, lang)
     finally:
         context.close()
 
