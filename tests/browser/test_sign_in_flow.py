@@ -133,7 +133,8 @@ def test_a_sign_in_without_eid_is_sent_to_sign_in_again_with_eid(
         page.locator('a[href*="eid=1"]').first.click()
         assert page.locator('input[name="acr"][value$=":eid"]').is_checked()
         page.locator("button.person", has_text="Pieter Claes").click()
-        page.wait_for_url("**/en/registry/")
+        # Back on the page of the form, now signed in with eID.
+        page.wait_for_url(f"**/en/registry/organisations/{org}/users")
         page.goto("/en/registry/sign-in")
         assert "the eID card reader" in page.content()
         assert_accessible(page)

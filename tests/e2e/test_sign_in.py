@@ -125,6 +125,13 @@ def start(client: TestClient, lang: str = "nl", **query: str) -> str:
     return answer.headers["location"]
 
 
+def start_from(client: TestClient, href: str) -> str:
+    """Follow a sign-in link found on a page; the provider's authorization URL."""
+    answer = client.get(href)
+    assert answer.status_code == 302, answer.text
+    return answer.headers["location"]
+
+
 def back(client: TestClient, location: str) -> httpx.Response:
     """The browser returning from the provider to the app's callback."""
     parts = urlsplit(location)
@@ -279,8 +286,14 @@ def test_an_eid_action_on_a_page_says_to_sign_in_again_with_eid(app: App) -> Non
                                "work_relation": relation, "kind": "SSM Mandaatuitvoerder"})
     assert answer.status_code == 403
     assert "This needs a sign-in with eID" in answer.text
-    assert "/auth/sign-in?lang=en&amp;eid=1" in answer.text
+    again = re.search(r'href="(/auth/sign-in\?[^"]*eid=1[^"]*)"', answer.text)
+    assert again is not None
     assert rights_of(app, relation) == []
+    # Signing in again with eID comes back to the users page, where the form is.
+    location = authorize(start_from(client, again.group(1).replace("&amp;", "&")),
+                         "demo-pieter")
+    assert back(client, location).headers["location"] == \
+        f"/en/registry/organisations/{org}/users"
 
 
 # --- refusals: a clear page, no session, nothing changed ----------------------------------
@@ -423,6 +436,20 @@ def test_a_session_ends_after_its_idle_time_and_its_lifetime(app: App) -> None:
         app.clock.forward(timedelta(minutes=29))
         client.get("/nl/registry/")
     assert client.get("/nl/registry/").status_code == 401
+
+
+def test_signing_out_of_a_session_that_already_ended_says_signed_out(app: App) -> None:
+    first, second = app.client, app.fresh()
+    sign_in(first, "demo-pieter")
+    second.cookies.set(SESSION_COOKIE, first.cookies[SESSION_COOKIE])
+    page = first.get("/nl/registry/sign-in").text
+    assert first.post("/nl/registry/sign-out",
+                      data={"csrf_token": CSRF.findall(page)[0]}).status_code == 303
+    # The same session, signed out in another tab: no error, the dead cookie goes.
+    late = second.post("/nl/registry/sign-out", data={"csrf_token": CSRF.findall(page)[0]})
+    assert late.status_code == 303
+    assert late.headers["location"] == "/nl/registry/signed-out"
+    assert 'mw_session=""' in late.headers["set-cookie"]
 
 
 def test_sign_out_everywhere_ends_every_session_of_the_person(app: App) -> None:

@@ -377,7 +377,7 @@ def load_if_empty(uow_factory: Callable[[], UnitOfWork], clock: Clock) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class DemoLogin:
-    """A demo person as the sign-in page shows them."""
+    """A demo person as `mandaatwijzer demo` lists them: the stored id, name and description."""
 
     id: str
     name: str

@@ -52,12 +52,9 @@ from ._people import (
 from ._places import (
     Membership,
     Overview,
-    Signable,
     checker_choices,
     memberships,
     overview,
-    people_with_roles,
-    roles,
 )
 
 __all__ = [
@@ -70,7 +67,6 @@ __all__ = [
     "Overview",
     "PersonDetails",
     "Side",
-    "Signable",
     "User",
     "applicants_for",
     "awaiting_from",
@@ -98,7 +94,6 @@ __all__ = [
     "organisations",
     "overview",
     "party_of",
-    "people_with_roles",
     "person",
     "person_by_number",
     "person_by_reference",
@@ -107,6 +102,5 @@ __all__ = [
     "person_with_number",
     "persons",
     "persons_for",
-    "roles",
     "signing_side",
 ]

@@ -81,37 +81,6 @@ def overview(repo: Repository, person_id: str, day: date) -> Overview:
         queries.awaiting_signature(repo, person.id, day, 0, queries.MAX_PAGE).total)
 
 
-def roles(repo: Repository, person: Person, day: date) -> list[dict[str, str]]:
-    """What the person is: role codes with organisation names (for the demo sign-in list)."""
-    found = []
-    for membership in memberships(repo, person, day):
-        name = membership.organisation.name
-        if membership.legal_representative:
-            found.append({"role": "legal_representative", "organisation": name})
-        if membership.local_admin:
-            found.append({"role": "local_admin", "organisation": name})
-        for relation, rights in membership.relations:
-            for right in rights:
-                if right.active(day) and relation.active(day):
-                    found.append({"role": "right", "right": right.kind.value,
-                                  "organisation": name})
-    return found
-
-
-@dataclass(frozen=True, slots=True)
-class Signable:
-    """A person one may sign in as (demo mode), with what they are in the registry."""
-
-    person: Person
-    roles: list[dict[str, str]]
-
-
-def people_with_roles(repo: Repository, day: date) -> list[Signable]:
-    """The registered persons (the first page, by name), each with their roles."""
-    return [Signable(p, roles(repo, p, day))
-            for p in repo.persons(0, queries.MAX_PAGE).items]
-
-
 def checker_choices(repo: Repository, person: Person,
                     day: date) -> dict[str, list[dict[str, str]]]:
     """Whom the person may ask about, and about which applicants: ids and names, by name."""

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -92,6 +93,27 @@ def _refuse_control_characters(request: Request) -> None:
         refuse_control(name, value)
 
 
+#: The last part of a form's address that names its action: the page is the one above it.
+_ACTIONS = frozenset({"add", "grant", "withdraw", "give", "stop"})
+
+
+def back_to(request: Request) -> str:
+    """The page to come back to after signing in: this one, or for a form, its page."""
+    path = request.url.path
+    if request.method == "GET":
+        return path + (f"?{request.url.query}" if request.url.query else "")
+    head, _, last = path.rpartition("/")
+    return head if last in _ACTIONS else path
+
+
+def sign_in_href(lang: str, *, eid: bool = False, next_page: str | None = None) -> str:
+    """The link that starts a sign-in (`eid`: ask the provider for an eID sign-in) and comes
+    back to `next_page`."""
+    query = {"lang": lang, **({"eid": "1"} if eid else {}),
+             **({"next": next_page} if next_page else {})}
+    return "/auth/sign-in?" + urlencode(query)
+
+
 def page(handler: Handler) -> Endpoint:
     """Checks the language, and turns the registry's refusals into pages."""
 
@@ -108,11 +130,8 @@ def page(handler: Handler) -> Endpoint:
             with means.acting_with(found.means if found is not None else None):
                 return await handler(request, lang)
         except _auth.NotSignedInError:
-            back = request.url.path if request.method == "GET" else f"/{lang}/registry/"
-            if request.method == "GET" and request.url.query:
-                back += "?" + request.url.query
             return show(request, lang, "registry/signed_out.html", status=401,
-                        path=request.url.path, next_page=back,
+                        path=request.url.path, next_page=back_to(request),
                         configured=getattr(request.app.state, "relying_party", None)
                         is not None)
         except _auth.CsrfRefusedError:
@@ -122,7 +141,8 @@ def page(handler: Handler) -> Endpoint:
         except RuleViolationError as error:
             if error.rule == rules.EID_SIGN_IN_REQUIRED:
                 return show(request, lang, "registry/eid_needed.html", status=403,
-                            message=error.message, path=request.url.path)
+                            path=request.url.path,
+                            again=sign_in_href(lang, eid=True, next_page=back_to(request)))
             return forbidden(request, lang, error.rule, error.message)
         except NotFoundError:
             raise HTTPException(404) from None

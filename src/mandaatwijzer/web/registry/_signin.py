@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 from authlib.integrations.base_client import OAuthError
@@ -40,7 +39,7 @@ from ...config import SignInSettings
 from ...registry import signin
 from .._i18n import page_language
 from . import _auth
-from ._common import page, redirect, show
+from ._common import page, redirect, show, sign_in_href
 
 log = logging.getLogger("mandaatwijzer.sign_in")
 
@@ -86,13 +85,6 @@ def _next(value: str | None, lang: str) -> str:
         else f"/{lang}/registry/"
 
 
-def start_href(lang: str, *, eid: bool = False, next_page: str | None = None) -> str:
-    """The link that starts a sign-in (`eid`: ask the provider for an eID sign-in)."""
-    query = {"lang": lang, **({"eid": "1"} if eid else {}),
-             **({"next": next_page} if next_page else {})}
-    return f"/auth/sign-in?{urlencode(query)}"
-
-
 @page
 async def sign_in_page(request: Request, lang: str) -> Response:
     """How to sign in (or that sign-in is not configured); who is signed in, if anyone."""
@@ -100,8 +92,8 @@ async def sign_in_page(request: Request, lang: str) -> Response:
     wanted = request.query_params.get("next")
     return show(request, lang, "registry/sign_in.html", configured=_party(request) is not None,
                 session=found, means=found.means if found is not None else None,
-                start=start_href(lang, next_page=_next(wanted, lang)),
-                start_eid=start_href(lang, eid=True, next_page=_next(wanted, lang)),
+                start=sign_in_href(lang, next_page=_next(wanted, lang)),
+                start_eid=sign_in_href(lang, eid=True, next_page=_next(wanted, lang)),
                 eid_wanted=request.query_params.get("eid") == "1")
 
 
@@ -190,7 +182,7 @@ async def _claims(request: Request, party: Any) -> dict[str, Any]:
 
 def _refused(request: Request, lang: str, reason: str) -> Response:
     response = show(request, lang, "registry/sign_in_refused.html", status=401, reason=reason,
-                    start=start_href(lang), path=f"/{lang}/registry/sign-in")
+                    start=sign_in_href(lang), path=f"/{lang}/registry/sign-in")
     request.session.clear()
     return response
 
@@ -217,9 +209,22 @@ async def _provider_sign_out(request: Request, lang: str) -> Response:
     return response
 
 
+def _already_signed_out(request: Request, lang: str) -> Response | None:
+    """A sign-out whose session already ended (another tab, its idle time): the signed-out
+    page, and the dead cookie cleared. Nothing to protect with a CSRF token then."""
+    if _auth.session(request) is not None:
+        return None
+    response = redirect(f"/{lang}/registry/signed-out")
+    clear_session(response, request)
+    return response
+
+
 @page
 async def sign_out(request: Request, lang: str) -> Response:
     """End this session, here and at the provider."""
+    done = _already_signed_out(request, lang)
+    if done is not None:
+        return done
     await _auth.checked_form(request)
     found = _auth.signed_in(request)
     ctx = context(request)
@@ -230,6 +235,9 @@ async def sign_out(request: Request, lang: str) -> Response:
 @page
 async def sign_out_everywhere(request: Request, lang: str) -> Response:
     """End every session of the person, on every browser, and this one at the provider."""
+    done = _already_signed_out(request, lang)
+    if done is not None:
+        return done
     await _auth.checked_form(request)
     found = _auth.signed_in(request)
     ctx = context(request)
@@ -244,17 +252,10 @@ async def signed_out(request: Request, lang: str) -> Response:
     found = _auth.session(request)
     if found is not None:
         return redirect(f"/{lang}/registry/")
-    return show(request, lang, "registry/signed_out_done.html", start=start_href(lang),
+    return show(request, lang, "registry/signed_out_done.html", start=sign_in_href(lang),
                 configured=_party(request) is not None)
 
 
-def means_label_key(acr: str | None) -> str:
-    """The catalog's name of a means of authentication (see the templates)."""
-    if acr is None:
-        return "unknown"
-    return acr.rsplit(":", 1)[-1]
-
-
 __all__ = ["CALLBACK", "HANDSHAKE_COOKIE", "HANDSHAKE_PATH", "HANDSHAKE_SECONDS", "callback",
-           "means_label_key", "relying_party", "sign_in_page", "sign_out",
-           "sign_out_everywhere", "signed_out", "start", "start_href"]
+           "relying_party", "sign_in_page", "sign_out", "sign_out_everywhere", "signed_out",
+           "start"]
