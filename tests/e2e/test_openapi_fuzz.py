@@ -136,6 +136,8 @@ def test_the_document_declares_the_security_of_every_registry_operation() -> Non
     document = create_app(SETTINGS).openapi()
     schemes = document["components"]["securitySchemes"]
     assert schemes["bearer"] == {**schemes["bearer"], "type": "http", "scheme": "bearer"}
+    assert schemes["person"] == {**schemes["person"], "type": "http", "scheme": "bearer",
+                                 "bearerFormat": "JWT"}
     assert (schemes["session"]["in"], schemes["session"]["name"]) == ("cookie", "mw_session")
     assert (schemes["csrf"]["in"], schemes["csrf"]["name"]) == ("header", "X-CSRF-Token")
     for path, operations in document["paths"].items():
@@ -144,7 +146,8 @@ def test_the_document_declares_the_security_of_every_registry_operation() -> Non
                 assert "security" not in operation, path
                 continue
             session = {"session": []} if method == "get" else {"session": [], "csrf": []}
-            assert operation["security"] == [{"bearer": []}, session], (method, path)
+            assert operation["security"] == [{"bearer": []}, {"person": []}, session], \
+                (method, path)
             assert {"401", "403", "422", "503"} <= set(operation["responses"]), (method, path)
             if method != "get":
                 assert {"409", "413"} <= set(operation["responses"]) or \

@@ -41,11 +41,14 @@ API_TOKEN_PREFIX = "mw_"
 SECURITY_SCHEMES: dict[str, dict[str, str]] = {
     "bearer": {"type": "http", "scheme": "bearer",
                "description": "An API token (`mw_…`: `registry token create`, or POST "
-                              "/api/registry/tokens) acts as the system, within its scopes. "
-                              "Any other bearer token is a person's access token, issued by "
-                              "the sign-in provider (ACM/IDM) for this API's audience: the "
-                              "request acts as that person, under the same rules as the "
-                              "pages"},
+                              "/api/registry/tokens): acts as the system, within its scopes"},
+    "person": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+               "description": "A person's access token, issued by the sign-in provider "
+                              "(ACM/IDM) for this API's audience (MANDAATWIJZER_OIDC_AUDIENCE, "
+                              "by default the client id): checked as a signed JWT through the "
+                              "provider's keys, or by its introspection endpoint "
+                              "(MANDAATWIJZER_OIDC_BEARER). The request acts as that person, "
+                              "under the same rules as the pages; no CSRF token"},
     "session": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE,
                 "description": "The session cookie of a person signed in on the pages: "
                                "acts as that person"},
@@ -179,10 +182,11 @@ def authenticate(request: Request, ctx: RegistryContext) -> Actor | None:
 
 
 def security_of(method: str) -> list[dict[str, list[str]]]:
-    """A token, or the session cookie (with its CSRF token for a change)."""
+    """An API token, a person's access token, or the session cookie (with its CSRF token for
+    a change)."""
     session: dict[str, list[str]] = {"session": []} if method.upper() in SAFE_METHODS else \
         {"session": [], "csrf": []}
-    return [{"bearer": []}, session]
+    return [{"bearer": []}, {"person": []}, session]
 
 
 def document_security(app: FastAPI) -> None:
