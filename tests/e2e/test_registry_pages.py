@@ -283,7 +283,9 @@ def test_the_overview_shows_my_organisations_rights_and_mandates(world: World) -
     page = text(_page(world, "/en/registry/"))
     assert "Provider BV" in page
     assert "‘SSM Mandaatbeheerder’" in page
-    assert world.mandates["anna"].id in page
+    # Mandates by their parties and type, never by their internal id.
+    assert "Anna Applicant" in page
+    assert world.mandates["anna"].id not in page
     assert "Awaiting the taker's signature" in page
     hrefs = [a.get("href") for a in elements(_page(world, "/en/registry/"), "a")]
     assert f"/en/registry/parties/{world.orgs['provider'].id}/signatures" in hrefs
@@ -483,16 +485,35 @@ def test_the_checker_explains_in_the_pages_language(world: World) -> None:
         [gap["text"] for gap in api["gaps"]]
 
 
-def test_the_checker_shows_an_allowed_route_as_its_chain_with_ids_and_dates(
+def test_the_checker_shows_an_allowed_route_as_its_chain_with_names_and_dates(
         world: World) -> None:
     sign_in(world.client, world.people["Luc"], "en")
-    page = text(_page(world, f"/en/registry/check?person={world.id('Emil')}"
-                             f"&applicant={world.orgs['bakery'].id}&at=2025-03-03"))
-    assert "Yes: Emil Executor may manage the dossiers of Bakkerij NV on 2025-03-03" in page
+    html = _page(world, f"/en/registry/check?person={world.id('Emil')}"
+                        f"&applicant={world.orgs['bakery'].id}&at=2025-03-03")
+    page = text(html)
+    assert "Yes: Emil Executor may manage the dossiers of Bakkerij NV on 3 March 2025" in page
+    assert 'class="verdict verdict--yes"' in html
     assert "A mandate to an external service provider" in page
-    assert f"mandate {world.mandates['bakery'].id}" in page
-    assert "since 2025-03-03" in page
+    assert "from 3 March 2025, without end date" in page
     assert "‘SSM Mandaatuitvoerder’" in page
+    dutch = text(_page(world, f"/nl/registry/check?person={world.id('Emil')}"
+                              f"&applicant={world.orgs['bakery'].id}&at=2025-03-03"))
+    assert "3 maart 2025" in dutch
+
+
+def test_the_checker_says_no_differently_and_puts_the_nearest_route_first(
+        world: World) -> None:
+    sign_in(world.client, world.people["Luc"], "en")
+    html = _page(world, f"/en/registry/check?person={world.id('Eva')}"
+                        f"&applicant={world.orgs['bakery'].id}&at=2025-03-03")
+    assert 'class="verdict verdict--no"' in html
+    assert "No: Eva Employee may not manage the dossiers of Bakkerij NV" in text(html)
+    # The route with the most facts in place comes first; the others are folded.
+    first_gap = html.index('class="gap"')
+    folded = html.index('<details class="more">')
+    assert first_gap < folded
+    assert "A mandate to an external service provider" in html[first_gap:folded]
+    assert "On which day?" in text(html)
 
 
 def test_the_checker_offers_my_users_and_my_applicants(world: World) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from ..guide import LANGUAGES, glossary, glossary_href, start_href
-from . import _i18n
+from . import _formats, _i18n
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -134,6 +135,8 @@ def environment(lang: str) -> Environment:
     env.globals["_"] = env.globals["gettext"] = _gettext(translations)
     env.globals.update(lang=lang, languages=LANGUAGES, language_names=LANGUAGE_NAMES,
                        start_href=start_href, glossary_href=glossary_href)
+    env.filters["day"] = functools.partial(_formats.day, lang=lang)
+    env.filters["moment"] = functools.partial(_formats.moment, lang=lang)
     return env
 
 

@@ -58,6 +58,9 @@ async def check(request: Request, lang: str) -> Response:
                 checked = views.check(repo, viewer, person_id, applicant_id, day,
                                       today(request))
             decision = decision_view(checked.decision, lang)
+            # The route nearest to holding first (the most facts already in place): the gap
+            # that matters most for this person, the others folded below it.
+            decision["gaps"].sort(key=lambda gap: -len(gap["links"]))
             decision["person_name"] = checked.person_name
             decision["applicant_name"] = checked.applicant_name
             decision["applicant_kind"] = checked.applicant.kind.value

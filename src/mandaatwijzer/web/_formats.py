@@ -1,0 +1,26 @@
+"""Dates as people write them, per language (Babel): "7 december 2026", "7 December 2026"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+
+#: The CLDR locale of each page language: Belgian Dutch, and British English (day first).
+LOCALES = {"nl": "nl_BE", "en": "en_GB"}
+
+
+def day(value: date | datetime | None, lang: str) -> str:
+    """A day in words ("7 december 2026"); "" for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, "long", locale=LOCALES[lang])
+
+
+def moment(value: datetime | None, lang: str) -> str:
+    """A moment to the minute ("7 december 2026 14:05"), in the time zone it carries."""
+    if value is None:
+        return ""
+    return format_datetime(value, "d MMMM y HH:mm", locale=LOCALES[lang])
