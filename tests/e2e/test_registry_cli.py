@@ -85,9 +85,9 @@ def test_the_demo_loads_once_and_its_story_holds_across_processes(
     listed = shell("demo", "--list")
     assert _people(listed.stdout) == people
     allowed = shell("registry", "may-manage", people["Jonas"], people["An"])
-    assert allowed.stdout.startswith("allowed: Jonas Peeters may manage the dossiers of An "
+    assert allowed.stdout.startswith("yes: Jonas Peeters may manage the dossiers of An "
                                      "Mertens on ")
-    assert "route mandate_to_provider:" in allowed.stdout
+    assert "route: A mandate to an external service provider\n" in allowed.stdout
 
 
 def test_may_manage_says_no_with_the_gaps_and_exit_10(
@@ -125,7 +125,9 @@ def test_errors_are_one_line_with_the_exit_code_of_their_kind(
                               "for births from 2000\n")
     forbidden = shell("registry", "local-admin", "appoint", "0764.185.202", people["Ahmed"],
                       "--as", people["Jonas"], code=7)
-    assert forbidden.stderr.endswith("(rule: legal_representative_only)\n")
+    assert forbidden.stderr.startswith("mandaatwijzer: error: only a legal representative of "
+                                       "Dossierwerk Vlaanderen BV appoints its local "
+                                       "administrators")
     assert shell("registry", "person", "show", "P-nobody", code=8).stderr == \
         "mandaatwijzer: error: no person P-nobody\n"
 
@@ -134,9 +136,8 @@ def test_a_person_added_with_the_number_on_stdin_is_shown_masked(
         demo_shell: tuple[Shell, dict[str, str]]) -> None:
     shell, _ = demo_shell
     added = shell("registry", "person", "add", "Nele Nieuwkomer", stdin=DOTTED + "\n")
-    person_id, masked, *name = added.stdout.split()
-    assert masked == f"**.**.**-***.{NUMBER[9:]}"
-    assert " ".join(name) == "Nele Nieuwkomer"
+    person_id, line = added.stdout.splitlines()
+    assert line == f"registered Nele Nieuwkomer, national number **.**.**-***.{NUMBER[9:]}"
     shown = shell("registry", "person", "show", person_id)
     assert f"national number  **.**.**-***.{NUMBER[9:]}" in shown.stdout
     # Found by number too, and a second registration is a conflict that never echoes it.
@@ -215,7 +216,10 @@ class Runner:
         return result
 
     def new_id(self, *args: str, stdin: str | None = None) -> str:
-        return self(*args, stdin=stdin).stdout.split()[0]
+        """The id a command that creates something prints first, on a line of its own."""
+        first = self(*args, stdin=stdin).stdout.splitlines()[0]
+        assert first.split() == [first]
+        return first
 
 
 def test_the_user_management_and_a_mandate_from_start_to_access(run: Runner) -> None:
@@ -234,20 +238,20 @@ def test_the_user_management_and_a_mandate_from_start_to_access(run: Runner) -> 
     granted = run("registry", "right", "grant", relation, "mandate-executor", "--as", admin)
     assert "‘SSM Mandaatuitvoerder’" in granted.stdout
     created = run("registry", "mandate", "create", anna, number, "--as", anna)
-    mandate = created.stdout.split()[1]
-    assert "[awaiting_taker] Anna Aanvrager -> Provider BV" in created.stdout
+    mandate = created.stdout.split()[0]
+    assert "[awaiting the taker's signature] Anna Aanvrager -> Provider BV" in created.stdout
     run("registry", "may-manage", worker, anna, code=10)
     awaiting = run("registry", "awaiting-signature", rep)
-    assert awaiting.stdout.startswith(f"mandate {mandate} [awaiting_taker]")
+    assert awaiting.stdout.startswith(f"mandate {mandate} [awaiting the taker's signature]")
     assert awaiting.stderr == "1-1 of 1\n"
     run("registry", "mandate", "sign", mandate, "--as", rep)
     lines = run("registry", "may-manage", worker, anna).stdout.splitlines()
-    assert lines[0].startswith("allowed: Emil Uitvoerder may manage the dossiers of Anna "
+    assert lines[0].startswith("yes: Emil Uitvoerder may manage the dossiers of Anna "
                                "Aanvrager on ")
-    assert lines[1] == "route mandate_to_provider:"
-    assert [line.split()[:2] for line in lines[2:]] == [
-        ["mandate", f"{mandate}:"], ["work_relation", f"{relation}:"],
-        ["right", lines[4].split()[1]]]
+    assert lines[1] == "route: A mandate to an external service provider"
+    assert [line.split()[:3] for line in lines[2:]] == [
+        ["mandate", f"{mandate}:", "Anna"], ["work", "relation", f"{relation}:"],
+        ["right", lines[4].split()[1], "Emil"]]
     assert run("registry", "applicants-for", worker).stdout.split("\n")[1].startswith(anna)
     persons = run("registry", "persons-for", anna, "--json")
     assert [p["name"] for p in json.loads(persons.stdout)["items"]] == [
@@ -303,10 +307,13 @@ def test_rules_and_conflicts_have_their_own_exit_codes(run: Runner) -> None:
     heidebeek = "0207.512.395"
     forbidden = run("registry", "mandate", "create", heidebeek, "0764.185.202", "--as",
                     people["Dirk"], code=7)
-    assert forbidden.stderr.endswith("(rule: no_local_government_mandate)\n")
+    assert forbidden.stderr.startswith("mandaatwijzer: error: Gemeente Heidebeek is a local "
+                                       "government, which cannot give a mandate to an "
+                                       "external service provider")
     conflict = run("registry", "mandate", "create", people["An"], "0764.185.202", "--as",
                    people["An"], code=9)
-    assert "is already active" in conflict.stderr
+    assert "already" in conflict.stderr  # the words are the core's (registry/services.py)
+    assert "active" in conflict.stderr
 
 
 def test_listings_page_with_offset_and_limit(run: Runner) -> None:
@@ -390,7 +397,8 @@ def test_the_demo_through_show_list_and_json(run: Runner) -> None:
                    "--as", people["An"]).stdout
     assert proposed.endswith("; transfer to Subsidiehulp Kempen CV awaits its signature\n")
     jonas = json.loads(run("registry", "person", "show", people["Jonas"], "--json").stdout)
-    withdrawn = run("registry", "right", "withdraw", jonas["rights"][0]["id"], "--as",
+    withdrawn = run("registry", "right", "withdraw",
+                    jonas["work_relations"][0]["rights"][0]["id"], "--as",
                     people["Pieter"]).stdout
     assert ", withdrawn on " in withdrawn
     applicants = json.loads(run("registry", "applicants-for", people["Jonas"], "--json").stdout)

@@ -81,7 +81,7 @@ def test_changes_made_with_as_are_recorded_as_from_the_command_line_by_the_os_us
     shell("local-admin", "appoint", provider, luc, "--as", rita)
     relation = shell.new_id("work-relation", "add", provider, bart, "--as", luc)
     shell("right", "grant", relation, "mandate-manager", "--as", luc)
-    mandate = shell("mandate", "create", bakery, provider, "--as", bart).stdout.split()[1]
+    mandate = shell("mandate", "create", bakery, provider, "--as", bart).stdout.split()[0]
     shell("mandate", "sign", mandate, "--as", bart)  # both sides: Bart manages for Provider
 
     origin = f"cli:{getpass.getuser()}"

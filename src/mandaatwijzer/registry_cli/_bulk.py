@@ -20,6 +20,7 @@ from ..registry import bulk
 from ..registry.bulk import csv_formats
 from ..registry.errors import ValidationError
 from . import _common as c
+from ._common import _
 
 
 class Kind(enum.StrEnum):
@@ -83,6 +84,7 @@ def import_(
                                             min=1)] = 100,
     batch_size: Annotated[int, typer.Option(help="Rows checked and written at a time.",
                                             min=1)] = 5000,
+    lang: c.Lang = None,
 ) -> None:
     """Import a CSV file, all or nothing.
 
@@ -98,24 +100,27 @@ def import_(
                                 "sha256": hashing.sha256.hexdigest()},
                 max_errors=max_errors, batch_size=batch_size)
     except OSError as error:
-        raise c.fail(f"cannot read {file}: {error.strerror}", c.EXIT_SETUP) from None
+        raise c.fail(_("cannot read {file}: {reason}", file=file, reason=error.strerror),
+                     c.EXIT_SETUP) from None
     except UnicodeDecodeError:
-        raise c.fail(f"{file} is not UTF-8 text; save it as CSV in UTF-8",
+        raise c.fail(_("{file} is not UTF-8 text; save it as CSV in UTF-8", file=file),
                      ValidationError.exit_code) from None
-    c.out(f"imported {report.imported} {kind.value} from {file}")
+    c.out(_("imported {count} {kind} from {file}", count=report.imported, kind=kind.value,
+            file=file))
 
 
 def _sink(file: str | None, kind: Kind) -> IO[str]:
     if file is None or file == "-":
         if kind is Kind.PERSONS and sys.stdout.isatty():
-            raise c.fail("an export of persons holds national register numbers in full: "
-                         "write it to a FILE or a pipe, not to the terminal", c.EXIT_SETUP)
+            raise c.fail(_("an export of persons holds national register numbers in full: "
+                           "write it to a FILE or a pipe, not to the terminal"), c.EXIT_SETUP)
         return sys.stdout
     try:
         # It may hold personal data: readable by its owner only.
         descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     except OSError as error:
-        raise c.fail(f"cannot write {file}: {error.strerror}", c.EXIT_SETUP) from None
+        raise c.fail(_("cannot write {file}: {reason}", file=file, reason=error.strerror),
+                     c.EXIT_SETUP) from None
     return os.fdopen(descriptor, "w", encoding="utf-8", newline="")
 
 
@@ -124,6 +129,7 @@ def export(
     kind: Annotated[Kind, typer.Argument(help="What to export.")],
     file: Annotated[str | None, typer.Argument(help="The CSV file to write; default: stdout.")
                     ] = None,
+    lang: c.Lang = None,
 ) -> None:
     """Export as CSV, in the columns the import reads (an export imports as it is)."""
     fmt = csv_formats.FORMATS[kind.value]
@@ -135,4 +141,6 @@ def export(
             sink.flush()
         else:
             sink.close()
-    sys.stderr.write(f"exported {count} {kind.value}{f' to {file}' if file else ''}\n")
+    line = (_("exported {count} {kind} to {file}", count=count, kind=kind.value, file=file)
+            if file else _("exported {count} {kind}", count=count, kind=kind.value))
+    sys.stderr.write(line + "\n")

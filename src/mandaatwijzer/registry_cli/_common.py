@@ -1,4 +1,5 @@
-"""What the registry commands share: the database, error handling, output, references."""
+"""What the registry commands share: the database, the language, error handling, output,
+references."""
 
 from __future__ import annotations
 
@@ -7,24 +8,29 @@ import dataclasses
 import enum
 import functools
 import getpass
+import gettext
 import json
+import os
 import re
 import sys
 import typing
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
+from datetime import date, datetime
+from importlib.resources import files
+from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
 from ..bootstrap import RegistryContext, build_context
 from ..config import Settings
-from ..registry import audit, queries, views
-from ..registry.audit import snapshot
+from ..registry import audit, phrases, queries, views
 from ..registry.bulk import ImportRefusedError
 from ..registry.errors import RegistryError, ValidationError
 from ..registry.model import Party, Period, Person
 from ..registry.ports import Clock, Page, Repository, UnitOfWork
+from ..registry.scoped import scoped
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -32,6 +38,61 @@ T = TypeVar("T")
 EXIT_SETUP = 2
 EXIT_DENIED = 10
 EXIT_AUDIT_BROKEN = 11
+
+# --- the language ------------------------------------------------------------------------
+
+LANGUAGES = ("nl", "en")
+#: Where the language comes from when `--lang` is not given, the first one set wins (POSIX).
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+_language: ContextVar[str | None] = ContextVar("mandaatwijzer_cli_language", default=None)
+
+
+def locale_language(environ: Mapping[str, str] | None = None) -> str:
+    """Dutch when the locale's language is Dutch (``nl_BE.UTF-8``, ``nl``), else English."""
+    found = os.environ if environ is None else environ
+    for variable in LOCALE_VARIABLES:
+        value = found.get(variable)
+        if value:
+            return "nl" if value.lower().startswith("nl") else "en"
+    return "en"
+
+
+@functools.cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The catalog of `lang` (the web's and the guide's: one catalog for every edge)."""
+    folder = Path(str(files("mandaatwijzer"))) / "locale"
+    return gettext.translation("mandaatwijzer", folder, languages=[lang], fallback=True)
+
+
+def language() -> str:
+    """The language of this command: its `--lang`, else the locale's."""
+    return _language.get() or locale_language()
+
+
+def _(message: str, /, **values: object) -> str:
+    """`message` (an English msgid with ``{name}`` fields) in the command's language, filled
+    in."""
+    text = translations(language()).gettext(message)
+    return text.format(**values) if values else text
+
+
+@contextlib.contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Inside the block, the command's texts and the core's (explanations, refusals) are in
+    `lang`."""
+    with scoped(_language, lang), phrases.translated(translations(lang).gettext):
+        yield
+
+
+def _chosen_language(value: str | None) -> str:
+    if value is None:
+        return locale_language()
+    if value.lower() in LANGUAGES:
+        return value.lower()
+    raise typer.BadParameter(_("{value} is not a language of Mandaatwijzer; expected nl or en",
+                               value=repr(value)))
+
 
 # --- the database ------------------------------------------------------------------------
 
@@ -42,7 +103,7 @@ CONTEXTS: dict[str, RegistryContext] = {}
 
 def fail(message: str, code: int) -> typer.Exit:
     """Print one error line; returns the exit to raise."""
-    sys.stderr.write(f"mandaatwijzer: error: {printable(message)}\n")
+    sys.stderr.write(_("mandaatwijzer: error: {message}", message=printable(message)) + "\n")
     return typer.Exit(code)
 
 
@@ -92,23 +153,27 @@ def acts_as_someone(command: Callable[..., Any]) -> bool:
 def handled(command: Callable[P, T]) -> Callable[P, T]:
     """Domain errors become one line on stderr and their exit code, never a traceback.
 
-    A command that acts as someone (`--as`) records each change it makes as made from the
-    command line by the operating-system user (`operator_origin`): `--as` is an operator's
-    tool, not a sign-in. Done here, once for every command.
+    The command runs in its language (`--lang`, a parameter typed `Lang`): its own texts, the
+    access explanations and the refusals. A command that acts as someone (`--as`) records
+    each change it makes as made from the command line by the operating-system user
+    (`operator_origin`): `--as` is an operator's tool, not a sign-in. Done here, once for
+    every command.
     """
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            with (audit.recorded_via(operator_origin()) if acts_as_someone(command)
-                  else contextlib.nullcontext()):
-                return command(*args, **kwargs)
-        except ImportRefusedError as error:
-            for problem in error.report.errors:
-                sys.stderr.write(f"{printable(str(problem))}\n")
-            raise fail(error.message, error.exit_code) from None
-        except RegistryError as error:
-            raise fail(error.message, error.exit_code) from None
+        lang = kwargs.get("lang")
+        with speaking(lang if isinstance(lang, str) else locale_language()):
+            try:
+                with (audit.recorded_via(operator_origin()) if acts_as_someone(command)
+                      else contextlib.nullcontext()):
+                    return command(*args, **kwargs)
+            except ImportRefusedError as error:
+                for problem in error.report.errors:
+                    sys.stderr.write(f"{printable(str(problem))}\n")
+                raise fail(error.message, error.exit_code) from None
+            except RegistryError as error:
+                raise fail(error.message, error.exit_code) from None
 
     return run
 
@@ -144,9 +209,13 @@ def _json_text(data: Any) -> str:
 
 
 def jsonable(value: Any) -> Any:
-    """Plain JSON values of dataclasses, enums, dates and parties."""
+    """Plain JSON values of dataclasses, enums, dates and parties; a moment as the API writes
+    it (pydantic: ``Z`` for UTC)."""
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, datetime):
+        text = value.isoformat()
+        return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Party):
@@ -160,6 +229,13 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def created(new_id: str, line: str) -> None:
+    """What a command that creates something prints: the new id on a line of its own, then
+    what it made."""
+    out(new_id)
+    out(line)
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(_json_text(data) + "\n")
 
@@ -168,16 +244,19 @@ check_paging = queries.check_paging
 
 
 def print_page(page: Page[T], item: Callable[[T], Any]) -> None:
-    print_json({"items": [item(i) for i in page.items], "total": page.total,
-                "offset": page.offset, "limit": page.limit})
+    """A page as the API's listings give it (`api.registry.page_view`)."""
+    from ..api.registry import page_view
+
+    print_json(page_view(page, [item(i) for i in page.items]))
 
 
 def page_footer(page: Page[Any]) -> None:
     """Where this page lies, on stderr (stdout keeps one line per item)."""
     shown = len(page.items)
-    line = f"{page.offset + 1 if shown else page.offset}-{page.offset + shown} of {page.total}"
+    line = _("{first}-{last} of {total}", first=page.offset + 1 if shown else page.offset,
+             last=page.offset + shown, total=page.total)
     if page.has_next:
-        line += f"; next: --offset {page.offset + shown}"
+        line += _("; next: --offset {offset}", offset=page.offset + shown)
     sys.stderr.write(line + "\n")
 
 
@@ -187,14 +266,25 @@ def day(text: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(option, f"{text!r} is not a date", "a date as YYYY-MM-DD") \
-            from None
+        raise fail(_("{option}: {text} is not a date; expected a date as YYYY-MM-DD",
+                     option=option, text=repr(text)), ValidationError.exit_code) from None
 
 
 def period(value: Period) -> str:
     if value.end is None:
-        return f"from {value.start.isoformat()}"
-    return f"{value.start.isoformat()} to {value.end.isoformat()}"
+        return _("from {start}", start=value.start.isoformat())
+    return _("{start} to {end}", start=value.start.isoformat(), end=value.end.isoformat())
+
+
+def labelled(rows: list[tuple[str, str]]) -> None:
+    """Label and value a line each, the values in one column."""
+    width = max(len(label) for label, _value in rows) + 2
+    for label, value in rows:
+        out(f"{label:<{width}}{value}")
+
+
+def yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
 
 
 # --- references to persons, organisations and parties (read by the core) -------------------
@@ -217,12 +307,14 @@ def name(repo: Repository, side: Party | None) -> str:
 def person_line(found: Person) -> str:
     """A person on one line: id first, the national number masked."""
     return (f"{found.id}  {found.national_number.masked}  {found.name}"
-            f"{'' if found.has_eid else '  (no eID)'}")
+            f"{'' if found.has_eid else '  ' + _('(no eID)')}")
 
 
 def print_persons(page: Page[Person], as_json: bool) -> None:
     if as_json:
-        print_page(page, snapshot)
+        from ..api.registry import person_view
+
+        print_page(page, person_view)
         return
     for found in page.items:
         out(person_line(found))
@@ -231,7 +323,12 @@ def print_persons(page: Page[Person], as_json: bool) -> None:
 
 # --- options shared by several commands ----------------------------------------------------
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+JsonFlag = Annotated[bool, typer.Option(
+    "--json", help="Print JSON: the API's fields for the same objects (field names in English).")]
+Lang = Annotated[str | None, typer.Option(
+    "--lang", "-l", callback=_chosen_language, metavar="nl|en",
+    help="Language of the output: nl or en; default: the locale's (LC_ALL, LC_MESSAGES, "
+         "LANG: Dutch when it starts with nl), else en.")]
 Actor = Annotated[str, typer.Option(
     "--as", metavar="PERSON",
     help="The person who acts (id or national register number). An operator's tool: anyone "

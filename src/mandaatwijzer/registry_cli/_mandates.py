@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 import typer
 
-from ..registry import queries, services, views
-from ..registry.access import Decision
-from ..registry.audit import snapshot
-from ..registry.model import Mandate
+from ..registry import access, queries, services, views
+from ..registry.access import Decision, Link
+from ..registry.model import Mandate, MandateStatus
 from ..registry.ports import Clock, Repository, UnitOfWork
 from . import _common as c
+from ._common import _
 
 mandate_app = typer.Typer(help="Create, sign, refuse, stop, transfer and list mandates.",
                           no_args_is_help=True)
@@ -22,21 +22,33 @@ MandateArg = Annotated[str, typer.Argument(metavar="MANDATE", help="Mandate id."
 
 
 def mandate_json(mandate: Mandate, day: date) -> dict[str, Any]:
-    activated = mandate.activated_at
-    return {**snapshot(mandate), "status": mandate.status(day).value,
-            "activated_at": activated.isoformat() if activated else None}
+    """A mandate as the API gives it (`GET /api/registry/mandates/{id}`)."""
+    from ..api.registry import mandate_view
+
+    return mandate_view(mandate, day)
+
+
+def status_text(status: MandateStatus) -> str:
+    return {
+        MandateStatus.AWAITING_GIVER: _("awaiting the giver's signature"),
+        MandateStatus.AWAITING_TAKER: _("awaiting the taker's signature"),
+        MandateStatus.ACTIVE: _("active"),
+        MandateStatus.STOPPED: _("stopped"),
+        MandateStatus.EXPIRED: _("expired"),
+        MandateStatus.TRANSFERRED: _("transferred"),
+    }.get(status, status.value)
 
 
 def mandate_line(repo: Repository, mandate: Mandate, day: date) -> str:
-    line = (f"mandate {mandate.id} [{mandate.status(day).value}] "
-            f"{c.name(repo, mandate.giver)} -> {c.name(repo, mandate.taker)}, "
-            f"{c.period(mandate.period)}")
+    line = _("mandate {id} [{status}] {giver} -> {taker}, {period}", id=mandate.id,
+             status=status_text(mandate.status(day)), giver=c.name(repo, mandate.giver),
+             taker=c.name(repo, mandate.taker), period=c.period(mandate.period))
     if mandate.pending_transfer_to is not None:
-        line += (f"; transfer to {c.name(repo, mandate.pending_transfer_to)} awaits its "
-                 "signature")
+        line += _("; transfer to {taker} awaits its signature",
+                  taker=c.name(repo, mandate.pending_transfer_to))
     if mandate.successor_id is not None:
-        line += (f"; transferred to {c.name(repo, mandate.transferred_to)} "
-                 f"(mandate {mandate.successor_id})")
+        line += _("; transferred to {taker} (mandate {successor})",
+                  taker=c.name(repo, mandate.transferred_to), successor=mandate.successor_id)
     return line
 
 
@@ -58,33 +70,42 @@ def mandate_create(
     actor: c.Actor,
     start: Annotated[str | None, typer.Option(help="First day; default: today.")] = None,
     end: Annotated[str | None, typer.Option(help="Last day; default: unlimited.")] = None,
+    lang: c.Lang = None,
 ) -> None:
-    """Create a KIOSK mandate; the creator signs for the side they act for."""
+    """Create a KIOSK mandate; the creator signs for the side they act for. Prints the new id
+    first, on a line of its own."""
     with c.uow().changing() as uow:
         repo = uow.repo
         mandate = services.create_mandate(
             uow, c.clock(), c.person(repo, actor, "as").id, c.party(repo, giver_ref, "giver"),
             c.party(repo, taker_ref, "taker"), c.day(start, "start"), c.day(end, "end"))
-        c.out(mandate_line(uow.repo, mandate, c.today()))
+        c.created(mandate.id, mandate_line(uow.repo, mandate, c.today()))
 
 
 def _act(use_case: Callable[[UnitOfWork, Clock, str, str], Mandate], mandate_id: str,
          actor: str) -> None:
+    """Sign, refuse or stop; a transfer that a signature completes makes a new mandate,
+    whose id comes first, on a line of its own."""
     with c.uow().changing() as uow:
         mandate = use_case(uow, c.clock(), c.person(uow.repo, actor, "as").id, mandate_id)
-        c.out(mandate_line(uow.repo, mandate, c.today()))
+        line = mandate_line(uow.repo, mandate, c.today())
+        if mandate.id != mandate_id:
+            c.created(mandate.id, line)
+        else:
+            c.out(line)
 
 
 @mandate_app.command("sign")
 @c.handled
-def mandate_sign(mandate_id: MandateArg, actor: c.Actor) -> None:
-    """Sign the side a mandate awaits (or accept a proposed transfer as the new taker)."""
+def mandate_sign(mandate_id: MandateArg, actor: c.Actor, lang: c.Lang = None) -> None:
+    """Sign the side a mandate awaits (or accept a proposed transfer as the new taker: the
+    new mandate's id is printed first, on a line of its own)."""
     _act(services.sign_mandate, mandate_id, actor)
 
 
 @mandate_app.command("refuse")
 @c.handled
-def mandate_refuse(mandate_id: MandateArg, actor: c.Actor) -> None:
+def mandate_refuse(mandate_id: MandateArg, actor: c.Actor, lang: c.Lang = None) -> None:
     """Refuse to sign a mandate, or a proposed transfer as its new taker.
 
     A refused mandate stops without becoming active; a refused transfer is dropped.
@@ -94,7 +115,7 @@ def mandate_refuse(mandate_id: MandateArg, actor: c.Actor) -> None:
 
 @mandate_app.command("stop")
 @c.handled
-def mandate_stop(mandate_id: MandateArg, actor: c.Actor) -> None:
+def mandate_stop(mandate_id: MandateArg, actor: c.Actor, lang: c.Lang = None) -> None:
     """Stop a mandate (either side)."""
     _act(services.stop_mandate, mandate_id, actor)
 
@@ -106,6 +127,7 @@ def mandate_transfer(
     new_taker_ref: Annotated[str, typer.Argument(
         metavar="NEW_TAKER", help="The service provider to hand the mandate to.")],
     actor: c.Actor,
+    lang: c.Lang = None,
 ) -> None:
     """Propose handing an active mandate to another provider, which then signs it."""
     with c.uow().changing() as uow:
@@ -124,6 +146,7 @@ def mandate_list(
         "and transfers offered to it.")],
     at: c.At = None,
     as_json: c.JsonFlag = False,
+    lang: c.Lang = None,
 ) -> None:
     """List the mandates of a person or an organisation, with their state on a day."""
     day = _at(at)
@@ -140,34 +163,65 @@ def mandate_list(
 # --- the access question and the listings -----------------------------------------------------
 
 
+def _route_name(name: str) -> str:
+    """A route in words, as the check page names it."""
+    return {
+        access.SELF: _("The applicant themself"),
+        access.LEGAL_REPRESENTATIVE: _("Legal representative"),
+        access.KIOSK_APPLICANT_RIGHT: _("The right ‘KIOSK Aanvrager’"),
+        access.MANDATE_TO_PERSON: _("A mandate to the person"),
+        access.MANDATE_TO_PROVIDER: _("A mandate to an external service provider"),
+    }.get(name, name)
+
+
+def _link_kind(kind: str) -> str:
+    return {"mandate": _("mandate"), "work_relation": _("work relation"), "right": _("right"),
+            "self": _("person"), "legal_representative": _("legal representative"),
+            "local_admin": _("local administrator")}.get(kind, kind)
+
+
+def _link_line(link: Link) -> str:
+    since = _(", since {day}", day=link.since.isoformat()) if link.since else ""
+    until = _(", until {day}", day=link.until.isoformat()) if link.until else ""
+    return f"  {_link_kind(link.kind)} {link.id}: {link.text}{since}{until}"
+
+
 def _print_decision(decision: Decision, person: str, applicant: str) -> None:
+    """The answer first, then why: each route that holds, or each gap with who can fix it
+    and the guide page that says how."""
+    from ..api.registry import decision_view
+
     when = decision.day.isoformat()
     if decision.allowed:
-        c.out(f"allowed: {person} may manage the dossiers of {applicant} on {when}")
+        c.out(_("yes: {person} may manage the dossiers of {applicant} on {day}",
+                person=person, applicant=applicant, day=when))
     else:
-        c.out(f"denied: {person} may not manage the dossiers of {applicant} on {when}")
+        c.out(_("no: {person} may not manage the dossiers of {applicant} on {day}",
+                person=person, applicant=applicant, day=when))
     for route in decision.routes:
-        c.out(f"route {route.name}:")
+        c.out(_("route: {route}", route=_route_name(route.name)))
         for link in route.links:
-            since = f", since {link.since.isoformat()}" if link.since else ""
-            until = f", until {link.until.isoformat()}" if link.until else ""
-            c.out(f"  {link.kind} {link.id}: {link.text}{since}{until}")
-    for gap in decision.gaps:
-        c.out(f"gap in route {gap.route} ({gap.code}): {gap.text}")
+            c.out(_link_line(link))
+    hrefs = [gap["guide_href"] for gap in decision_view(decision, c.language())["gaps"]]
+    for gap, href in zip(decision.gaps, hrefs, strict=True):
+        c.out(_("missing in route {route}: {text}", route=_route_name(gap.route),
+                text=gap.text))
         for link in gap.links:
-            c.out(f"  holds: {link.kind} {link.id}: {link.text}")
-        c.out(f"  fixer: {gap.fixer}")
-        if gap.guide_outcome:
-            c.out(f"  guide outcome: {gap.guide_outcome}")
+            c.out(_("  already in place: {link}", link=_link_line(link).strip()))
+        c.out(_("  who can fix it: {fixer}", fixer=gap.fixer))
+        if href:
+            c.out(_("  how, in the guide: {href}", href=href))
 
 
 @c.handled
 def may_manage(person_ref: c.PersonArg, applicant_ref: c.ApplicantArg, at: c.At = None,
-               as_json: c.JsonFlag = False) -> None:
+               as_json: c.JsonFlag = False, lang: c.Lang = None) -> None:
     """May PERSON manage APPLICANT's dossiers?
 
     Prints the routes that hold (chains of facts with ids and dates), or the gaps with who
-    can fix them and the guide outcome. Exits 0 when allowed, 10 when denied.
+    can fix them and the guide page that says how. Exits 0 when allowed, 10 when denied.
+    With --json: what GET /api/registry/may-manage answers (the texts and the guide's
+    addresses in the --lang language).
     """
     day = _at(at)
     with c.uow() as uow:
@@ -176,7 +230,9 @@ def may_manage(person_ref: c.PersonArg, applicant_ref: c.ApplicantArg, at: c.At 
         applicant = c.entity(repo, applicant_ref, "applicant")
         decision = queries.may_manage(repo, person.id, applicant.party, day)
         if as_json:
-            c.print_json({"allowed": decision.allowed, **c.jsonable(decision)})
+            from ..api.registry import decision_view
+
+            c.print_json(decision_view(decision, c.language()))
         else:
             _print_decision(decision, person.name, applicant.name)
     if not decision.allowed:
@@ -185,7 +241,8 @@ def may_manage(person_ref: c.PersonArg, applicant_ref: c.ApplicantArg, at: c.At 
 
 @c.handled
 def applicants_for(person_ref: c.PersonArg, at: c.At = None, offset: c.Offset = 0,
-                   limit: c.Limit = 50, as_json: c.JsonFlag = False) -> None:
+                   limit: c.Limit = 50, as_json: c.JsonFlag = False,
+                   lang: c.Lang = None) -> None:
     """The applicants whose dossiers PERSON may manage."""
     day = _at(at)
     with c.uow() as uow:
@@ -202,7 +259,7 @@ def applicants_for(person_ref: c.PersonArg, at: c.At = None, offset: c.Offset = 
 
 @c.handled
 def persons_for(applicant_ref: c.ApplicantArg, at: c.At = None, offset: c.Offset = 0,
-                limit: c.Limit = 50, as_json: c.JsonFlag = False) -> None:
+                limit: c.Limit = 50, as_json: c.JsonFlag = False, lang: c.Lang = None) -> None:
     """The persons who may manage APPLICANT's dossiers (national numbers masked)."""
     day = _at(at)
     with c.uow() as uow:
@@ -213,7 +270,8 @@ def persons_for(applicant_ref: c.ApplicantArg, at: c.At = None, offset: c.Offset
 
 @c.handled
 def awaiting_signature(person_ref: c.PersonArg, at: c.At = None, offset: c.Offset = 0,
-                       limit: c.Limit = 50, as_json: c.JsonFlag = False) -> None:
+                       limit: c.Limit = 50, as_json: c.JsonFlag = False,
+                       lang: c.Lang = None) -> None:
     """The mandates that await a signature PERSON may give."""
     day = _at(at)
     with c.uow() as uow:

@@ -6,15 +6,23 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..registry import services, views
-from ..registry.audit import snapshot
-from ..registry.model import LocalAdmin, Mandate, Organisation, Right, RightKind, WorkRelation
+from ..registry.model import (
+    LocalAdmin,
+    Mandate,
+    Organisation,
+    Person,
+    Right,
+    RightKind,
+    WorkRelation,
+)
 from ..registry.ports import Repository
 from . import _common as c
+from ._common import _
 from ._mandates import mandate_json, mandate_line
 
 person_app = typer.Typer(help="Register, list and show persons.", no_args_is_help=True)
@@ -36,9 +44,21 @@ def _org_line(org: Organisation) -> str:
 
 
 def _right_line(right: Right, day: date) -> str:
-    withdrawn = f", withdrawn on {right.withdrawn_on.isoformat()}" if right.withdrawn_on else ""
-    state = "active" if right.active(day) else "not active"
-    return f"right {right.id} ‘{right.kind}’, {c.period(right.period)}{withdrawn} ({state})"
+    withdrawn = (_(", withdrawn on {day}", day=right.withdrawn_on.isoformat())
+                 if right.withdrawn_on else "")
+    state = _("active") if right.active(day) else _("not active")
+    return _("right {id} ‘{kind}’, {period}{withdrawn} ({state})", id=right.id,
+             kind=right.kind.value, period=c.period(right.period), withdrawn=withdrawn,
+             state=state)
+
+
+def _relations_json(relations: Sequence[WorkRelation], rights: Sequence[Right],
+                    holder: Callable[[WorkRelation], Person], day: date) -> list[dict[str, Any]]:
+    """Work relations as the API lists them: the person and the rights inside each."""
+    from ..api.registry import work_relation_view
+
+    return [work_relation_view(r, holder(r), [g for g in rights if g.work_relation_id == r.id],
+                               day) for r in relations]
 
 
 def _print_roles(repo: Repository, day: date, admins: Sequence[LocalAdmin],
@@ -49,10 +69,11 @@ def _print_roles(repo: Repository, day: date, admins: Sequence[LocalAdmin],
     line; `other` names the other end (a person's organisation, an organisation's person)."""
     for role in admins:
         c.out(f"{admin} {other(role)}, {c.period(role.period)}"
-              f"{'' if role.active(day) else ' (not active)'}")
+              f"{'' if role.active(day) else ' ' + _('(not active)')}")
     for relation in relations:
-        c.out(f"work relation {relation.id} with {other(relation)} "
-              f"({relation.user_type}), {c.period(relation.period)}")
+        c.out(_("work relation {id} with {other} ({user_type}), {period}", id=relation.id,
+                other=other(relation), user_type=relation.user_type,
+                period=c.period(relation.period)))
         for right in rights:
             if right.work_relation_id == relation.id:
                 c.out(f"  {_right_line(right, day)}")
@@ -67,7 +88,7 @@ def _read_national_number(given: str | None) -> str:
     if given is not None and given != "-":
         return given
     if given is None and sys.stdin.isatty():
-        return str(typer.prompt("National register number", hide_input=True))
+        return str(typer.prompt(_("National register number"), hide_input=True))
     return sys.stdin.readline().strip()
 
 
@@ -81,17 +102,21 @@ def person_add(
              "(asked for, hidden, on a terminal).")] = None,
     no_eid: Annotated[bool, typer.Option("--no-eid", help="The person has no Belgian eID.")
                       ] = False,
+    lang: c.Lang = None,
 ) -> None:
-    """Register a person. Prints the new id first."""
+    """Register a person. Prints the new id first, on a line of its own."""
     number = _read_national_number(national_number)
     with c.uow().changing() as uow:
-        c.out(c.person_line(services.register_person(uow, c.clock(), number, name,
-                                                    has_eid=not no_eid)))
+        person = services.register_person(uow, c.clock(), number, name, has_eid=not no_eid)
+        c.created(person.id, _("registered {name}, national number {number}{eid}",
+                               name=person.name, number=person.national_number.masked,
+                               eid="" if person.has_eid else " " + _("(no eID)")))
 
 
 @person_app.command("list")
 @c.handled
-def person_list(offset: c.Offset = 0, limit: c.Limit = 50, as_json: c.JsonFlag = False) -> None:
+def person_list(offset: c.Offset = 0, limit: c.Limit = 50, as_json: c.JsonFlag = False,
+                lang: c.Lang = None) -> None:
     """List persons by name (national numbers masked)."""
     c.check_paging(offset, limit)
     with c.uow() as uow:
@@ -100,7 +125,8 @@ def person_list(offset: c.Offset = 0, limit: c.Limit = 50, as_json: c.JsonFlag =
 
 @person_app.command("show")
 @c.handled
-def person_show(person_ref: c.PersonArg, as_json: c.JsonFlag = False) -> None:
+def person_show(person_ref: c.PersonArg, as_json: c.JsonFlag = False,
+                lang: c.Lang = None) -> None:
     """Show a person: masked number, organisations, rights and mandates."""
     day = c.today()
     with c.uow() as uow:
@@ -110,22 +136,24 @@ def person_show(person_ref: c.PersonArg, as_json: c.JsonFlag = False) -> None:
             details.local_admin_roles
         relations, rights, mandates = details.work_relations, details.rights, details.mandates
         if as_json:
-            c.print_json({**snapshot(person),
+            from ..api.registry import local_admin_view, person_view
+
+            c.print_json({**person_view(person),
                           "legal_representative_of": [o.id for o in represents],
-                          "local_admin": [snapshot(a) for a in admin_of],
-                          "work_relations": [snapshot(r) for r in relations],
-                          "rights": [snapshot(r) for r in rights],
+                          "local_admin": [local_admin_view(a, day) for a in admin_of],
+                          "work_relations": _relations_json(relations, rights,
+                                                            lambda _r: person, day),
                           "mandates": [mandate_json(m, day) for m in mandates]})
             return
-        c.out(f"id               {person.id}")
-        c.out(f"name             {person.name}")
-        c.out(f"national number  {person.national_number.masked}")
-        c.out(f"Belgian eID      {'yes' if person.has_eid else 'no'}")
+        c.labelled([(_("id"), person.id), (_("name"), person.name),
+                    (_("national number"), person.national_number.masked),
+                    (_("Belgian eID"), c.yes_no(person.has_eid))])
         for org in represents:
-            c.out(f"legal representative of {org.id} {org.name}")
+            c.out(_("legal representative of {id} {name}", id=org.id, name=org.name))
         _print_roles(repo, day, admin_of, relations, rights, mandates,
                      lambda o: f"{o.organisation_id} "
-                     f"{c.organisation_name(repo, o.organisation_id)}", "local administrator of")
+                     f"{c.organisation_name(repo, o.organisation_id)}",
+                     _("local administrator of"))
 
 
 # --- organisations -------------------------------------------------------------------------------
@@ -144,24 +172,31 @@ def org_add(
     representatives: Annotated[list[str] | None, typer.Option(
         "--representative", "-r", help="A legal representative (person id); repeat for "
         "more.")] = None,
+    lang: c.Lang = None,
 ) -> None:
-    """Register an organisation. Prints the new id first."""
+    """Register an organisation. Prints the new id first, on a line of its own."""
     with c.uow().changing() as uow:
         person_ids = [c.person(uow.repo, ref, "representative").id
                       for ref in representatives or []]
-        c.out(_org_line(services.register_organisation(uow, c.clock(), name, entity_group,
-                                                       enterprise_number, person_ids)))
+        org = services.register_organisation(uow, c.clock(), name, entity_group,
+                                             enterprise_number, person_ids)
+        number = f", {org.enterprise_number}" if org.enterprise_number else ""
+        c.created(org.id, _("registered {name} ({group}){number}", name=org.name,
+                            group=org.entity_group.value, number=number))
 
 
 @org_app.command("list")
 @c.handled
-def org_list(offset: c.Offset = 0, limit: c.Limit = 50, as_json: c.JsonFlag = False) -> None:
+def org_list(offset: c.Offset = 0, limit: c.Limit = 50, as_json: c.JsonFlag = False,
+             lang: c.Lang = None) -> None:
     """List organisations by name."""
     c.check_paging(offset, limit)
     with c.uow() as uow:
         page = views.organisations(uow.repo, offset, limit)
         if as_json:
-            c.print_page(page, snapshot)
+            from ..api.registry import organisation_view
+
+            c.print_page(page, organisation_view)
             return
         for org in page.items:
             c.out(_org_line(org))
@@ -170,7 +205,8 @@ def org_list(offset: c.Offset = 0, limit: c.Limit = 50, as_json: c.JsonFlag = Fa
 
 @org_app.command("show")
 @c.handled
-def org_show(org_ref: OrganisationArg, as_json: c.JsonFlag = False) -> None:
+def org_show(org_ref: OrganisationArg, as_json: c.JsonFlag = False,
+             lang: c.Lang = None) -> None:
     """Show an organisation: representatives, administrators, users, rights, mandates."""
     day = c.today()
     with c.uow() as uow:
@@ -179,21 +215,24 @@ def org_show(org_ref: OrganisationArg, as_json: c.JsonFlag = False) -> None:
         org, admins, mandates = details.organisation, details.local_admins, details.mandates
         relations, rights = details.work_relations, details.rights
         if as_json:
-            c.print_json({**snapshot(org),
-                          "local_admins": [snapshot(a) for a in admins],
-                          "work_relations": [snapshot(r) for r in relations],
-                          "rights": [snapshot(r) for r in rights],
+            from ..api.registry import local_admin_view, organisation_view
+
+            holders = {r.person_id: c.person(repo, r.person_id) for r in relations}
+            c.print_json({**organisation_view(org),
+                          "local_admins": [local_admin_view(a, day) for a in admins],
+                          "work_relations": _relations_json(relations, rights,
+                                                            lambda r: holders[r.person_id], day),
                           "mandates": [mandate_json(m, day) for m in mandates]})
             return
-        c.out(f"id                 {org.id}")
-        c.out(f"name               {org.name}")
-        c.out(f"entity group       {org.entity_group.value}")
-        c.out(f"enterprise number  {org.enterprise_number or '-'}")
+        c.labelled([(_("id"), org.id), (_("name"), org.name),
+                    (_("entity group"), org.entity_group.value),
+                    (_("enterprise number"), str(org.enterprise_number or "-"))])
         for person_id in sorted(org.legal_representatives):
-            c.out(f"legal representative {person_id} {c.person_name(repo, person_id)}")
+            c.out(_("legal representative {id} {name}", id=person_id,
+                    name=c.person_name(repo, person_id)))
         _print_roles(repo, day, admins, relations, rights, mandates,
                      lambda o: f"{o.person_id} {c.person_name(repo, o.person_id)}",
-                     "local administrator")
+                     _("local administrator"))
 
 
 # --- the user management -----------------------------------------------------------------------
@@ -208,26 +247,33 @@ def work_relation_add(
     start: Start = None,
     end: End = None,
     user_type: Annotated[str, typer.Option(help="The user type.")] = "employee",
+    lang: c.Lang = None,
 ) -> None:
-    """Add a person as a user of an organisation (a local administrator acts)."""
+    """Add a person as a user of an organisation (a local administrator acts). Prints the new
+    id first, on a line of its own."""
     with c.uow().changing() as uow:
         org, person = c.organisation(uow.repo, org_ref), c.person(uow.repo, person_ref)
         relation = services.add_work_relation(
             uow, c.clock(), c.person(uow.repo, actor, "as").id, org.id, person.id,
             c.day(start, "start"), c.day(end, "end"), user_type)
-        c.out(f"{relation.id}  {person.name} at {org.name}, {c.period(relation.period)}")
+        c.created(relation.id, _("{person} works at {organisation}, {period}",
+                                 person=person.name, organisation=org.name,
+                                 period=c.period(relation.period)))
 
 
 @admin_app.command("appoint")
 @c.handled
 def local_admin_appoint(org_ref: OrganisationArg, person_ref: c.PersonArg, actor: c.Actor,
-                        start: Start = None) -> None:
-    """Appoint a local administrator (a legal representative acts)."""
+                        start: Start = None, lang: c.Lang = None) -> None:
+    """Appoint a local administrator (a legal representative acts). Prints the new id
+    first, on a line of its own."""
     with c.uow().changing() as uow:
         org, person = c.organisation(uow.repo, org_ref), c.person(uow.repo, person_ref)
         admin = services.appoint_local_admin(uow, c.clock(), c.person(uow.repo, actor, "as").id,
                                              org.id, person.id, c.day(start, "start"))
-        c.out(f"{admin.id}  {person.name} administers {org.name}, {c.period(admin.period)}")
+        c.created(admin.id, _("{person} administers {organisation}, {period}",
+                              person=person.name, organisation=org.name,
+                              period=c.period(admin.period)))
 
 
 _RIGHT_ALIASES = {"mandate-manager": RightKind.MANDATE_MANAGER.value,
@@ -246,13 +292,15 @@ def right_grant(
     actor: c.Actor,
     start: Start = None,
     end: End = None,
+    lang: c.Lang = None,
 ) -> None:
-    """Grant a user right on a work relation (a local administrator acts)."""
+    """Grant a user right on a work relation (a local administrator acts). Prints the new id
+    first, on a line of its own."""
     with c.uow().changing() as uow:
         right = services.grant_right(uow, c.clock(), c.person(uow.repo, actor, "as").id,
                                      work_relation_id, _RIGHT_ALIASES.get(kind, kind),
                                      c.day(start, "start"), c.day(end, "end"))
-        c.out(_right_line(right, c.today()))
+        c.created(right.id, _right_line(right, c.today()))
 
 
 @right_app.command("withdraw")
@@ -262,6 +310,7 @@ def right_withdraw(
     actor: c.Actor,
     on: Annotated[str | None, typer.Option(help="Day from which it is withdrawn; default: "
                                            "today.")] = None,
+    lang: c.Lang = None,
 ) -> None:
     """Withdraw a user right (a local administrator acts)."""
     with c.uow().changing() as uow:
@@ -279,24 +328,29 @@ def dossier_add(
     applicant_ref: c.ApplicantArg,
     title: Annotated[str, typer.Argument(help="The dossier's title.")],
     status: Annotated[str, typer.Option(help="The dossier's status.")] = "draft",
+    lang: c.Lang = None,
 ) -> None:
-    """Add a KIOSK dossier of an applicant. Prints the new id first."""
+    """Add a KIOSK dossier of an applicant. Prints the new id first, on a line of its own."""
     with c.uow().changing() as uow:
         dossier = services.add_dossier(uow, c.clock(),
                                        c.party(uow.repo, applicant_ref, "applicant"), title,
                                        status)
-        c.out(f"{dossier.id}  {dossier.title} ({dossier.status})")
+        c.created(dossier.id, _("dossier ‘{title}’ ({status})", title=dossier.title,
+                                status=dossier.status))
 
 
 @dossier_app.command("list")
 @c.handled
-def dossier_list(applicant_ref: c.ApplicantArg, as_json: c.JsonFlag = False) -> None:
+def dossier_list(applicant_ref: c.ApplicantArg, as_json: c.JsonFlag = False,
+                 lang: c.Lang = None) -> None:
     """List an applicant's dossiers."""
     with c.uow() as uow:
         dossiers = views.dossiers(uow.repo, None, c.party(uow.repo, applicant_ref, "applicant"),
                                   c.today())
         if as_json:
-            c.print_json([snapshot(d) for d in dossiers])
+            from ..api.registry import dossier_view
+
+            c.print_json([dossier_view(d) for d in dossiers])
             return
         for dossier in dossiers:
             c.out(f"{dossier.id}  {dossier.title} ({dossier.status})")

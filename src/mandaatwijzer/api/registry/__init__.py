@@ -3,7 +3,8 @@
 A person acts through the session cookie of a sign-in (and sends the CSRF token with every
 change), or through an access token of the sign-in provider; a machine through an API token,
 as the system, within its scopes. The web pages share the
-session and its CSRF token, through the names exported here.
+session and its CSRF token, through the names exported here; the web pages and the command
+line share the JSON views (`*_view`: the API's fields for each object).
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ from ._identity import (
     write_session,
 )
 from ._views import decision as decision_view
+from ._views import dossier as dossier_view
+from ._views import local_admin as local_admin_view
+from ._views import mandate as mandate_view
+from ._views import organisation as organisation_view
+from ._views import page as page_view
+from ._views import person as person_view
+from ._views import right as right_view
+from ._views import work_relation as work_relation_view
 
 router = APIRouter(prefix="/api/registry", tags=["registry"])
 for _module in (_people, _mandates, _queries, _admin):
@@ -65,10 +74,18 @@ __all__ = [
     "csrf_token",
     "csrf_valid",
     "decision_view",
+    "dossier_view",
     "eid_means",
     "install",
+    "local_admin_view",
+    "mandate_view",
+    "organisation_view",
+    "page_view",
+    "person_view",
     "read_session",
+    "right_view",
     "router",
     "session_rules",
+    "work_relation_view",
     "write_session",
 ]
