@@ -89,7 +89,7 @@ def build_context(settings: Settings, *, access_index: bool = False,
             index = AccessIndex.for_engine(engine)
         units = lambda: sql.SqlUnitOfWork(sessions, index, readers)  # noqa: E731
     return RegistryContext(settings, units, tokens or SqlTokenStore(sessions, readers), clock,
-                           _secret(settings), SqlAuditLog(readers), engine.dispose,
+                           _secret(settings), SqlAuditLog(readers, sessions), engine.dispose,
                            access_tokens)
 
 

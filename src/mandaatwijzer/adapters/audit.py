@@ -28,13 +28,16 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Index,
     Integer,
     LargeBinary,
     String,
     Table,
+    and_,
     insert,
+    or_,
     select,
     text,
 )
@@ -80,6 +83,18 @@ audit_import_rows = Table(
     Column("entity_id", String(64), nullable=False),
     Column("digest", LargeBinary(32), nullable=False),
     sqlite_with_rowid=False,  # one B-tree to write per row instead of two
+)
+
+#: The outcome of each full check (`registry audit verify`), kept so that a page can show the
+#: last one without walking the chain again (migration 0007). Not part of the chain: it says
+#: when the chain was last found intact, which the chain itself cannot.
+audit_checks = Table(
+    "audit_checks", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("chain_ok", Boolean, nullable=False),
+    Column("tables_ok", Boolean, nullable=False),
 )
 
 #: The name this module gave the outcome of `verify` before the port had it.
@@ -150,6 +165,24 @@ def _json(value: dict[str, Any] | None) -> Any:
     return None if value is None else json.loads(json.dumps(value))
 
 
+def events_about(session: Session, entities: Sequence[tuple[str, str]],
+                 limit: int) -> list[AuditEvent]:
+    """The newest `limit` events about these (entity, entity_id) pairs, oldest first: one
+    statement, each kind's ids looked up on the (entity, entity_id) index."""
+    by_kind: dict[str, set[str]] = {}
+    for entity, entity_id in entities:
+        by_kind.setdefault(entity, set()).add(entity_id)
+    if not by_kind or limit <= 0:
+        return []
+    which = or_(*(and_(audit_events.c.entity == entity,
+                       audit_events.c.entity_id.in_(sorted(ids)))
+                  for entity, ids in by_kind.items()))
+    rows = session.execute(select(audit_events).where(which)
+                           .order_by(audit_events.c.seq.desc()).limit(limit)).mappings().all()
+    return [AuditEvent(row["actor"], row["action"], row["entity"], row["entity_id"], row["at"],
+                       row["before"], row["after"], row["via"]) for row in reversed(rows)]
+
+
 def verify(session: Session) -> VerifyResult:
     """Walk the chain from the first event and report the first one that is wrong."""
     with session.execute(select(audit_events).order_by(audit_events.c.seq),
@@ -209,5 +242,5 @@ def _broken_link(checked: int, row: RowMapping, after: RowMapping | None,
                         f"before it was deleted (or event {seq - 1} was rewritten)")
 
 
-__all__ = ["GENESIS", "VerifyResult", "append", "audit_events",
-           "audit_import_rows", "event_hash", "verify"]
+__all__ = ["GENESIS", "VerifyResult", "append", "audit_checks", "audit_events",
+           "audit_import_rows", "event_hash", "events_about", "verify"]

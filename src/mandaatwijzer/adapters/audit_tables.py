@@ -22,11 +22,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import String, Table, and_, exists, func, select, text, type_coerce
+from sqlalchemy import (
+    String,
+    Table,
+    and_,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from ..registry.audit import AuditCheck, Finding, TableFinding
+from ..registry.audit import AuditCheck, Finding, RecordedCheck, TableFinding
 from ..registry.bulk.digests import (
     FIELDS,
     Flat,
@@ -38,7 +48,7 @@ from ..registry.bulk.digests import (
 )
 from ..registry.identifiers import mask_national_number
 from . import audit
-from .audit import audit_events, audit_import_rows
+from .audit import audit_checks, audit_events, audit_import_rows
 from .orm import (
     dossiers,
     legal_representatives,
@@ -302,10 +312,27 @@ def check_tables(session: Session, limit: int | None = None) -> TablesCheck:
 
 class SqlAuditLog:
     """The `AuditLog` port on the database: each check in a read transaction of its own (on
-    PostgreSQL one snapshot: the chain and the tables are compared as of the same moment)."""
+    PostgreSQL one snapshot: the chain and the tables are compared as of the same moment);
+    its outcome recorded in a writer's (`writers`, the readers' sessions when not given)."""
 
-    def __init__(self, sessions: Callable[[], Session]) -> None:
+    def __init__(self, sessions: Callable[[], Session],
+                 writers: Callable[[], Session] | None = None) -> None:
         self._sessions = sessions
+        self._writers = writers or sessions
+
+    def record(self, check: AuditCheck, at: datetime) -> None:
+        with self._writers() as session, session.begin():
+            session.execute(insert(audit_checks).values(
+                at=at, events=check.checked, chain_ok=check.chain_ok,
+                tables_ok=check.tables_ok))
+
+    def last_check(self) -> RecordedCheck | None:
+        with self._sessions() as session:
+            row = session.execute(select(audit_checks).order_by(audit_checks.c.seq.desc())
+                                  .limit(1)).mappings().first()
+        if row is None:
+            return None
+        return RecordedCheck(row["at"], row["events"], row["chain_ok"], row["tables_ok"])
 
     def verify(self, limit: int | None = None) -> AuditCheck:
         with self._sessions() as session:

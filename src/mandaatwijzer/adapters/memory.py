@@ -22,7 +22,7 @@ from ..registry.model import (
     Right,
     WorkRelation,
 )
-from ..registry.ports import AuditEvent, Entity, Page, Repository, UnitOfWork
+from ..registry.ports import AuditEvent, Entity, EntityRef, Page, Repository, UnitOfWork
 from ..registry.queries import gather_facts
 from ..registry.sessions import SignInSession, SignInStore
 from ._holding import AllOrNothing
@@ -220,6 +220,12 @@ class MemoryUnitOfWork(AllOrNothing):
         outside a block, like `repo`)."""
         return MemorySignInStore(lambda: self._working)
 
+    def events_about(self, entities: Sequence[EntityRef], limit: int) -> Sequence[AuditEvent]:
+        """The committed events about these entities (the newest `limit`), oldest first."""
+        wanted = set(entities)
+        found = [e for e in self.events if (e.entity, e.entity_id) in wanted]
+        return found[-limit:] if limit > 0 else []
+
 
 class SerialUnitOfWork:
     """A shared in-memory unit of work, one thread at a time.
@@ -269,6 +275,9 @@ class SerialUnitOfWork:
 
     def sign_ins(self) -> SignInStore:
         return self._inner.sign_ins()
+
+    def events_about(self, entities: Sequence[EntityRef], limit: int) -> Sequence[AuditEvent]:
+        return self._inner.events_about(entities, limit)
 
     @contextmanager
     def changing(self) -> Iterator[Self]:

@@ -33,7 +33,7 @@ from ..registry.model import (
     Right,
     WorkRelation,
 )
-from ..registry.ports import AuditEvent, Entity, Page, Repository
+from ..registry.ports import AuditEvent, Entity, EntityRef, Page, Repository
 from . import audit
 from ._holding import AllOrNothing
 from ._refusals import refusal_for
@@ -311,6 +311,10 @@ class SqlUnitOfWork(AllOrNothing):
         audit event it records; touching a session (a page view) keeps the index in use.
         """
         return SqlSignInStore(self.session)
+
+    def events_about(self, entities: Sequence[EntityRef], limit: int) -> Sequence[AuditEvent]:
+        """The log as this transaction sees it (`audit.events_about`)."""
+        return audit.events_about(self.session, entities, limit)
 
 
 __all__ = ["SqlRepository", "SqlUnitOfWork"]

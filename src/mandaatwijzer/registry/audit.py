@@ -117,7 +117,31 @@ class AuditCheck:
         return len(self.findings) + self.more_findings
 
 
+@dataclass(frozen=True, slots=True)
+class RecordedCheck:
+    """A check's outcome as kept for later (`AuditLog.record`): a full check of a large log
+    takes minutes, so a page shows the last one and its age instead of checking again."""
+
+    at: datetime
+    #: The events of the chain checked then.
+    events: int
+    chain_ok: bool
+    tables_ok: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.chain_ok and self.tables_ok
+
+
 class AuditLog(Protocol):
+    def record(self, check: AuditCheck, at: datetime) -> None:
+        """Keep `check`'s outcome, made at `at`, as the last check (`last_check`)."""
+        ...
+
+    def last_check(self) -> RecordedCheck | None:
+        """The outcome of the last check recorded; None before the first one."""
+        ...
+
     def verify(self, limit: int | None = None) -> AuditCheck:
         """Walk the whole hash chain, naming the first event edited, inserted or deleted, and
         compare every row of the registry's tables with the log: each must be what its last

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from .sessions import SignInStore
 
 Entity = Person | Organisation | WorkRelation | Right | LocalAdmin | Mandate | Dossier
+#: An entity as the audit log names it: its kind ("mandate", "right", "session" …) and its id.
+EntityRef = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,16 @@ class UnitOfWork(Protocol):
 
     def sign_ins(self) -> SignInStore:
         """The sessions and linked subjects, in this unit of work's transaction."""
+        ...
+
+    def events_about(self, entities: Sequence[EntityRef], limit: int) -> Sequence[AuditEvent]:
+        """The newest `limit` audit events about these entities, oldest first, as this unit of
+        work's transaction sees the log (its own events are recorded only at `commit`).
+
+        On the unit of work rather than the `AuditLog` port: a page reads an entity and its
+        history in one transaction (the same moment), and the in-memory registry, which keeps
+        no checkable log (`RegistryContext.audit` is None), still has its events. Each pair is
+        one lookup on the log's (entity, entity_id) index."""
         ...
 
 
