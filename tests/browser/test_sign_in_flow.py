@@ -97,7 +97,7 @@ def test_sign_in_act_sign_out_and_sign_in_again(browser: Browser, app_url: str,
         page.wait_for_url("**/oauth2/end_session**")
         page.locator("button.primary").click()
         page.wait_for_url("**/nl/registry/signed-out**")
-        assert page.locator("h1").inner_text() == "U bent afgemeld"
+        assert page.locator("h1").inner_text() == "Je bent afgemeld"
         assert SESSION_COOKIE not in {c["name"] for c in context.cookies()}
 
         # The old cookie opens nothing any more.

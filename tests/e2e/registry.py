@@ -24,6 +24,7 @@ from mandaatwijzer.registry.ports import Clock, Repository
 from mandaatwijzer.web import create_app
 
 from ..unit.registry.scenario import enterprise_number, national_number
+from .dutch import checking
 
 TODAY = date(2025, 3, 3)
 EID = signin.EID_CARD
@@ -49,7 +50,7 @@ class World:
         return {"Authorization": f"Bearer {secret}"}
 
     def client_for(self) -> TestClient:
-        return TestClient(self.client.app, follow_redirects=False)
+        return checking(TestClient(self.client.app, follow_redirects=False))
 
     def read(self, query: Callable[[Repository], T]) -> T:
         """What `query` finds in the registry now, in a transaction of its own.
@@ -88,7 +89,8 @@ def _person(world: World, serial: int, name: str, *, eid: bool = True) -> Person
 def build(settings: Settings = SETTINGS) -> World:
     ctx = build_context(settings, access_index=True,  # as the web app builds it
                         clock=Clock(datetime(2025, 3, 3, 9, tzinfo=UTC)))
-    world = World(ctx, TestClient(create_app(settings, ctx), follow_redirects=False))
+    # Every Dutch page a test fetches is checked for English and codes (tests/e2e/dutch.py).
+    world = World(ctx, checking(TestClient(create_app(settings, ctx), follow_redirects=False)))
     units, clock = ctx.units, ctx.clock
     for serial, name in enumerate(["Rita Rep", "Luc Admin", "Mia Manager", "Emil Executor",
                                    "Eva Employee", "Anna Applicant", "Bart Baker",

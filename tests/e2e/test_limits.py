@@ -91,7 +91,7 @@ def test_a_page_too_large_is_refused_with_a_page_in_its_language(world: World) -
     assert "What you sent is too large" in response.text
     assert "4 KiB" in response.text
     dutch = world.client.post("/nl/registry/sign-out", content=b"x" * (LIMIT + 1))
-    assert "Wat u verstuurde is te groot" in dutch.text
+    assert "Wat je verstuurde, is te groot" in dutch.text
 
 
 def test_a_streamed_form_is_refused_while_it_is_read(world: World) -> None:

@@ -444,7 +444,9 @@ def test_giving_a_second_open_mandate_to_the_same_provider_is_a_conflict(world: 
     response = world.client.post(f"/nl/registry/parties/{world.id('Anna')}/mandates/give",
                                  data={"enterprise_number": number.value, "csrf_token": csrf})
     assert response.status_code == 409
-    assert "already" in text(response.text)
+    # In the page's language, the mandate by its parties.
+    assert "Het mandaat van Anna Applicant aan Provider BV bestaat al" in text(response.text) \
+        or "het mandaat van Anna Applicant aan Provider BV bestaat al" in text(response.text)
 
 
 # --- the checker ---------------------------------------------------------------------------
@@ -544,29 +546,29 @@ def test_the_registry_pages_are_translated(world: World) -> None:
     assert "Mijn organisaties, rechten en mandaten" in page
     assert "Afmelden" in page
     signed_in = _page(world, "/nl/registry/sign-in")
-    assert _heading(signed_in) == "U bent aangemeld"
-    assert "U bent aangemeld als Mia Manager, met de eID-kaartlezer." in text(signed_in)
+    assert _heading(signed_in) == "Je bent aangemeld"
+    assert "Je bent aangemeld als Mia Manager, met de eID-kaartlezer." in text(signed_in)
     assert "Afmelden op alle toestellen" in text(signed_in)
 
 
 def test_the_sign_in_pages_are_translated(world: World) -> None:
     anonymous = world.client_for()
     assert _heading(anonymous.get("/nl/registry/sign-in").text) == "Aanmelden is niet ingesteld"
-    assert _heading(anonymous.get("/nl/registry/signed-out").text) == "U bent afgemeld"
+    assert _heading(anonymous.get("/nl/registry/signed-out").text) == "Je bent afgemeld"
     csrf = sign_in(world.client, world.people["Luc"], "nl", acr=TOTP)
     signed_in = text(_page(world, "/nl/registry/sign-in"))
-    assert "U bent aangemeld als Luc Admin, met een authenticator-app." in signed_in
+    assert "Je bent aangemeld als Luc Admin, met een authenticator-app." in signed_in
     assert "Opnieuw aanmelden met eID" in signed_in
     refused = world.client.post(_users(world) + "/grant", data={
         "work_relation": world.eva_relation(), "kind": "SSM Mandaatuitvoerder",
         "csrf_token": csrf})
     assert refused.status_code == 403
-    assert _heading(refused.text) == "Hiervoor moet u zich aanmelden met eID"
+    assert _heading(refused.text) == "Hiervoor moet je je aanmelden met eID"
     assert "Er is niets gewijzigd." in text(refused.text)
     configured = _configured().client
     assert "Aanmelden met eID" in text(configured.get("/nl/registry/sign-in").text)
     first = configured.get("/nl/registry/")
-    assert "Meld u aan via het gebruikersbeheer van de Vlaamse overheid" in text(first.text)
+    assert "Meld je aan via het gebruikersbeheer van de Vlaamse overheid" in text(first.text)
 
 
 # --- personal data and headers ---------------------------------------------------------------

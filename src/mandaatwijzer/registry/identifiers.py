@@ -33,9 +33,11 @@ from stdnum.exceptions import (
 )
 
 from .errors import InvalidIdentifierError
+from .phrases import N_, Phrase
 
 __all__ = [
     "MASK_CHARACTER",
+    "REASONS",
     "EnterpriseNumber",
     "InvalidIdentifierError",
     "NationalNumber",
@@ -52,12 +54,46 @@ MASK_CHARACTER = "*"
 """Stands in for each hidden digit of a masked national number."""
 
 _DIGITS = frozenset("0123456789")
-_NN_LAYOUT = "11 digits (YY.MM.DD-sss.CC)"
-_ENTERPRISE_LAYOUT = "10 digits (0xxx.xxx.xxx or 1xxx.xxx.xxx)"
+_NN_LAYOUT = N_("11 digits (YY.MM.DD-sss.CC)")
+_ENTERPRISE_LAYOUT = N_("10 digits (0xxx.xxx.xxx or 1xxx.xxx.xxx)")
+
+#: What can be wrong with an identifier: the `reason` of an `InvalidIdentifierError` (the
+#: code; python-stdnum's exceptions are mapped to one) and the English template of its
+#: problem, with the parameters it takes. None holds a national number.
+REASONS: dict[str, Phrase] = {
+    "empty": N_("is empty"),
+    "nn_characters": N_("contains characters other than digits, dots, dashes and spaces"),
+    "enterprise_characters": N_("contains characters other than digits, dots, dashes, "
+                                "slashes, spaces and a leading BE"),
+    "one_digit": N_("has 1 digit"),
+    "digits": N_("has {count} digits"),
+    "nn_checksum": N_("the check digits do not match the first 9 digits"),
+    "birth_month": N_("month {month} is not a valid birth month"),
+    "bis_month": N_("month {month} is not a valid BIS number month"),
+    "birth_date": N_("the birth date is not valid"),
+    "not_nn": N_("is not a national register number or BIS number"),
+    "invalid_nn": N_("is not a valid national register number or BIS number"),
+    "enterprise_checksum": N_("the check digits of {number} do not match its first 8 digits"),
+    "establishment_unit": N_("{number} is an establishment unit number, not an enterprise "
+                             "number"),
+    "establishment_unit_checksum": N_("{number} starts with {digit} like an establishment "
+                                      "unit number, and its check digits do not match "
+                                      "either"),
+    "first_digit": N_("{number} starts with {digit}, which no enterprise number does"),
+    "not_enterprise": N_("is not an enterprise number"),
+    "invalid_enterprise": N_("is not a valid enterprise number"),
+}
 
 
-def _digits_phrase(count: int) -> str:
-    return "1 digit" if count == 1 else f"{count} digits"
+def _error(field: str, reason: str, expected: Phrase, **values: object) -> InvalidIdentifierError:
+    problem = Phrase(REASONS[reason].template, values)
+    return InvalidIdentifierError(field, problem, expected, reason=reason)
+
+
+def _digits_error(field: str, count: int, expected: Phrase) -> InvalidIdentifierError:
+    if count == 1:
+        return _error(field, "one_digit", expected)
+    return _error(field, "digits", expected, count=count)
 
 
 # --- National register numbers and BIS numbers ---------------------------------------
@@ -74,35 +110,26 @@ def _check_national_number(text: str, field: str) -> tuple[str, NationalNumberKi
     """Return the 11 digits and the kind, or raise `InvalidIdentifierError`."""
     number = ssn.compact(text)
     if not number:
-        raise InvalidIdentifierError(field, "is empty", _NN_LAYOUT)
+        raise _error(field, "empty", _NN_LAYOUT)
     if not set(number) <= _DIGITS:
-        raise InvalidIdentifierError(
-            field,
-            "contains characters other than digits, dots, dashes and spaces",
-            _NN_LAYOUT,
-        )
+        raise _error(field, "nn_characters", _NN_LAYOUT)
     if len(number) != 11:
-        raise InvalidIdentifierError(field, f"has {_digits_phrase(len(number))}", _NN_LAYOUT)
+        raise _digits_error(field, len(number), _NN_LAYOUT)
     try:
         ssn.validate(number)
     except InvalidChecksum:
-        raise InvalidIdentifierError(
-            field,
-            "the check digits do not match the first 9 digits",
-            "the last two digits to be 97 - (the first 9 digits mod 97), "
-            "with a 2 put in front of them for births from 2000",
+        raise _error(
+            field, "nn_checksum",
+            N_("the last two digits to be 97 - (the first 9 digits mod 97), "
+               "with a 2 put in front of them for births from 2000"),
         ) from None
     except InvalidComponent:
         raise _component_error(number, field) from None
     except InvalidFormat:
         # stdnum refuses a number that is all zeros.
-        raise InvalidIdentifierError(
-            field, "is not a national register number or BIS number", _NN_LAYOUT
-        ) from None
+        raise _error(field, "not_nn", _NN_LAYOUT) from None
     except ValidationError:  # pragma: no cover - any other refusal stdnum may add
-        raise InvalidIdentifierError(
-            field, "is not a valid national register number or BIS number", _NN_LAYOUT
-        ) from None
+        raise _error(field, "invalid_nn", _NN_LAYOUT) from None
     kind = ssn.guess_type(number)
     if kind == "nn":
         return number, "nn"
@@ -117,20 +144,15 @@ def _component_error(number: str, field: str) -> InvalidIdentifierError:
     """Name the birth-date part stdnum refused (it only refuses months today)."""
     month = int(number[2:4])
     if 13 <= month <= 19:
-        return InvalidIdentifierError(
-            field,
-            f"month {month:02d} is not a valid birth month",
-            "01-12 (00 if unknown); for a BIS number the month raised by 20 or 40",
-        )
+        return _error(field, "birth_month",
+                      N_("01-12 (00 if unknown); for a BIS number the month raised by 20 or 40"),
+                      month=f"{month:02d}")
     if month > 19:
-        return InvalidIdentifierError(
-            field,
-            f"month {month:02d} is not a valid BIS number month",
-            "the birth month raised by 20 (20-32) or by 40 (40-52)",
-        )
-    return InvalidIdentifierError(  # pragma: no cover - stdnum only refuses months
-        field, "the birth date is not valid", "a valid birth date (YY.MM.DD)"
-    )
+        return _error(field, "bis_month",
+                      N_("the birth month raised by 20 (20-32) or by 40 (40-52)"),
+                      month=f"{month:02d}")
+    return _error(  # pragma: no cover - stdnum only refuses months
+        field, "birth_date", N_("a valid birth date (YY.MM.DD)"))
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -201,61 +223,38 @@ def _check_enterprise_number(text: str, field: str) -> str:
     """Return the 10 digits, or raise `InvalidIdentifierError`."""
     number = vat.compact(text)  # also drops "BE" and pads the old 9-digit form with a 0
     if not number:
-        raise InvalidIdentifierError(field, "is empty", _ENTERPRISE_LAYOUT)
+        raise _error(field, "empty", _ENTERPRISE_LAYOUT)
     if not set(number) <= _DIGITS:
-        raise InvalidIdentifierError(
-            field,
-            "contains characters other than digits, dots, dashes, slashes, spaces "
-            "and a leading BE",
-            _ENTERPRISE_LAYOUT,
-        )
+        raise _error(field, "enterprise_characters", _ENTERPRISE_LAYOUT)
     if len(number) != 10:
-        raise InvalidIdentifierError(
-            field,
-            f"has {_digits_phrase(len(number))}",
-            _ENTERPRISE_LAYOUT + " or the old form of 9 digits without the leading 0",
-        )
+        raise _digits_error(field, len(number),
+                            N_("{layout} or the old form of 9 digits without the leading 0",
+                               layout=_ENTERPRISE_LAYOUT))
     try:
         vat.validate(number)
     except InvalidComponent:
         raise _enterprise_range_error(number, field) from None
     except InvalidChecksum:
-        raise InvalidIdentifierError(
-            field,
-            f"the check digits of {_dotted(number)} do not match its first 8 digits",
-            "the last two digits to be 97 - (the first 8 digits mod 97)",
-        ) from None
+        raise _error(field, "enterprise_checksum",
+                     N_("the last two digits to be 97 - (the first 8 digits mod 97)"),
+                     number=_dotted(number)) from None
     except InvalidFormat:
         # stdnum refuses a number that is all zeros.
-        raise InvalidIdentifierError(
-            field, "is not an enterprise number", _ENTERPRISE_LAYOUT
-        ) from None
+        raise _error(field, "not_enterprise", _ENTERPRISE_LAYOUT) from None
     except ValidationError:  # pragma: no cover - any other refusal stdnum may add
-        raise InvalidIdentifierError(
-            field, "is not a valid enterprise number", _ENTERPRISE_LAYOUT
-        ) from None
+        raise _error(field, "invalid_enterprise", _ENTERPRISE_LAYOUT) from None
     return number
 
 
 def _enterprise_range_error(number: str, field: str) -> InvalidIdentifierError:
     """A number not starting with 0 or 1: an establishment unit number, or nothing."""
-    expected = "a number starting with 0 or 1"
+    expected = N_("a number starting with 0 or 1")
     if number[0] in "2345678":
         if vat.checksum(number) == 0:
-            problem = (
-                f"{_dotted(number)} is an establishment unit number, "
-                "not an enterprise number"
-            )
-        else:
-            problem = (
-                f"{_dotted(number)} starts with {number[0]} like an establishment unit "
-                "number, and its check digits do not match either"
-            )
-        return InvalidIdentifierError(field, problem, expected)
-    return InvalidIdentifierError(
-        field, f"{_dotted(number)} starts with {number[0]}, which no enterprise number does",
-        expected,
-    )
+            return _error(field, "establishment_unit", expected, number=_dotted(number))
+        return _error(field, "establishment_unit_checksum", expected, number=_dotted(number),
+                      digit=number[0])
+    return _error(field, "first_digit", expected, number=_dotted(number), digit=number[0])
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from typing import NoReturn
 from . import rules
 from .errors import RuleViolationError
 from .model import Mandate, Organisation, Party, PartyKind, Person, RightKind
+from .phrases import N_, Phrase
 from .ports import Repository
 
 #: The viewer of a read: a person, or None for the system (a token, the command line).
@@ -103,7 +104,14 @@ def may_see_mandate(repo: Repository, viewer: Person, mandate: Mandate, day: dat
 # --- the rules: each raises `RuleViolationError` naming itself -----------------------------
 
 
-def require(allowed: bool, rule: str, message: str) -> None:
+def _name(repo: Repository, party: Party) -> str:
+    """A side's name, for a refusal (its id when nothing has it)."""
+    entity = (repo.person(party.id) if party.kind is PartyKind.PERSON
+              else repo.organisation(party.id))
+    return entity.name if entity is not None else party.id
+
+
+def require(allowed: bool, rule: str, message: Phrase) -> None:
     if not allowed:
         raise RuleViolationError(rule, message)
 
@@ -112,23 +120,24 @@ def require_person_visible(repo: Repository, viewer: Viewer, person_id: str,
                            day: date) -> None:
     if viewer is not None:
         require(may_view_person(repo, viewer, person_id, day), PERSON_VISIBLE,
-                f"{viewer.name} sees only themself and the users of the organisations they "
-                "administer")
+                N_("{name} sees only themself and the users of the organisations they "
+                   "administer", name=viewer.name))
 
 
 def require_sees_everyone(viewer: Viewer) -> None:
     """Every person's record at once: the system only."""
     if viewer is not None:
-        require(False, PERSON_VISIBLE, f"{viewer.name} sees only themself and the users of "
-                "the organisations they administer")
+        require(False, PERSON_VISIBLE,
+                N_("{name} sees only themself and the users of the organisations they "
+                   "administer", name=viewer.name))
 
 
 def require_looks_up_numbers(repo: Repository, viewer: Viewer, day: date) -> None:
     """A person is found by national number by the system, or by whoever administers users."""
     if viewer is not None:
         require(bool(administered(repo, viewer, day)), LOOKUP_BY_ADMIN,
-                f"{viewer.name} administers no organisation's users, so may not look persons "
-                "up by national number")
+                N_("{name} administers no organisation's users, so may not look persons "
+                   "up by national number", name=viewer.name))
 
 
 def require_administers(repo: Repository, viewer: Viewer, org: Organisation,
@@ -137,8 +146,9 @@ def require_administers(repo: Repository, viewer: Viewer, org: Organisation,
     representatives (and the system)."""
     if viewer is not None:
         require(has_authority(repo, viewer, org, day), USERS_OF_ORGANISATION,
-                f"{viewer.name} is neither a local administrator nor a legal representative "
-                f"of {org.name}; only they manage its users and rights")
+                N_("{name} is neither a local administrator nor a legal representative "
+                   "of {organisation}; only they manage its users and rights",
+                   name=viewer.name, organisation=org.name))
 
 
 def require_sees_local_admins(repo: Repository, viewer: Viewer, org: Organisation,
@@ -147,28 +157,32 @@ def require_sees_local_admins(repo: Repository, viewer: Viewer, org: Organisatio
     administrators, its users (and the system); not every signed-in person."""
     if viewer is not None:
         require(may_see_local_admins(repo, viewer, org, day), LOCAL_ADMINS_VISIBLE,
-                f"{viewer.name} neither administers nor works for {org.name}; only they see "
-                "its local administrators")
+                N_("{name} neither administers nor works for {organisation}; only they "
+                   "see its local administrators", name=viewer.name, organisation=org.name))
 
 
 def require_speaks_for(repo: Repository, viewer: Viewer, party: Party, day: date) -> None:
-    if viewer is not None:
-        require(speaks_for(repo, viewer, party, day), ACTS_FOR_APPLICANT,
-                f"{viewer.name} does not act for {party.id}")
+    if viewer is not None and not speaks_for(repo, viewer, party, day):
+        require(False, ACTS_FOR_APPLICANT, N_("{name} does not act for {party}",
+                                              name=viewer.name, party=_name(repo, party)))
 
 
 def require_own_signatures(viewer: Viewer, person_id: str) -> None:
     """The signatures a person may give are theirs to see (and the system's)."""
     if viewer is not None:
         require(viewer.id == person_id, PERSON_VISIBLE,
-                f"{viewer.name} sees only the signatures they may give themself")
+                N_("{name} sees only the signatures they may give themself",
+                   name=viewer.name))
 
 
 def require_sees_mandate(repo: Repository, viewer: Viewer, mandate: Mandate,
                          day: date) -> None:
-    if viewer is not None:
-        require(may_see_mandate(repo, viewer, mandate, day), MANDATE_PARTY,
-                f"{viewer.name} acts for neither side of mandate {mandate.id}")
+    if viewer is not None and not may_see_mandate(repo, viewer, mandate, day):
+        require(False, MANDATE_PARTY,
+                N_("{name} acts for neither side of {mandate}", name=viewer.name,
+                   mandate=N_("the mandate from {giver} to {taker}",
+                              giver=_name(repo, mandate.giver),
+                              taker=_name(repo, mandate.taker))))
 
 
 def require_checkable(repo: Repository, viewer: Viewer, person_id: str, applicant: Party,
@@ -177,28 +191,30 @@ def require_checkable(repo: Repository, viewer: Viewer, person_id: str, applican
     if viewer is not None:
         require(may_view_person(repo, viewer, person_id, day)
                 or speaks_for(repo, viewer, applicant, day), CHECKER_SCOPE,
-                f"{viewer.name} may check only themself, the users of the organisations they "
-                "administer, or the applicants they act for")
+                N_("{name} may check only themself, the users of the organisations they "
+                   "administer, or the applicants they act for", name=viewer.name))
 
 
 def require_manages_dossiers(viewer: Viewer, applicant: Party, allowed: bool) -> None:
     """An applicant's dossiers: for whoever may manage them (and the system)."""
     if viewer is not None:
         require(allowed, MAY_MANAGE_DOSSIERS,
-                f"{viewer.name} may not manage the dossiers of {applicant.id}; "
-                "GET /api/registry/may-manage explains why")
+                N_("{name} may not manage the dossiers of {applicant}; "
+                   "GET /api/registry/may-manage explains why", name=viewer.name,
+                   applicant=applicant.id))
 
 
 def refuse_person_registering() -> NoReturn:
     raise RuleViolationError(SYSTEM_REGISTERS,
-                             "persons and organisations are registered by the system (an "
-                             "import or an administrator's token), not by a signed-in person")
+                             N_("persons and organisations are registered by the system (an "
+                                "import or an administrator's token), not by a signed-in "
+                                "person"))
 
 
 def refuse_system_acting() -> NoReturn:
     raise RuleViolationError(PERSON_ACTS,
-                             "a token acts as the system; this action is taken by a signed-in "
-                             "person, in their own name")
+                             N_("a token acts as the system; this action is taken by a "
+                                "signed-in person, in their own name"))
 
 
 __all__ = [

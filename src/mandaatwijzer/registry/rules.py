@@ -15,6 +15,7 @@ from typing import NamedTuple, Protocol
 from . import means
 from .errors import NotFoundError, RuleViolationError
 from .model import EntityGroup, Organisation, Party, PartyKind, Person, RightKind
+from .phrases import N_, Phrase
 from .ports import Repository
 
 # Rule names, as they appear in refusals (and in docs/registry.md).
@@ -42,11 +43,22 @@ _ECONOMIC_ACTOR, _LOCAL_GOVERNMENT = EntityGroup.ECONOMIC_ACTOR, EntityGroup.LOC
 _INSIDE_KIOSK = (EntityGroup.DE_FACTO_ASSOCIATION, EntityGroup.FOREIGN_ORGANISATION)
 
 
+#: An organisation's entity group as a refusal names it ("… is {group}, which …").
+GROUPS: dict[EntityGroup, Phrase] = {
+    EntityGroup.ECONOMIC_ACTOR: N_("an economic actor"),
+    EntityGroup.LOCAL_GOVERNMENT: N_("a local government"),
+    EntityGroup.ORGANISING_AUTHORITY: N_("an organising authority"),
+    EntityGroup.DE_FACTO_ASSOCIATION: N_("a de facto association"),
+    EntityGroup.FOREIGN_ORGANISATION: N_("a foreign organisation"),
+}
+
+
 class Refusal(NamedTuple):
-    """A broken rule: its name and the sentence that says why."""
+    """A broken rule: its name and the sentence that says why (said in the language asked
+    for when it is read)."""
 
     rule: str
-    message: str
+    message: Phrase
 
 
 class PersonFacts(Protocol):
@@ -86,16 +98,18 @@ def user_management_refusal(org: OrganisationFacts) -> Refusal | None:
     group = org.entity_group
     if group in _INSIDE_KIOSK:
         return Refusal(IN_USER_MANAGEMENT,
-                       f"{org.name} is a {group.value.replace('_', ' ')}, which is managed "
-                       "inside KIOSK by its main representative, not in the user management")
+                       N_("{organisation} is {group}, which is managed inside KIOSK by its "
+                          "main representative, not in the user management",
+                          organisation=org.name, group=GROUPS[group]))
     return None
 
 
 def right_holder_refusal(kind: RightKind, holder: PersonFacts) -> Refusal | None:
     """Why `holder` may not hold a right of `kind`, or None."""
     if kind is RightKind.KIOSK_APPLICANT and not holder.has_eid:
-        return Refusal(KIOSK_APPLICANT_NEEDS_EID, f"{holder.name} has no Belgian eID, "
-                       f"which ‘{RightKind.KIOSK_APPLICANT}’ requires")
+        return Refusal(KIOSK_APPLICANT_NEEDS_EID,
+                       N_("{name} has no Belgian eID, which ‘{right}’ requires",
+                          name=holder.name, right=RightKind.KIOSK_APPLICANT.value))
     return None
 
 
@@ -111,28 +125,30 @@ def mandate_refusal(giver_org: OrganisationFacts | None, taker_person: PersonFac
         group = giver_org.entity_group
         if group is _LOCAL_GOVERNMENT and taker_org is not None:
             return Refusal(NO_LOCAL_GOVERNMENT_MANDATE,
-                           f"{giver_org.name} is a local government, which cannot give a "
-                           "mandate to an external service provider")
+                           N_("{organisation} is a local government, which cannot give a "
+                              "mandate to an external service provider",
+                              organisation=giver_org.name))
         if group is not _ECONOMIC_ACTOR:
             return Refusal(GIVER_MAY_GIVE,
-                           f"{giver_org.name} is a {group.value}; only persons and economic "
-                           "actors give KIOSK mandates")
+                           N_("{organisation} is {group}; only persons and economic actors "
+                              "give KIOSK mandates", organisation=giver_org.name,
+                              group=GROUPS[group]))
         if taker_org is None:
             return Refusal(ORGANISATION_GIVES_TO_PROVIDER,
-                           f"{giver_org.name} can give a mandate only to an external service "
-                           "provider, not to a person")
+                           N_("{organisation} can give a mandate only to an external service "
+                              "provider, not to a person", organisation=giver_org.name))
     if taker_person is not None:
         if not taker_person.has_eid:
-            name = taker_person.name
             return Refusal(TAKER_PERSON_NEEDS_EID,
-                           f"{name} has no Belgian eID, which a mandate taker needs")
+                           N_("{name} has no Belgian eID, which a mandate taker needs",
+                              name=taker_person.name))
         return None
     if taker_org is not None and (taker_org.entity_group is not _ECONOMIC_ACTOR
                                   or taker_org.enterprise_number is None):
         # Not `Organisation.is_service_provider`: a record has no such property.
         return Refusal(PROVIDER_IS_ECONOMIC_ACTOR,
-                       f"{taker_org.name} is not an external service provider (an economic "
-                       "actor with an enterprise number)")
+                       N_("{organisation} is not an external service provider (an economic "
+                          "actor with an enterprise number)", organisation=taker_org.name))
     return None
 
 
@@ -157,17 +173,20 @@ def organisation(repo: Repository, organisation_id: str) -> Organisation:
     return found
 
 
-def require_eid(actor: Person, doing: str) -> None:
+def require_eid(actor: Person, doing: Phrase) -> None:
     """The seed's "Ik heb een Belgische eID": the person has one, and, when they signed in,
-    they signed in with it (`means.current`)."""
+    they signed in with it (`means.current`). `doing` is the action as an infinitive phrase
+    ("sign a mandate"; Dutch "een mandaat te ondertekenen")."""
     if not actor.has_eid:
         raise RuleViolationError(EID_REQUIRED,
-                            f"{actor.name} has no Belgian eID, which is needed to {doing}")
+                                 N_("{name} has no Belgian eID, which is needed to {doing}",
+                                    name=actor.name, doing=doing))
     signed_in = means.current()
     if signed_in is not None and not signed_in.eid:
         raise RuleViolationError(
             EID_SIGN_IN_REQUIRED,
-            f"{actor.name} signed in without an eID; to {doing}, sign in again with an eID")
+            N_("{name} signed in without an eID; to {doing}, sign in again with an eID",
+               name=actor.name, doing=doing))
 
 
 def require_user_management(org: Organisation) -> None:
@@ -189,8 +208,9 @@ def require_rights_authority(repo: Repository, actor: Person, org: Organisation,
     if not (is_legal_representative(actor, org) or is_local_admin(repo, actor, org, day)):
         raise RuleViolationError(
             LOCAL_ADMIN_ONLY,
-            f"{actor.name} is neither a local administrator nor a legal representative of "
-            f"{org.name}; only they grant and withdraw rights there",
+            N_("{name} is neither a local administrator nor a legal representative of "
+               "{organisation}; only they grant and withdraw rights there",
+               name=actor.name, organisation=org.name),
         )
 
 
@@ -222,11 +242,13 @@ def require_signer(repo: Repository, actor: Person, side: Party, day: date) -> N
     refusal = signing_refusal(repo, actor, side, day)
     if refusal == PERSON_SIGNS_FOR_SELF:
         raise RuleViolationError(
-            refusal, f"{actor.name} can sign only for themself, not for another person")
+            refusal, N_("{name} can sign only for themself, not for another person",
+                        name=actor.name))
     if refusal == SIGNER_FOR_ORGANISATION:
         org = organisation(repo, side.id)
         raise RuleViolationError(
             refusal,
-            f"{actor.name} may not sign for {org.name}: that takes a legal representative or a "
-            f"holder of the right ‘{RightKind.MANDATE_MANAGER}’ there",
+            N_("{name} may not sign for {organisation}: that takes a legal representative or "
+               "a holder of the right ‘{right}’ there", name=actor.name,
+               organisation=org.name, right=RightKind.MANDATE_MANAGER.value),
         )

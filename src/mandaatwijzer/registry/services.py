@@ -41,6 +41,7 @@ from .model import (
     WorkRelation,
     new_id,
 )
+from .phrases import N_, Phrase
 from .ports import AuditEvent, Clock, Entity, UnitOfWork
 
 SYSTEM = "system"
@@ -87,11 +88,11 @@ def _entity_name(entity: Entity) -> str:
 
 def _period(start: date, end: date | None, today: date, field: str = "end") -> Period:
     if end is not None and end < start:
-        raise ValidationError(field, f"{end.isoformat()} lies before the start "
-                              f"{start.isoformat()}", "a date on or after the start")
+        raise ValidationError(field, N_("{end} lies before the start {start}", end=end,
+                                        start=start), N_("a date on or after the start"))
     if end is not None and end < today:
-        raise ValidationError(field, f"{end.isoformat()} lies in the past",
-                              f"today ({today.isoformat()}) or later")
+        raise ValidationError(field, N_("{end} lies in the past", end=end),
+                              N_("today ({today}) or later", today=today))
     return Period(start, end)
 
 
@@ -111,11 +112,11 @@ def register_person(uow: UnitOfWork, clock: Clock, national_number: str, name: s
                     has_eid: bool = True, actor: str = SYSTEM) -> Person:
     number = NationalNumber.parse(national_number)
     if not name.strip():
-        raise ValidationError("name", "is empty", "the person's name")
+        raise ValidationError("name", N_("is empty"), N_("the person's name"))
     with uow.changing():
         if uow.repo.person_by_number(number) is not None:
-            raise ConflictError(f"a person with national number {number.masked} is already "
-                                "registered")
+            raise ConflictError(N_("a person with national number {number} is already "
+                                   "registered", number=number.masked))
         person = Person(new_id("P"), number, name.strip(), has_eid)
         uow.repo.add(person)
         _record(uow, clock, actor, "register_person", person, None)
@@ -131,23 +132,28 @@ def register_organisation(uow: UnitOfWork, clock: Clock, name: str, entity_group
     try:
         group = EntityGroup(entity_group)
     except ValueError:
-        raise ValidationError("entity_group", f"{entity_group!r} is not an entity group",
-                              "one of: " + ", ".join(g.value for g in EntityGroup)) from None
+        raise ValidationError("entity_group", N_("{value} is not an entity group",
+                                                 value=repr(entity_group)),
+                              N_("one of: {values}",
+                                 values=", ".join(g.value for g in EntityGroup))) from None
     if not name.strip():
-        raise ValidationError("name", "is empty", "the organisation's name")
+        raise ValidationError("name", N_("is empty"), N_("the organisation's name"))
     number = EnterpriseNumber.parse(enterprise_number) if enterprise_number else None
     if group.needs_enterprise_number and number is None:
-        raise ValidationError("enterprise_number", f"is missing for a {group.value}",
-                              "a KBO enterprise number")
+        raise ValidationError("enterprise_number", N_("is missing for {group}",
+                                                      group=rules.GROUPS[group]),
+                              N_("a KBO enterprise number"))
     if not group.needs_enterprise_number and number is not None:
         # De facto associations, foreign organisations and departments of an organising
         # authority have no enterprise number of their own.
-        raise ValidationError("enterprise_number", f"is given for a {group.value}",
-                              "none: this entity group has no enterprise number of its own")
+        raise ValidationError("enterprise_number", N_("is given for {group}",
+                                                      group=rules.GROUPS[group]),
+                              N_("none: this entity group has no enterprise number of its "
+                                 "own"))
     with uow.changing():
         if number is not None and uow.repo.organisation_by_number(number) is not None:
-            raise ConflictError(f"an organisation with enterprise number {number} is already "
-                                "registered")
+            raise ConflictError(N_("an organisation with enterprise number {number} is "
+                                   "already registered", number=str(number)))
         representatives = set(legal_representatives)
         for person_id in representatives:
             rules.person(uow.repo, person_id)
@@ -162,7 +168,7 @@ def register_organisation(uow: UnitOfWork, clock: Clock, name: str, entity_group
 def add_dossier(uow: UnitOfWork, clock: Clock, applicant: Party, title: str,
                 status: str = "draft", actor: str = SYSTEM) -> Dossier:
     if not title.strip():
-        raise ValidationError("title", "is empty", "the dossier's title")
+        raise ValidationError("title", N_("is empty"), N_("the dossier's title"))
     with uow.changing():
         _party(uow, applicant)
         dossier = Dossier(new_id("D"), applicant, title.strip(), status)
@@ -192,12 +198,16 @@ def appoint_local_admin(uow: UnitOfWork, clock: Clock, actor_id: str, organisati
         rules.require_user_management(org)
         if not rules.is_legal_representative(actor, org):
             raise RuleViolationError(rules.LEGAL_REPRESENTATIVE_ONLY,
-                                f"only a legal representative of {org.name} appoints its local "
-                                "administrators")
-        rules.require_eid(actor, f"appoint a local administrator of {org.name}")
+                                     N_("only a legal representative of {organisation} "
+                                        "appoints its local administrators",
+                                        organisation=org.name))
+        rules.require_eid(actor, N_("appoint a local administrator of {organisation}",
+                                    organisation=org.name))
         if any(a.person_id == person_id and a.active(today)
                for a in uow.repo.local_admins_of(org.id)):
-            raise ConflictError("that person is already a local administrator there")
+            raise ConflictError(N_("{name} is already a local administrator of {organisation}",
+                                   name=rules.person(uow.repo, person_id).name,
+                                   organisation=org.name))
         admin = LocalAdmin(new_id("LA"), org.id, person_id, actor.id, Period(start or today))
         uow.repo.add(admin)
         _record(uow, clock, actor.id, "appoint_local_admin", admin, None)
@@ -216,11 +226,13 @@ def add_work_relation(uow: UnitOfWork, clock: Clock, actor_id: str, organisation
         rules.person(uow.repo, person_id)
         rules.require_user_management(org)
         rules.require_rights_authority(uow.repo, actor, org, today)
-        rules.require_eid(actor, f"manage the users of {org.name}")
+        rules.require_eid(actor, N_("manage the users of {organisation}",
+                                    organisation=org.name))
         if any(r.organisation_id == org.id and r.active(today)
                for r in uow.repo.work_relations_of(person_id)):
-            raise ConflictError("that person already has a work relation with "
-                                f"{org.name}")
+            raise ConflictError(N_("{name} already has a work relation with {organisation}",
+                                   name=rules.person(uow.repo, person_id).name,
+                                   organisation=org.name))
         relation = WorkRelation(new_id("WR"), person_id, org.id,
                                 _period(start or today, end, today), user_type)
         uow.repo.add(relation)
@@ -236,8 +248,9 @@ def grant_right(uow: UnitOfWork, clock: Clock, actor_id: str, work_relation_id: 
     try:
         right_kind = RightKind(kind)
     except ValueError:
-        raise ValidationError("kind", f"{kind!r} is not a right",
-                              "one of: " + ", ".join(k.value for k in RightKind)) from None
+        raise ValidationError("kind", N_("{value} is not a right", value=repr(kind)),
+                              N_("one of: {values}",
+                                 values=", ".join(k.value for k in RightKind))) from None
     with uow.changing():
         actor = rules.person(uow.repo, actor_id)
         relation = uow.repo.work_relation(work_relation_id)
@@ -246,21 +259,25 @@ def grant_right(uow: UnitOfWork, clock: Clock, actor_id: str, work_relation_id: 
         org = rules.organisation(uow.repo, relation.organisation_id)
         rules.require_user_management(org)
         rules.require_rights_authority(uow.repo, actor, org, today)
-        rules.require_eid(actor, f"grant rights on behalf of {org.name}")
+        rules.require_eid(actor, N_("grant rights on behalf of {organisation}",
+                                    organisation=org.name))
         holder = rules.person(uow.repo, relation.person_id)
         rules.enforce(rules.right_holder_refusal(right_kind, holder))
         period = _period(start or today, end, today)
         if period.start < relation.period.start:
-            raise ConflictError(f"the work relation {relation.id} starts on "
-                                f"{relation.period.start.isoformat()}, after the right would")
+            raise ConflictError(N_("the work relation of {name} with {organisation} starts "
+                                   "on {start}, after the right would", name=holder.name,
+                                   organisation=org.name, start=relation.period.start))
         if not relation.active(period.start):
             assert relation.period.end is not None
-            raise ConflictError(f"the work relation {relation.id} ended on "
-                                f"{relation.period.end.isoformat()}")
+            raise ConflictError(N_("the work relation of {name} with {organisation} ended on "
+                                   "{end}", name=holder.name, organisation=org.name,
+                                   end=relation.period.end))
         if any(r.kind is right_kind and _overlap(r, period)
                for r in uow.repo.rights_on([relation.id])):
-            raise ConflictError(f"{holder.name} already holds ‘{right_kind}’ at {org.name} "
-                                "for part of that period")
+            raise ConflictError(N_("{name} already holds ‘{right}’ at {organisation} for part "
+                                   "of that period", name=holder.name,
+                                   right=right_kind.value, organisation=org.name))
         right = Right(new_id("R"), relation.id, right_kind, actor.id, period)
         uow.repo.add(right)
         _record(uow, clock, actor.id, "grant_right", right, None)
@@ -286,9 +303,9 @@ def withdraw_right(uow: UnitOfWork, clock: Clock, actor_id: str, right_id: str,
     today = clock.now().date()
     effective = on or today
     if effective < today:
-        raise ValidationError("on", f"{effective.isoformat()} lies in the past",
-                              f"today ({today.isoformat()}) or later: a withdrawal does not "
-                              "reach back")
+        raise ValidationError("on", N_("{day} lies in the past", day=effective),
+                              N_("today ({today}) or later: a withdrawal does not reach back",
+                                 today=today))
     with uow.changing():
         actor = rules.person(uow.repo, actor_id)
         right = uow.repo.right(right_id)
@@ -298,13 +315,17 @@ def withdraw_right(uow: UnitOfWork, clock: Clock, actor_id: str, right_id: str,
         assert relation is not None
         org = rules.organisation(uow.repo, relation.organisation_id)
         rules.require_rights_authority(uow.repo, actor, org, today)
-        rules.require_eid(actor, f"withdraw rights on behalf of {org.name}")
+        rules.require_eid(actor, N_("withdraw rights on behalf of {organisation}",
+                                    organisation=org.name))
+        holder = rules.person(uow.repo, relation.person_id).name
         if right.withdrawn_on is not None:
-            raise ConflictError(f"the right {right.id} was already withdrawn on "
-                                f"{right.withdrawn_on.isoformat()}")
+            raise ConflictError(N_("the right ‘{right}’ of {name} was already withdrawn on "
+                                   "{day}", right=right.kind.value, name=holder,
+                                   day=right.withdrawn_on))
         if right.period.end is not None and right.period.end < effective:
-            raise ConflictError(f"the right {right.id} ends on "
-                                f"{right.period.end.isoformat()}, before {effective.isoformat()}")
+            raise ConflictError(N_("the right ‘{right}’ of {name} ends on {end}, before {day}",
+                                   right=right.kind.value, name=holder, end=right.period.end,
+                                   day=effective))
 
         def withdraw() -> None:
             right.withdrawn_on, right.withdrawn_by = effective, actor.id
@@ -321,7 +342,8 @@ def _check_sides(uow: UnitOfWork, giver: Party, taker: Party) -> None:
     giver_entity = _party(uow, giver)
     taker_entity = _party(uow, taker)
     if giver == taker:
-        raise ValidationError("taker", "is the giver", "another person or a service provider")
+        raise ValidationError("taker", N_("is the giver"),
+                              N_("another person or a service provider"))
     rules.require_mandate_sides(giver_entity, taker_entity)
 
 
@@ -340,8 +362,10 @@ def _refuse_duplicate(uow: UnitOfWork, giver: Party, taker: Party, day: date) ->
     existing = _blocking(uow.repo.mandates_given_by(giver), taker, day)
     if existing is None:
         return
-    state = existing.status(day).value if existing.taker == taker else "awaiting transfer"
-    raise ConflictError(f"mandate {existing.id} from {giver} to {taker} is already {state}")
+    state = STATUSES[existing.status(day)] if existing.taker == taker \
+        else N_("awaiting transfer")
+    raise ConflictError(N_("{mandate} already exists, with the status ‘{state}’",
+                           mandate=_described(uow, existing, taker), state=state))
 
 
 @_retried
@@ -357,9 +381,10 @@ def create_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, giver: Party, t
                      if rules.signing_refusal(uow.repo, actor, s, today) is None), None)
         if side is None:
             raise RuleViolationError(rules.PARTY_TO_MANDATE,
-                                f"{actor.name} acts for neither the giver nor the taker; nobody "
-                                "creates a mandate in which they are neither")
-        rules.require_eid(actor, "sign a mandate")
+                                     N_("{name} acts for neither the giver nor the taker; "
+                                        "nobody creates a mandate in which they are neither",
+                                        name=actor.name))
+        rules.require_eid(actor, SIGN_A_MANDATE)
         _refuse_duplicate(uow, giver, taker, today)
         mandate = Mandate(new_id("M"), giver, taker, _period(start or today, end, today),
                           actor.id, now)
@@ -374,6 +399,32 @@ def create_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, giver: Party, t
     return mandate
 
 
+#: A mandate's status as a refusal names it ("… has the status ‘{state}’").
+STATUSES: dict[MandateStatus, Phrase] = {
+    MandateStatus.AWAITING_GIVER: N_("awaiting the giver's signature"),
+    MandateStatus.AWAITING_TAKER: N_("awaiting the taker's signature"),
+    MandateStatus.ACTIVE: N_("active"),
+    MandateStatus.STOPPED: N_("stopped"),
+    MandateStatus.EXPIRED: N_("expired"),
+    MandateStatus.TRANSFERRED: N_("transferred"),
+}
+SIGN_A_MANDATE = N_("sign a mandate")
+
+
+def _name(uow: UnitOfWork, party: Party) -> str:
+    """A side's name (its id when nothing has it: refusals only)."""
+    entity = (uow.repo.person(party.id) if party.kind is PartyKind.PERSON
+              else uow.repo.organisation(party.id))
+    return entity.name if entity is not None else party.id
+
+
+def _described(uow: UnitOfWork, mandate: Mandate, taker: Party | None = None) -> Phrase:
+    """A mandate in words, by its parties: "the mandate from Bakkerij Peeters to Boekhouding
+    Claes"."""
+    return N_("the mandate from {giver} to {taker}", giver=_name(uow, mandate.giver),
+              taker=_name(uow, taker or mandate.taker))
+
+
 def _mandate(uow: UnitOfWork, mandate_id: str) -> Mandate:
     mandate = uow.repo.mandate(mandate_id)
     if mandate is None:
@@ -381,13 +432,14 @@ def _mandate(uow: UnitOfWork, mandate_id: str) -> Mandate:
     return mandate
 
 
-def _awaited_side(mandate: Mandate, day: date) -> Party:
+def _awaited_side(uow: UnitOfWork, mandate: Mandate, day: date) -> Party:
     status = mandate.status(day)
     if status is MandateStatus.AWAITING_GIVER:
         return mandate.giver
     if status is MandateStatus.AWAITING_TAKER:
         return mandate.taker
-    raise ConflictError(f"mandate {mandate.id} is {status.value}; it awaits no signature")
+    raise ConflictError(N_("{mandate} has the status ‘{state}’; it awaits no signature",
+                           mandate=_described(uow, mandate), state=STATUSES[status]))
 
 
 @_retried
@@ -401,13 +453,13 @@ def sign_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) 
         if mandate.pending_transfer_to is not None and \
                 mandate.status(today) is MandateStatus.ACTIVE:
             rules.require_signer(uow.repo, actor, mandate.pending_transfer_to, today)
-            rules.require_eid(actor, "sign a mandate")
+            rules.require_eid(actor, SIGN_A_MANDATE)
             successor = _complete_transfer(uow, clock, actor, mandate)
             uow.commit()
             return successor
-        side = _awaited_side(mandate, today)
+        side = _awaited_side(uow, mandate, today)
         rules.require_signer(uow.repo, actor, side, today)
-        rules.require_eid(actor, "sign a mandate")
+        rules.require_eid(actor, SIGN_A_MANDATE)
 
         def sign() -> None:
             if side == mandate.giver:
@@ -434,7 +486,7 @@ def refuse_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str
         new_taker = mandate.pending_transfer_to
         if new_taker is not None and mandate.status(now.date()) is MandateStatus.ACTIVE:
             rules.require_signer(uow.repo, actor, new_taker, now.date())
-            rules.require_eid(actor, "refuse a mandate transfer")
+            rules.require_eid(actor, N_("refuse a mandate transfer"))
 
             def keep() -> None:
                 mandate.pending_transfer_to = None
@@ -442,9 +494,9 @@ def refuse_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str
             _change(uow, clock, actor.id, "refuse_transfer", mandate, keep)
             uow.commit()
             return mandate
-        side = _awaited_side(mandate, now.date())
+        side = _awaited_side(uow, mandate, now.date())
         rules.require_signer(uow.repo, actor, side, now.date())
-        rules.require_eid(actor, "refuse a mandate")
+        rules.require_eid(actor, N_("refuse a mandate"))
 
         def refuse() -> None:
             mandate.stopped_by, mandate.stopped_at = actor.id, now
@@ -464,14 +516,16 @@ def stop_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) 
         mandate = _mandate(uow, mandate_id)
         status = mandate.status(today)
         if status not in _OPEN:
-            raise ConflictError(f"mandate {mandate.id} is {status.value}; only an active or "
-                                "awaiting mandate can be stopped")
+            raise ConflictError(N_("{mandate} has the status ‘{state}’; only an active or "
+                                   "awaiting mandate can be stopped",
+                                   mandate=_described(uow, mandate), state=STATUSES[status]))
         if all(rules.signing_refusal(uow.repo, actor, side, today) is not None
                for side in (mandate.giver, mandate.taker)):
             raise RuleViolationError(rules.EITHER_SIDE_STOPS,
-                                f"{actor.name} acts for neither side of mandate {mandate.id}; "
-                                "only the giver's or the taker's signers stop it")
-        rules.require_eid(actor, "stop a mandate")
+                                     N_("{name} acts for neither side of {mandate}; only the "
+                                        "giver's or the taker's signers stop it",
+                                        name=actor.name, mandate=_described(uow, mandate)))
+        rules.require_eid(actor, N_("stop a mandate"))
 
         def stop() -> None:
             mandate.stopped_by, mandate.stopped_at = actor.id, now
@@ -492,20 +546,23 @@ def transfer_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: s
         mandate = _mandate(uow, mandate_id)
         status = mandate.status(today)
         if status is not MandateStatus.ACTIVE:
-            raise ConflictError(f"mandate {mandate.id} is {status.value}; only an active "
-                                "mandate can be transferred")
+            raise ConflictError(N_("{mandate} has the status ‘{state}’; only an active mandate "
+                                   "can be transferred", mandate=_described(uow, mandate),
+                                   state=STATUSES[status]))
         if all(rules.signing_refusal(uow.repo, actor, side, today) is not None
                for side in (mandate.giver, mandate.taker)):
             raise RuleViolationError(rules.TRANSFER_BY_PARTY,
-                                f"{actor.name} acts for neither side of mandate {mandate.id}")
-        rules.require_eid(actor, "transfer a mandate")
+                                     N_("{name} acts for neither side of {mandate}",
+                                        name=actor.name, mandate=_described(uow, mandate)))
+        rules.require_eid(actor, N_("transfer a mandate"))
         if new_taker.kind is not PartyKind.ORGANISATION or new_taker == mandate.taker:
-            raise ValidationError("new_taker", "is not another organisation",
-                                  "another external service provider")
+            raise ValidationError("new_taker", N_("is not another organisation"),
+                                  N_("another external service provider"))
         _check_sides(uow, mandate.giver, new_taker)
         if mandate.pending_transfer_to is not None:
-            raise ConflictError(f"mandate {mandate.id} already awaits transfer to "
-                                f"{mandate.pending_transfer_to}")
+            raise ConflictError(N_("{mandate} already awaits transfer to {taker}",
+                                   mandate=_described(uow, mandate),
+                                   taker=_name(uow, mandate.pending_transfer_to)))
         _refuse_duplicate(uow, mandate.giver, new_taker, today)
 
         def propose() -> None:

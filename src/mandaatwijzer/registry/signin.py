@@ -24,10 +24,11 @@ from typing import Protocol
 
 from . import services
 from .audit import current_via, snapshot
-from .errors import BusyError, InvalidIdentifierError, RegistryError
+from .errors import BusyError, InvalidIdentifierError, RegistryError, Text
 from .identifiers import NationalNumber
 from .means import Means
 from .model import Person, new_id
+from .phrases import N_
 from .ports import AuditEvent, Clock, UnitOfWork
 from .sessions import (
     TOUCH_EVERY,
@@ -57,7 +58,7 @@ class SignInRefusedError(RegistryError):
     status = 401
     exit_code = 13
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: Text) -> None:
         super().__init__(message)
         self.reason = reason
 
@@ -111,22 +112,23 @@ def identity_from_claims(claims: Mapping[str, object], issuer: str,
     says which claim is missing or wrong; never with the number itself."""
     subject = _text(claims, "sub")
     if subject is None:
-        raise SignInRefusedError("subject_missing", "the provider named no subject (sub)")
+        raise SignInRefusedError("subject_missing", N_("the provider named no subject (sub)"))
     raw = _text(claims, names.national_number)
     if raw is None:
         raise SignInRefusedError(
             "national_number_missing",
-            f"the provider sent no national register number (claim {names.national_number!r})")
+            N_("the provider sent no national register number (claim {claim})",
+               claim=repr(names.national_number)))
     try:
         number = NationalNumber.parse(raw, field=names.national_number)
     except InvalidIdentifierError as error:
-        raise SignInRefusedError("national_number_invalid", str(error)) from None
+        raise SignInRefusedError("national_number_invalid", error.phrase) from None
     given, family = _text(claims, names.given_name), _text(claims, names.family_name)
     name = " ".join(part for part in (given, family) if part) or _text(claims, "name")
     if name is None:
         raise SignInRefusedError(
-            "name_missing", f"the provider sent no name (claims {names.given_name!r} and "
-                            f"{names.family_name!r})")
+            "name_missing", N_("the provider sent no name (claims {given} and {family})",
+                               given=repr(names.given_name), family=repr(names.family_name)))
     acr = _text(claims, "acr")
     return Identity(issuer, subject, number, name, acr, _text(claims, names.target_group),
                     _text(claims, names.organisation))
@@ -301,13 +303,14 @@ def person_for_access_token(uow: UnitOfWork, clock: Clock, tokens: AccessTokens,
     claims = tokens.claims(token)
     issuer, subject = _text(claims, "iss"), _text(claims, "sub")
     if issuer is None or subject is None:
-        raise SignInRefusedError("token", "the access token names no issuer or subject")
+        raise SignInRefusedError("token", N_("the access token names no issuer or subject"))
     acr = _text(claims, "acr")
     person_id = person_of_subject(uow, issuer, subject)
     if person_id is None:
         info = tokens.userinfo(token)
         if _text(info, "sub") != subject:
-            raise SignInRefusedError("token", "the provider's userinfo is about another subject")
+            raise SignInRefusedError("token",
+                                     N_("the provider's userinfo is about another subject"))
         identity = identity_from_claims({**info, "acr": acr}, issuer, names)
         person_id, _ = identify(uow, clock, identity, eid_means)
     return person_id, Means(acr, acr in eid_means)

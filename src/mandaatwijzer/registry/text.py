@@ -12,6 +12,7 @@ import re
 from datetime import date
 
 from .errors import ValidationError
+from .phrases import N_, Phrase
 
 __all__ = ["CONTROL_CHARACTERS", "DAY", "EXPECTED", "WITHOUT_CONTROL", "control_problem",
            "parse_day", "refuse_control"]
@@ -21,15 +22,16 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
 #: The same rule as a pattern a whole value matches, for JSON Schema and the OpenAPI document
 #: (written with escapes, so the document shows it readably).
 WITHOUT_CONTROL = r"^[^\x00-\x1f\x7f]*$"
-EXPECTED = "text without control characters (U+0000 to U+001F, U+007F)"
+EXPECTED = N_("text without control characters (U+0000 to U+001F, U+007F)")
 
 
-def control_problem(value: str) -> str | None:
+def control_problem(value: str) -> Phrase | None:
     """What is wrong with `value` (its first control character), or None when nothing is."""
     found = CONTROL_CHARACTERS.search(value)
     if found is None:
         return None
-    return f"contains the control character U+{ord(found.group()):04X}"
+    return N_("contains the control character {character}",
+              character=f"U+{ord(found.group()):04X}")
 
 
 def refuse_control(field: str, value: str) -> None:

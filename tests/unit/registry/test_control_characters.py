@@ -20,7 +20,7 @@ NN = national_number(1)
 
 @pytest.mark.parametrize("character", ["\x00", "\x01", "\t", "\n", "\r", "\x1b", "\x1f", "\x7f"])
 def test_every_c0_control_character_and_delete_is_refused(character: str) -> None:
-    assert control_problem(f"An{character}na") == \
+    assert str(control_problem(f"An{character}na")) == \
         f"contains the control character U+{ord(character):04X}"
 
 
@@ -33,7 +33,7 @@ def test_printable_text_and_other_characters_pass(text: str) -> None:
 def test_refusing_raises_the_registrys_validation_error_naming_the_field() -> None:
     with pytest.raises(ValidationError) as caught:
         refuse_control("name", "An\x00")
-    assert (caught.value.field, caught.value.expected) == ("name", EXPECTED)
+    assert (caught.value.field, caught.value.expected) == ("name", str(EXPECTED))
     assert caught.value.status == 422
     refuse_control("name", "Anna")
 
@@ -61,7 +61,7 @@ def test_a_cell_with_a_control_character_is_an_error_of_its_row_and_column(
     assert (2, column) in [(row, col) for row, col, _ in found]
     message = next(m for row, col, m in found if col == column)
     assert "contains the control character U+00" in message
-    assert EXPECTED in message
+    assert str(EXPECTED) in message
     assert NN not in message
 
 

@@ -243,7 +243,10 @@ def test_signing_a_mandate_that_awaits_no_signature_is_a_conflict(
             services.sign_mandate, world.uow, world.clock, signer.id, mandate.id))
         assert isinstance(error, ConflictError)
         assert error.status == 409
-        assert mandate.id in error.message
+        # The mandate by its parties, not by its id.
+        assert f"the mandate from {cast.applicant.name} to {cast.provider.name}" in \
+            error.message
+        assert mandate.id not in error.message
 
 
 @pytest.mark.parametrize("state", ["stopped", "refused", "transferred", "expired"])

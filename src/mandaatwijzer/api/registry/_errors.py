@@ -11,13 +11,13 @@ from starlette.responses import Response
 
 from ...registry.errors import (
     BusyError,
-    NotFoundError,
     RegistryError,
     RuleViolationError,
     ValidationError,
 )
 from ...registry.text import EXPECTED as NO_CONTROL_EXPECTED
 from ...registry.text import WITHOUT_CONTROL
+from .._language import DEFAULT_LANGUAGE, negotiate, speaking
 from .._problems import Problem, error_response
 from ._identity import PREFIX
 from ._schemas import Errors
@@ -56,17 +56,16 @@ def csrf_refused() -> ApiError:
                                      "returns it)"})
 
 
-def problem_of(error: RegistryError) -> tuple[int, Problem]:
-    """The status and the problem for an error of the registry (identifiers' included)."""
-    if isinstance(error, ValidationError):
-        return 422, {"code": ValidationError.code, "field": error.field,
-                     "message": f"{error.problem}; expected {error.expected}",
-                     "expected": error.expected}
-    problem: Problem = {"code": error.code, "message": error.message}
+def problem_of(error: RegistryError, lang: str = DEFAULT_LANGUAGE) -> tuple[int, Problem]:
+    """The status and the problem for an error of the registry (identifiers' included): its
+    codes, the same in every language, and its sentence in `lang`."""
+    with speaking(lang):
+        if isinstance(error, ValidationError):
+            return 422, {"code": ValidationError.code, "field": error.field,
+                         "message": error.advice, "expected": error.expected}
+        problem: Problem = {"code": error.code, "message": error.message}
     if isinstance(error, RuleViolationError):
         problem["rule"] = error.rule
-    if isinstance(error, NotFoundError):
-        problem["message"] = f"no {error.kind} {error.key}"
     return error.status, problem
 
 
@@ -76,9 +75,14 @@ async def api_error(request: Request, error: Exception) -> Response:
 
 
 async def registry_error(request: Request, error: Exception) -> Response:
+    """The registry's refusal, its message in the language of the request's
+    Accept-Language (English without one), which `Content-Language` names."""
     assert isinstance(error, RegistryError)
-    status, problem = problem_of(error)
-    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, BusyError) else None
+    lang = negotiate(request.headers.get("accept-language"))
+    status, problem = problem_of(error, lang)
+    headers = {"Content-Language": lang, "Vary": "Accept-Language"}
+    if isinstance(error, BusyError):
+        headers["Retry-After"] = str(error.retry_after)
     return error_response(status, problem, headers=headers)
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Generic, Protocol, TypeVar
 
+from ..errors import Text
 from ..model import Party, PartyKind, new_id
 from ..text import CONTROL_CHARACTERS, EXPECTED, control_problem
 from .records import (
@@ -69,7 +70,7 @@ def id_problem(value: str) -> tuple[str, str] | None:
 
 
 class ErrorSink(Protocol):
-    def error(self, column: str | None, problem: str, expected: str | None = None) -> None: ...
+    def error(self, column: str | None, problem: Text, expected: Text | None = None) -> None: ...
 
 
 class Flag:
@@ -80,7 +81,7 @@ class Flag:
     def __init__(self) -> None:
         self.wrong = False
 
-    def error(self, column: str | None, problem: str, expected: str | None = None) -> None:
+    def error(self, column: str | None, problem: Text, expected: Text | None = None) -> None:
         self.wrong = True
 
 
@@ -105,7 +106,7 @@ class Cells:
                 if problem is not None:
                     self.error(column, problem, EXPECTED)
 
-    def error(self, column: str | None, problem: str, expected: str | None = None) -> None:
+    def error(self, column: str | None, problem: Text, expected: Text | None = None) -> None:
         self.errors.append(RowError(self.row, column, problem, expected))
 
     def optional(self, column: str) -> str | None:

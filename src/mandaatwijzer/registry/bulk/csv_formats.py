@@ -47,7 +47,7 @@ def _parse_person(cells: Cells) -> PersonRecord:
         try:
             number = NationalNumber.parse(raw, field="national_number").value
         except InvalidIdentifierError as error:
-            cells.error("national_number", error.problem, error.expected)
+            cells.error("national_number", error.problem_phrase, error.expected_phrase)
     name = cells.required("name", "the person's name")
     return PersonRecord(key, number, name, cells.flag("has_eid", True))
 
@@ -78,7 +78,7 @@ def _parse_organisation(cells: Cells) -> OrganisationRecord:
         try:
             number = EnterpriseNumber.parse(raw, field="enterprise_number").value
         except InvalidIdentifierError as error:
-            cells.error("enterprise_number", error.problem, error.expected)
+            cells.error("enterprise_number", error.problem_phrase, error.expected_phrase)
     elif group is not None and group.needs_enterprise_number:
         cells.error("enterprise_number", f"is empty for a {group.value}",
                     "a KBO enterprise number")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..errors import RegistryError
+from ..errors import RegistryError, Text
+from ..phrases import N_, Phrase
 from ..rules import Refusal
 from .records import Record
 
@@ -17,8 +18,9 @@ class RowError:
 
     row: int
     column: str | None
-    problem: str
-    expected: str | None = None
+    #: The problem and the expectation: a phrase said in the current language, or a text.
+    problem: Text
+    expected: Text | None = None
     rule: str | None = None
 
     @classmethod
@@ -26,11 +28,20 @@ class RowError:
         """A row that breaks a rule (`rules`), in the rule's own words."""
         return cls(row, column, refusal.message, rule=refusal.rule)
 
-    def __str__(self) -> str:
-        text = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        text += f": {self.problem}"
+    @property
+    def phrase(self) -> Phrase:
+        """Where, what, and what was expected, as one sentence (the rule is not in it)."""
+        where = (N_("row {row}, column {column}", row=self.row, column=self.column)
+                 if self.column else N_("row {row}", row=self.row))
         if self.expected:
-            text += f"; expected {self.expected}"
+            return N_("{where}: {problem}; expected {expected}", where=where,
+                      problem=self.problem, expected=self.expected)
+        return N_("{where}: {problem}", where=where, problem=self.problem)
+
+    def __str__(self) -> str:
+        """The sentence in the current language, and the rule's code for the import's
+        operator (`(rule: …)`)."""
+        text = str(self.phrase)
         if self.rule:
             text += f" (rule: {self.rule})"
         return text
@@ -65,8 +76,13 @@ class ImportRefusedError(RegistryError):
     def __init__(self, report: ImportReport) -> None:
         self.report = report
         count = len(report.errors)
-        more = (f"; stopped checking at row {report.last_row} after {count} errors"
-                if report.truncated else "")
-        super().__init__(f"nothing imported: {count} error{'s' if count != 1 else ''} in "
-                         f"{report.rows} row{'s' if report.rows != 1 else ''}{more}")
+        errors = N_("1 error") if count == 1 else N_("{count} errors", count=count)
+        rows = N_("1 row") if report.rows == 1 else N_("{count} rows", count=report.rows)
+        if report.truncated:
+            super().__init__(N_("nothing imported: {errors} in {rows}; stopped checking at row "
+                                "{row} after {count} errors", errors=errors, rows=rows,
+                                row=report.last_row, count=count))
+        else:
+            super().__init__(N_("nothing imported: {errors} in {rows}", errors=errors,
+                                rows=rows))
 

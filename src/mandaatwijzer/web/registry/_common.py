@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.dates import format_date
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -15,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ... import guide
 from ...api.registry import context
-from ...registry import means, rules, views
+from ...registry import means, phrases, rules, views
 from ...registry.errors import (
     BusyError,
     NotFoundError,
@@ -63,8 +65,21 @@ def show(request: Request, lang: str, template: str, *, status: int = 200,
 
 
 def forbidden(request: Request, lang: str, rule: str, message: str) -> Response:
+    """The refusal's sentence for the person; the rule's code only in the help desk's fold."""
     return show(request, lang, "registry/forbidden.html", status=403, rule=rule,
                 message=message, path=request.url.path)
+
+
+#: The CLDR locale of each page language, for the days in the registry's sentences.
+_LOCALES = {"nl": "nl_BE", "en": "en_GB"}
+
+
+def sentences(lang: str) -> AbstractContextManager[None]:
+    """The registry's sentences (refusals, explanations) said inside the block in `lang`,
+    with days written out ("7 december 2026")."""
+    locale = _LOCALES.get(lang, "en_GB")
+    return phrases.translated(gettext(lang),
+                              lambda day: format_date(day, "long", locale=locale))
 
 
 def redirect(href: str) -> Response:
@@ -72,7 +87,9 @@ def redirect(href: str) -> Response:
 
 
 def field_error(error: ValidationError) -> dict[str, str]:
-    return {"field": error.field, "message": f"{error.problem}; {error.expected}"}
+    """A form's error beside its field: what is wrong and what is expected, in the page's
+    language (inside `page`)."""
+    return {"field": error.field, "message": error.advice}
 
 
 def form_text(form: FormData, name: str) -> str:
@@ -122,36 +139,44 @@ def page(handler: Handler) -> Endpoint:
         lang = request.path_params["lang"]
         if lang not in guide.LANGUAGES:
             raise HTTPException(404)
-        _ = gettext(lang)
-        try:
-            _refuse_control_characters(request)
-            found = _auth.session(request)
-            # How the person signed in decides the eID rule (`rules.require_eid`).
-            with means.acting_with(found.means if found is not None else None):
-                return await handler(request, lang)
-        except _auth.NotSignedInError:
-            return show(request, lang, "registry/signed_out.html", status=401,
-                        path=request.url.path, next_page=back_to(request),
-                        configured=getattr(request.app.state, "relying_party", None)
-                        is not None)
-        except _auth.CsrfRefusedError:
-            return forbidden(request, lang, "csrf_token",
-                             _("The form had expired or did not come from this site. Nothing "
-                               "was changed: go back, reload the page and try again."))
-        except RuleViolationError as error:
-            if error.rule == rules.EID_SIGN_IN_REQUIRED:
-                return show(request, lang, "registry/eid_needed.html", status=403,
-                            path=request.url.path,
-                            again=sign_in_href(lang, eid=True, next_page=back_to(request)))
-            return forbidden(request, lang, error.rule, error.message)
-        except NotFoundError:
-            raise HTTPException(404) from None
-        except BusyError as error:
-            busy = show(request, lang, "registry/busy.html", status=503, path=request.url.path)
-            busy.headers["Retry-After"] = str(error.retry_after)
-            return busy
-        except RegistryError as error:
-            return show(request, lang, "registry/problem.html", status=error.status,
-                        message=str(error), path=request.url.path)
+        # The registry's refusals and explanations in the page's language, also those the
+        # handler renders itself (a form's field errors) and those said below.
+        with sentences(lang):
+            return await _answer(request, lang, handler)
 
     return endpoint
+
+
+async def _answer(request: Request, lang: str, handler: Handler) -> Response:
+    """The handler's page, or the page of the registry's refusal."""
+    _ = gettext(lang)
+    try:
+        _refuse_control_characters(request)
+        found = _auth.session(request)
+        # How the person signed in decides the eID rule (`rules.require_eid`).
+        with means.acting_with(found.means if found is not None else None):
+            return await handler(request, lang)
+    except _auth.NotSignedInError:
+        return show(request, lang, "registry/signed_out.html", status=401,
+                    path=request.url.path, next_page=back_to(request),
+                    configured=getattr(request.app.state, "relying_party", None)
+                    is not None)
+    except _auth.CsrfRefusedError:
+        return forbidden(request, lang, "csrf_token",
+                         _("The form had expired or did not come from this site. Nothing "
+                           "was changed: go back, reload the page and try again."))
+    except RuleViolationError as error:
+        if error.rule == rules.EID_SIGN_IN_REQUIRED:
+            return show(request, lang, "registry/eid_needed.html", status=403,
+                        path=request.url.path,
+                        again=sign_in_href(lang, eid=True, next_page=back_to(request)))
+        return forbidden(request, lang, error.rule, error.message)
+    except NotFoundError:
+        raise HTTPException(404) from None
+    except BusyError as error:
+        busy = show(request, lang, "registry/busy.html", status=503, path=request.url.path)
+        busy.headers["Retry-After"] = str(error.retry_after)
+        return busy
+    except RegistryError as error:
+        return show(request, lang, "registry/problem.html", status=error.status,
+                    message=error.message, path=request.url.path)
