@@ -243,7 +243,7 @@ def test_signed_in_without_eid_signing_a_mandate_asks_for_the_eid_and_changes_no
     mandate = world.mandates["anna"].id
     assert mandate in text(_page(world, path))
     _asks_for_the_eid(world.client.post(path, data={"mandate": mandate, "decision": "sign",
-                                                    "csrf_token": csrf}))
+                                                    "side": "taker", "csrf_token": csrf}))
     assert world.mandate_state(mandate) == ("awaiting_taker", None, None)
 
 
@@ -338,6 +338,7 @@ def test_a_local_admin_grants_and_withdraws_a_right_through_the_pages(world: Wor
     assert world.rights_of(eva) == [("SSM Mandaatuitvoerder", None)]
     right = world.read(lambda repo: repo.rights_on([eva])[0].id)
     withdrawn = world.client.post(users + "/withdraw", data={"right": right,
+                                                             "on": "2025-03-03",
                                                              "csrf_token": csrf})
     assert withdrawn.status_code == 303
     assert "The right was withdrawn." in text(_page(world, withdrawn.headers["location"]))
@@ -382,7 +383,7 @@ def test_a_mandate_administrator_signs_a_mandate(world: World) -> None:
     assert mandate in text(page)
     assert "Anna Applicant" in text(page)
     response = world.client.post(path, data={"mandate": mandate, "decision": "sign",
-                                             "csrf_token": csrf})
+                                             "side": "taker", "csrf_token": csrf})
     assert response.status_code == 303
     after = text(_page(world, response.headers["location"]))
     assert "The mandate was signed." in after
@@ -394,7 +395,8 @@ def test_a_mandate_administrator_refuses_a_mandate(world: World) -> None:
     csrf = sign_in(world.client, world.people["Mia"])
     path = f"/nl/registry/parties/{world.orgs['provider'].id}/signatures"
     response = world.client.post(path, data={"mandate": world.mandates["anna"].id,
-                                             "decision": "refuse", "csrf_token": csrf})
+                                             "decision": "refuse", "side": "taker",
+                                             "csrf_token": csrf})
     assert response.status_code == 303
     assert world.mandate_state(world.mandates["anna"].id)[:2] == ("stopped", world.id("Mia"))
 
@@ -416,7 +418,7 @@ def test_an_applicant_gives_a_mandate_to_a_provider_found_by_enterprise_number_a
     assert "The mandate was given." in text(_page(world, given.headers["location"]))
     [mandate] = world.read(lambda repo: [m.id for m in repo.mandates_taken_by(other.party)])
     assert world.mandate_state(mandate) == ("awaiting_taker", None, "2025-12-31")
-    stopped = world.client.post(path + "/stop", data={"mandate": mandate,
+    stopped = world.client.post(path + "/stop", data={"mandate": mandate, "confirmed": "stop",
                                                       "csrf_token": csrf})
     assert stopped.status_code == 303
     assert "The mandate was stopped." in text(_page(world, stopped.headers["location"]))

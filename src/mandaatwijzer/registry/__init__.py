@@ -9,6 +9,7 @@ __all__ = [
     "access",
     "audit",
     "bulk",
+    "consequences",
     "demo",
     "errors",
     "identifiers",

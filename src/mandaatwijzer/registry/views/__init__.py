@@ -8,6 +8,7 @@ the operator of the command line). The access decision itself and its paged list
 """
 
 from ._access import Checked, applicants_for, awaiting_signature, check, persons_for
+from ._consequences import refusal, signing, stopping, withdrawal
 from ._mandates import (
     OPEN_STATES,
     MandateRow,
@@ -102,5 +103,9 @@ __all__ = [
     "person_with_number",
     "persons",
     "persons_for",
+    "refusal",
+    "signing",
     "signing_side",
+    "stopping",
+    "withdrawal",
 ]

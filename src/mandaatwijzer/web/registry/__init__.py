@@ -24,11 +24,14 @@ PAGES = [
     Route(f"{ORGANISATION}/users", _users.users, methods=["GET"]),
     Route(f"{ORGANISATION}/users/add", _users.add_user, methods=["POST"]),
     Route(f"{ORGANISATION}/users/grant", _users.grant, methods=["POST"]),
+    Route(f"{ORGANISATION}/users/withdraw", _users.confirm_withdraw, methods=["GET"]),
     Route(f"{ORGANISATION}/users/withdraw", _users.withdraw, methods=["POST"]),
     Route(f"{PARTY}/signatures", _mandates.signatures, methods=["GET"]),
     Route(f"{PARTY}/signatures", _mandates.sign, methods=["POST"]),
+    Route(f"{PARTY}/signatures/confirm", _mandates.confirm_sign, methods=["GET"]),
     Route(f"{PARTY}/mandates", _mandates.mandates, methods=["GET"]),
     Route(f"{PARTY}/mandates/give", _mandates.give, methods=["POST"]),
+    Route(f"{PARTY}/mandates/stop", _mandates.confirm_stop, methods=["GET"]),
     Route(f"{PARTY}/mandates/stop", _mandates.stop, methods=["POST"]),
 ]
 

@@ -1,4 +1,7 @@
-"""Mandates, page by side: signatures awaited from it, and mandates it gives or stops."""
+"""Mandates, page by side: signatures awaited from it, and mandates it gives or stops.
+
+Signing, refusing and stopping go through a confirmation page (a GET, changing nothing) that
+says who gains or loses access; only its POST changes, once."""
 
 from __future__ import annotations
 
@@ -6,8 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...api.registry import context
-from ...registry import services, views
-from ...registry.errors import ConflictError, ValidationError
+from ...registry import rules, services, views
+from ...registry.consequences import Refusal, Signing, SignSide, Stopping
+from ...registry.errors import ConflictError, NotFoundError, ValidationError
 from ...registry.identifiers import EnterpriseNumber, InvalidIdentifierError
 from ...registry.model import Party
 from ...registry.ports import Repository
@@ -60,21 +64,93 @@ async def signatures(request: Request, lang: str) -> Response:
     return _signatures_page(request, lang)
 
 
+def _href(lang: str, party: Party, page_name: str) -> str:
+    return f"/{lang}/registry/parties/{party.id}/{page_name}"
+
+
+def _side_of(found: Signing | Refusal) -> Party | None:
+    """The party whose signature `found` is about."""
+    mandate = found.mandate
+    if found.side is SignSide.GIVER:
+        return mandate.giver.party
+    if found.side is SignSide.TAKER:
+        return mandate.taker.party
+    if found.side is SignSide.TRANSFER and mandate.pending_transfer_to is not None:
+        return mandate.pending_transfer_to.party
+    return None
+
+
+def _signing_read(request: Request, mandate_id: str, decision: str,
+                  side: SignSide | None = None) -> Signing | Refusal:
+    ctx = context(request)
+    with ctx.units() as uow:
+        viewer = rules.person(uow.repo, _auth.person_id(request))
+        read = views.refusal if decision == "refuse" else views.signing
+        return read(uow.repo, viewer, mandate_id, ctx.clock.now(), side)
+
+
+def _signing_page(request: Request, lang: str, mandate_id: str, decision: str, *,
+                  changed: bool = False) -> Response:
+    """The confirmation of a signature or a refusal, with the mandate in full and who gains
+    (or loses) access; it changes nothing."""
+    _ = gettext(lang)
+    with context(request).units() as uow:
+        party, name = _side(uow.repo, request)
+    found = _signing_read(request, mandate_id, decision)
+    if _side_of(found) != party:
+        return _signatures_page(request, lang, status=409, errors=[{
+            "field": "mandates",
+            "message": _("This mandate awaits no signature from %(name)s.") % {"name": name}}])
+    return show(request, lang, "registry/confirm_sign.html",
+                path=_href(lang, party, "signatures"), consequence=found, decision=decision,
+                party=party, party_name=name, back=_href(lang, party, "signatures"),
+                changed=changed)
+
+
+def _already_signed(request: Request, lang: str, party: Party,
+                    found: Signing | Refusal, decision: str) -> Response:
+    return show(request, lang, "registry/confirm_done.html",
+                path=_href(lang, party, "signatures"), action=decision, consequence=found,
+                back=_href(lang, party, "signatures"))
+
+
+@page
+async def confirm_sign(request: Request, lang: str) -> Response:
+    """What signing (or refusing) the mandate would do, and the button that does it."""
+    decision = "refuse" if request.query_params.get("decision") == "refuse" else "sign"
+    return _signing_page(request, lang, request.query_params.get("mandate", ""), decision)
+
+
 @page
 async def sign(request: Request, lang: str) -> Response:
+    """Sign or refuse the signature confirmed (`side`); without one, the confirmation page,
+    nothing changed. A second submit of the same confirmation changes nothing and says so."""
     form = await _auth.checked_form(request)
     ctx = context(request)
     with ctx.units() as uow:
         party, _name = _side(uow.repo, request)
     mandate_id, decision = form_text(form, "mandate"), form_text(form, "decision")
+    decision = "refuse" if decision == "refuse" else "sign"
+    try:
+        side = SignSide(form_text(form, "side"))
+    except ValueError:
+        return _signing_page(request, lang, mandate_id, decision)
+    found = _signing_read(request, mandate_id, decision, side)
+    if found.already:
+        return _already_signed(request, lang, party, found, decision)
+    if found.side is not side or _side_of(found) != party:
+        return _signing_page(request, lang, mandate_id, decision, changed=True)
     use_case = services.refuse_mandate if decision == "refuse" else services.sign_mandate
     try:
         use_case(ctx.units(), ctx.clock, _auth.person_id(request), mandate_id)
     except ConflictError as error:
+        again = _signing_read(request, mandate_id, decision, side)
+        if again.already:
+            return _already_signed(request, lang, party, again, decision)
         return _signatures_page(request, lang, status=409,
                                 errors=[{"field": "mandates", "message": error.message}])
     done = "refused" if decision == "refuse" else "signed"
-    return redirect(f"/{lang}/registry/parties/{party.id}/signatures?done={done}")
+    return redirect(_href(lang, party, "signatures") + f"?done={done}")
 
 
 # --- giving and stopping ---------------------------------------------------------------------
@@ -152,16 +228,73 @@ async def give(request: Request, lang: str) -> Response:
     return redirect(f"/{lang}/registry/parties/{giver.id}/mandates?done=given")
 
 
+def _stopping_page(request: Request, lang: str, mandate_id: str, *,
+                   changed: bool = False) -> Response:
+    """The confirmation of a stop: the mandate, who loses access from when; it changes
+    nothing. Once the mandate was stopped already, the notice that says so."""
+    ctx = context(request)
+    with ctx.units() as uow:
+        repo = uow.repo
+        party, name = _side(repo, request)
+        found = views.stopping(repo, rules.person(repo, _auth.person_id(request)), mandate_id,
+                               ctx.clock.now())
+        _require_side(found, party)
+        if found.already:
+            return _already_stopped(request, lang, party, found)
+        return show(request, lang, "registry/confirm_stop.html", repo=repo,
+                    path=_href(lang, party, "mandates/stop"), stopping=found, party=party,
+                    party_name=name, back=_href(lang, party, "mandates"), changed=changed)
+
+
+def _require_side(found: Stopping, party: Party) -> None:
+    """The mandate is one of the party's (given, taken or offered), or not found here."""
+    mandate = found.mandate
+    sides = [mandate.giver.party, mandate.taker.party]
+    if mandate.pending_transfer_to is not None:
+        sides.append(mandate.pending_transfer_to.party)
+    if party not in sides:
+        raise NotFoundError("mandate", mandate.id)
+
+
+def _already_stopped(request: Request, lang: str, party: Party, found: Stopping) -> Response:
+    return show(request, lang, "registry/confirm_done.html", path=_href(lang, party, "mandates"),
+                action="stop", stopping=found, back=_href(lang, party, "mandates"))
+
+
+def _stopping_read(request: Request, mandate_id: str) -> Stopping:
+    ctx = context(request)
+    with ctx.units() as uow:
+        viewer = rules.person(uow.repo, _auth.person_id(request))
+        return views.stopping(uow.repo, viewer, mandate_id, ctx.clock.now())
+
+
+@page
+async def confirm_stop(request: Request, lang: str) -> Response:
+    """What stopping the mandate would end, and the button that does it."""
+    return _stopping_page(request, lang, request.query_params.get("mandate", ""))
+
+
 @page
 async def stop(request: Request, lang: str) -> Response:
+    """Stop the mandate confirmed; without the confirmation, its page, nothing changed. A
+    second submit of the same confirmation changes nothing and says so."""
     form = await _auth.checked_form(request)
     ctx = context(request)
     with ctx.units() as uow:
         party, _name = _side(uow.repo, request)
+    mandate_id = form_text(form, "mandate")
+    if form_text(form, "confirmed") != "stop":
+        return _stopping_page(request, lang, mandate_id)
+    found = _stopping_read(request, mandate_id)
+    _require_side(found, party)
+    if found.already:
+        return _already_stopped(request, lang, party, found)
     try:
-        services.stop_mandate(ctx.units(), ctx.clock, _auth.person_id(request),
-                              form_text(form, "mandate"))
+        services.stop_mandate(ctx.units(), ctx.clock, _auth.person_id(request), mandate_id)
     except ConflictError as error:
+        again = _stopping_read(request, mandate_id)
+        if again.already:
+            return _already_stopped(request, lang, party, again)
         return _mandates_page(request, lang, status=409,
                               errors=[{"field": "mandates", "message": error.message}])
-    return redirect(f"/{lang}/registry/parties/{party.id}/mandates?done=stopped")
+    return redirect(_href(lang, party, "mandates") + "?done=stopped")

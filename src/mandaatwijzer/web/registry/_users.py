@@ -1,4 +1,5 @@
-"""For a local administrator: the organisation's users and their rights; grant and withdraw."""
+"""For a local administrator: the organisation's users and their rights; grant and withdraw
+(after a confirmation page that says who loses access to which dossiers)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from starlette.responses import Response
 
 from ...api.registry import context
 from ...registry import rules, services, views
-from ...registry.errors import ConflictError, ValidationError
+from ...registry.consequences import Withdrawal
+from ...registry.errors import ConflictError, NotFoundError, ValidationError
 from ...registry.identifiers import InvalidIdentifierError, NationalNumber
 from ...registry.model import RightKind
+from ...registry.text import parse_day
 from . import _auth
 from ._common import field_error, form_text, gettext, page, redirect, show, today
 
@@ -93,15 +96,69 @@ async def grant(request: Request, lang: str) -> Response:
     return redirect(_href(lang, org_id) + "?done=granted")
 
 
+def _withdrawal_page(request: Request, lang: str, org_id: str, right_id: str, *,
+                     changed: bool = False) -> Response:
+    """The confirmation of a withdrawal (it changes nothing), or, once the right was
+    withdrawn already, the notice that says so."""
+    day = today(request)
+    with context(request).units() as uow:
+        repo = uow.repo
+        found = views.withdrawal(repo, rules.person(repo, _auth.person_id(request)), right_id,
+                                 day, day)
+        if found.organisation_id != org_id:
+            raise NotFoundError("right", right_id)
+        if found.withdrawn_on is not None:
+            return _already_withdrawn(request, lang, org_id, found)
+        return show(request, lang, "registry/confirm_withdraw.html", repo=repo,
+                    path=_href(lang, org_id) + "/withdraw", withdrawal=found, on=day,
+                    back=_href(lang, org_id), changed=changed)
+
+
+def _already_withdrawn(request: Request, lang: str, org_id: str,
+                       found: Withdrawal) -> Response:
+    return show(request, lang, "registry/confirm_done.html", path=_href(lang, org_id),
+                action="withdraw", withdrawal=found, back=_href(lang, org_id))
+
+
+@page
+async def confirm_withdraw(request: Request, lang: str) -> Response:
+    """What withdrawing the right would take away, and the button that does it."""
+    return _withdrawal_page(request, lang, request.path_params["org"],
+                            request.query_params.get("right", ""))
+
+
 @page
 async def withdraw(request: Request, lang: str) -> Response:
+    """Withdraw the right from the day confirmed; without a confirmed day (or with one that
+    has passed), the confirmation page again, nothing changed. A second submit of the same
+    confirmation changes nothing and says the right was withdrawn already."""
     form = await _auth.checked_form(request)
     org_id = request.path_params["org"]
     ctx = context(request)
+    right_id = form_text(form, "right")
     try:
-        services.withdraw_right(ctx.units(), ctx.clock, _auth.person_id(request),
-                                form_text(form, "right"))
+        on = parse_day(form_text(form, "on"))
+    except ValueError:
+        on = None
+    day = today(request)
+    if on is None or on < day:
+        return _withdrawal_page(request, lang, org_id, right_id, changed=on is not None)
+    viewer_id = _auth.person_id(request)
+    with ctx.units() as uow:
+        found = views.withdrawal(uow.repo, rules.person(uow.repo, viewer_id), right_id, on,
+                                 day)
+    if found.organisation_id != org_id:
+        raise NotFoundError("right", right_id)
+    if found.withdrawn_on is not None:
+        return _already_withdrawn(request, lang, org_id, found)
+    try:
+        services.withdraw_right(ctx.units(), ctx.clock, viewer_id, right_id, on=on)
     except ConflictError as error:
+        with ctx.units() as uow:
+            again = views.withdrawal(uow.repo, rules.person(uow.repo, viewer_id), right_id,
+                                     on, day)
+        if again.withdrawn_on is not None:
+            return _already_withdrawn(request, lang, org_id, again)
         return _users_page(request, lang, org_id, status=409,
                            errors=[{"field": "rights", "message": error.message}])
     return redirect(_href(lang, org_id) + "?done=withdrawn")
