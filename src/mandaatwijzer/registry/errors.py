@@ -131,6 +131,11 @@ KINDS = (N_("person"), N_("organisation"), N_("work relation"), N_("right"), N_(
 _KINDS = {kind.template: kind for kind in KINDS}
 
 
+def kind_named(kind: str) -> Phrase:
+    """A kind of thing ("person", "work relation") as a phrase, said in the current language."""
+    return _KINDS.get(kind) or phrase_of(kind)
+
+
 class NotFoundError(RegistryError):
     """Nothing has this key. A key shaped like a national number (a person looked up by one,
     or one put in an address) is kept masked: the edges echo `key` in their 404s."""
@@ -141,8 +146,7 @@ class NotFoundError(RegistryError):
 
     def __init__(self, kind: str, key: str) -> None:
         self.kind, self.key = kind, mask_national_numbers(key)
-        super().__init__(N_("no {kind} {key}", kind=_KINDS.get(kind) or phrase_of(kind),
-                            key=self.key))
+        super().__init__(N_("no {kind} {key}", kind=kind_named(kind), key=self.key))
 
 
 class ConflictError(RegistryError):

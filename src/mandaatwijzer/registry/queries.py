@@ -19,6 +19,7 @@ from .model import (
     Person,
     RightKind,
 )
+from .phrases import N_
 from .ports import Page, Repository
 
 MAX_PAGE = 200
@@ -91,9 +92,10 @@ def may_manage(repo: Repository, person_id: str, applicant: Party, day: date) ->
 
 def check_paging(offset: int, limit: int) -> None:
     if offset < 0:
-        raise ValidationError("offset", f"is {offset}", "0 or more")
+        raise ValidationError("offset", N_("is {value}", value=offset), N_("0 or more"))
     if not 1 <= limit <= MAX_PAGE:
-        raise ValidationError("limit", f"is {limit}", f"1 to {MAX_PAGE}")
+        raise ValidationError("limit", N_("is {value}", value=limit),
+                              N_("1 to {most}", most=MAX_PAGE))
 
 
 def _page(items: Sequence[T], offset: int, limit: int) -> Page[T]:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Protocol
 
 from .errors import NotFoundError, ValidationError
+from .phrases import N_
 
 READ = "registry:read"
 WRITE = "registry:write"
@@ -66,12 +67,14 @@ def check_new_token(name: str, scopes: Iterable[str]) -> tuple[str, list[str]]:
     chosen = list(scopes)
     for scope in chosen:
         if scope not in SCOPES:
-            raise ValidationError("scope", f"{scope!r} is not a scope",
-                                  "one of: " + ", ".join(SCOPES))
+            raise ValidationError("scope", N_("{value} is not a scope", value=repr(scope)),
+                                  N_("one of: {values}", values=", ".join(SCOPES)))
     if not chosen:
-        raise ValidationError("scope", "is missing", "one or more of: " + ", ".join(SCOPES))
+        raise ValidationError("scope", N_("is missing"),
+                              N_("one or more of: {values}", values=", ".join(SCOPES)))
     if not name.strip():
-        raise ValidationError("name", "is empty", "a name that says what the token is for")
+        raise ValidationError("name", N_("is empty"),
+                              N_("a name that says what the token is for"))
     return name.strip(), chosen
 
 

@@ -106,7 +106,7 @@ CASES = [
     (csv_formats.ORGANISATIONS, "name,entity_group\nPro BV,\n", 2, "entity_group",
      "row 2, column entity_group: is empty; expected one of: economic_actor, "),
     (csv_formats.ORGANISATIONS, "name,entity_group\nPro BV,economic_actor\n", 2,
-     "enterprise_number", "row 2, column enterprise_number: is empty for a economic_actor; "
+     "enterprise_number", "row 2, column enterprise_number: is empty for an economic actor; "
      "expected a KBO enterprise number"),
     (csv_formats.ORGANISATIONS, "name,entity_group,enterprise_number\nGemeente,local_government,"
      "0403.170.702\n", 2, "enterprise_number",
@@ -118,7 +118,7 @@ CASES = [
      "enterprise number; expected a number starting with 0 or 1"),
     (csv_formats.ORGANISATIONS, f"name,entity_group,enterprise_number\nFanfare,"
      f"de_facto_association,{EN}\n", 2, "enterprise_number",
-     "row 2, column enterprise_number: is given for a de_facto_association; expected none: "
+     "row 2, column enterprise_number: is given for a de facto association; expected none: "
      "this entity group has no enterprise number of its own"),
     (csv_formats.ORGANISATIONS, "name,entity_group,legal_representatives\nFanfare,"
      "de_facto_association,P-1;P-2;P-1\n", 2, "legal_representatives",
@@ -414,7 +414,7 @@ def test_parties_and_the_persons_who_acted_must_be_stored() -> None:
     text = mandate_row(giver_id="P-nobody", taker_id=ids["provider"], created_by="P-ghost",
                        giver_signed_by=ids["person"], taker_signed_by="P-gone")
     errors = refused(world, csv_formats.MANDATES, text)
-    assert [(e.column, e.problem) for e in errors] == [
+    assert [(e.column, str(e.problem)) for e in errors] == [
         ("giver_id", "no person P-nobody is stored"),
         ("created_by", "no person P-ghost is stored"),
         ("taker_signed_by", "no person P-gone is stored")]
@@ -463,7 +463,7 @@ def test_a_predecessor_and_successor_must_name_each_other() -> None:
     first, second = _transfer_rows(ids, predecessor="M-9")
     errors = refused(world, csv_formats.MANDATES, MANDATE_HEAD + first + "\n" + second + "\n")
     assert [(e.row, e.column) for e in errors] == [(2, "successor_id"), (3, "predecessor_id")]
-    assert errors[0].problem == "mandate M-2 names M-9 as its predecessor, not M-1"
+    assert str(errors[0].problem) == "mandate M-2 names M-9 as its predecessor, not M-1"
 
 
 def test_lookups_of_other_kinds_are_kept_up_to_a_bound_and_stay_right_when_forgotten(

@@ -11,7 +11,9 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import cast
 
 from .. import rules
+from ..errors import kind_named
 from ..identifiers import EnterpriseNumber
+from ..phrases import N_
 from .records import (
     OrganisationRecord,
     PersonRecord,
@@ -23,7 +25,7 @@ from .records import (
 from .reports import Parsed, RowError
 from .store import BulkStore
 
-_ID_EXPECTED = "an id that is not taken (or an empty cell, for a new id)"
+_ID_EXPECTED = N_("an id that is not taken (or an empty cell, for a new id)")
 
 
 class Checker:
@@ -65,11 +67,11 @@ class Checker:
         errors = []
         for row, record in batch:
             if record.id in stored:
-                errors.append(RowError(row, "id", f"{record.id} is taken (stored, or on an "
-                                       "earlier row)", _ID_EXPECTED))
+                errors.append(RowError(row, "id", N_("{id} is taken (stored, or on an earlier "
+                                                     "row)", id=record.id), _ID_EXPECTED))
             elif record.id in first:
-                errors.append(RowError(row, "id", f"{record.id} is also on row "
-                                       f"{first[record.id]}", _ID_EXPECTED))
+                errors.append(RowError(row, "id", N_("{id} is also on row {row}", id=record.id,
+                                                     row=first[record.id]), _ID_EXPECTED))
             else:
                 first[record.id] = row
         return errors
@@ -85,7 +87,8 @@ def accepted(batch: Sequence[tuple[int, R]], errors: Sequence[RowError]) -> list
 
 
 def missing(row: int, column: str, what: str, key: str) -> RowError:
-    return RowError(row, column, f"no {what} {key} is stored", f"the id of a stored {what}")
+    return RowError(row, column, N_("no {kind} {key} is stored", kind=kind_named(what), key=key),
+                    N_("the id of a stored {kind}", kind=kind_named(what)))
 
 
 class Persons(Checker):
@@ -97,12 +100,14 @@ class Persons(Checker):
         for row, record in records:
             number = record.national_number
             if number in taken:
-                errors.append(RowError(row, "national_number", "a person with this number is "
-                                       "registered already (stored, or on an earlier row)",
-                                       "each person once"))
+                errors.append(RowError(row, "national_number",
+                                       N_("a person with this number is registered already "
+                                          "(stored, or on an earlier row)"),
+                                       N_("each person once")))
             elif number in first:
-                errors.append(RowError(row, "national_number", "the same person is also on "
-                                       f"row {first[number]}", "each person once"))
+                errors.append(RowError(row, "national_number",
+                                       N_("the same person is also on row {row}",
+                                          row=first[number]), N_("each person once")))
             else:
                 first[number] = row
         return list(accepted(records, errors)), errors
@@ -122,12 +127,15 @@ class Organisations(Checker):
             if number is not None:
                 shown = EnterpriseNumber(number)
                 if number in taken:
-                    errors.append(RowError(row, "enterprise_number", f"{shown} is registered "
-                                           "already (stored, or on an earlier row)",
-                                           "each organisation once"))
+                    errors.append(RowError(row, "enterprise_number",
+                                           N_("{number} is registered already (stored, or on "
+                                              "an earlier row)", number=str(shown)),
+                                           N_("each organisation once")))
                 elif number in first:
-                    errors.append(RowError(row, "enterprise_number", f"{shown} is also on row "
-                                           f"{first[number]}", "each organisation once"))
+                    errors.append(RowError(row, "enterprise_number",
+                                           N_("{number} is also on row {row}",
+                                              number=str(shown), row=first[number]),
+                                           N_("each organisation once")))
                 else:
                     first[number] = row
             errors.extend(missing(row, "legal_representatives", "person", person_id)
@@ -190,14 +198,15 @@ def _right_on_relation(row: int, record: RightRecord, relation: WorkRelationReco
     if refusal is not None:
         errors.append(RowError.refused(row, "work_relation_id", refusal))
     if record.start < relation.start:
-        errors.append(RowError(row, "start", f"{record.start.isoformat()} lies before the "
-                               f"start of work relation {relation.id} "
-                               f"({relation.start.isoformat()})",
-                               "a start within the work relation"))
+        errors.append(RowError(row, "start", N_("{day} lies before the start of work relation "
+                                                "{id} ({start})", day=record.start,
+                                                id=relation.id, start=relation.start),
+                               N_("a start within the work relation")))
     elif relation.end is not None and record.start > relation.end:
-        errors.append(RowError(row, "start", f"{record.start.isoformat()} lies after the end "
-                               f"of work relation {relation.id} ({relation.end.isoformat()})",
-                               "a start within the work relation"))
+        errors.append(RowError(row, "start", N_("{day} lies after the end of work relation "
+                                                "{id} ({end})", day=record.start,
+                                                id=relation.id, end=relation.end),
+                               N_("a start within the work relation")))
     holder = persons.get(relation.person_id)
     if holder is not None and \
             (refusal := rules.right_holder_refusal(record.kind, holder)) is not None:

@@ -16,6 +16,7 @@ from typing import Generic, Protocol, TypeVar
 
 from ..errors import Text
 from ..model import Party, PartyKind, new_id
+from ..phrases import N_, Phrase
 from ..text import CONTROL_CHARACTERS, EXPECTED, control_problem
 from .records import (
     MandateRecord,
@@ -40,9 +41,9 @@ E = TypeVar("E", bound=enum.Enum)
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _NUMBERISH = re.compile(r"[\d.\- /]+")
-_ID_EXPECTED = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
-_DATE_EXPECTED = "a date as YYYY-MM-DD"
-_MOMENT_EXPECTED = "a moment in ISO 8601 with its offset, e.g. 2025-03-03T09:00:00+00:00"
+_ID_EXPECTED = N_("1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+_DATE_EXPECTED = N_("a date as YYYY-MM-DD")
+_MOMENT_EXPECTED = N_("a moment in ISO 8601 with its offset, e.g. 2025-03-03T09:00:00+00:00")
 _FLAGS = {"true": True, "yes": True, "ja": True, "1": True,
           "false": False, "no": False, "nee": False, "0": False}
 
@@ -51,21 +52,21 @@ _LONG_NUMBER = re.compile(r"\d{9}")
 _SEPARATORS = str.maketrans("", "", " .-/")
 
 
-def shown(value: str) -> str:
+def shown(value: str) -> Text:
     """A cell's value for a message; never one that could hold a national number."""
     if _LONG_NUMBER.search(value.translate(_SEPARATORS)):
-        return "the value"
+        return N_("the value")
     return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
-def id_problem(value: str) -> tuple[str, str] | None:
+def id_problem(value: str) -> tuple[Phrase, Phrase] | None:
     """What is wrong with a cell as an id (problem, expected), or None when it is one."""
     if not ID_PATTERN.fullmatch(value):
-        return "is not an id", _ID_EXPECTED
+        return N_("is not an id"), _ID_EXPECTED
     if value[0].isdigit() and _NUMBERISH.fullmatch(value) and \
             sum(c.isdigit() for c in value) == 11:
-        return ("looks like a national register number, which is no id",
-                "an id that carries no personal data")
+        return (N_("looks like a national register number, which is no id"),
+                N_("an id that carries no personal data"))
     return None
 
 
@@ -112,10 +113,10 @@ class Cells:
     def optional(self, column: str) -> str | None:
         return self.values.get(column)
 
-    def required(self, column: str, expected: str) -> str:
+    def required(self, column: str, expected: Text) -> str:
         value = self.optional(column)
         if value is None:
-            self.error(column, "is empty", expected)
+            self.error(column, N_("is empty"), expected)
             return ""
         return value
 
@@ -131,7 +132,7 @@ class Cells:
         if value is None:
             if prefix is not None:
                 return new_id(prefix)
-            self.error(column, "is empty", "an id")
+            self.error(column, N_("is empty"), N_("an id"))
             return ""
         return self.as_id(column, value)
 
@@ -146,7 +147,7 @@ class Cells:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            self.error(column, f"{shown(value)} is not a date", _DATE_EXPECTED)
+            self.error(column, N_("{value} is not a date", value=shown(value)), _DATE_EXPECTED)
             return None
 
     def moment(self, column: str, required: bool = False) -> datetime | None:
@@ -156,10 +157,12 @@ class Cells:
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            self.error(column, f"{shown(value)} is not a moment", _MOMENT_EXPECTED)
+            self.error(column, N_("{value} is not a moment", value=shown(value)),
+                       _MOMENT_EXPECTED)
             return None
         if moment.tzinfo is None:
-            self.error(column, f"{shown(value)} has no offset from UTC", _MOMENT_EXPECTED)
+            self.error(column, N_("{value} has no offset from UTC", value=shown(value)),
+                       _MOMENT_EXPECTED)
             return None
         return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
@@ -169,7 +172,8 @@ class Cells:
             return default
         found = _FLAGS.get(value.lower())
         if found is None:
-            self.error(column, f"{shown(value)} is not true or false", "true or false")
+            self.error(column, N_("{value} is not true or false", value=shown(value)),
+                       N_("true or false"))
             return default
         return found
 
@@ -177,9 +181,10 @@ class Cells:
         value = self.optional(column)
         found = members(kind).get(value) if value is not None else None
         if found is None:
-            expected = "one of: " + ", ".join(str(member.value) for member in kind)
-            self.error(column, "is empty" if value is None else
-                       f"{shown(value)} is not allowed here", expected)
+            expected = N_("one of: {values}",
+                          values=", ".join(str(member.value) for member in kind))
+            self.error(column, N_("is empty") if value is None else
+                       N_("{value} is not allowed here", value=shown(value)), expected)
         return found
 
     def party(self, prefix: str) -> Party | None:
@@ -189,17 +194,16 @@ class Cells:
 
     def both_or_neither(self, first: str, second: str, has_first: bool,
                         has_second: bool) -> None:
+        both = N_("both {first} and {second}, or neither", first=first, second=second)
         if has_first and not has_second:
-            self.error(second, f"is empty while {first} is filled in",
-                       f"both {first} and {second}, or neither")
+            self.error(second, N_("is empty while {other} is filled in", other=first), both)
         elif has_second and not has_first:
-            self.error(first, f"is empty while {second} is filled in",
-                       f"both {first} and {second}, or neither")
+            self.error(first, N_("is empty while {other} is filled in", other=second), both)
 
     def period(self, start: date | None, end: date | None, column: str = "end") -> None:
         if start is not None and end is not None and end < start:
-            self.error(column, f"{end.isoformat()} lies before the start {start.isoformat()}",
-                       "a date on or after the start")
+            self.error(column, N_("{end} lies before the start {start}", end=end, start=start),
+                       N_("a date on or after the start"))
 
 
 

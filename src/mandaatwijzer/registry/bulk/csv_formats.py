@@ -22,6 +22,8 @@ from typing import IO, Any
 
 from ..identifiers import EnterpriseNumber, InvalidIdentifierError, NationalNumber
 from ..model import EntityGroup, RightKind
+from ..phrases import N_
+from ..rules import GROUPS
 from .csv_cells import (
     ID_COLUMN,
     Cells,
@@ -41,14 +43,14 @@ from .reports import Parsed, RowError
 
 def _parse_person(cells: Cells) -> PersonRecord:
     key = cells.id(prefix="P")
-    raw = cells.required("national_number", "a national register number or BIS number")
+    raw = cells.required("national_number", N_("a national register number or BIS number"))
     number = ""
     if raw:
         try:
             number = NationalNumber.parse(raw, field="national_number").value
         except InvalidIdentifierError as error:
             cells.error("national_number", error.problem_phrase, error.expected_phrase)
-    name = cells.required("name", "the person's name")
+    name = cells.required("name", N_("the person's name"))
     return PersonRecord(key, number, name, cells.flag("has_eid", True))
 
 
@@ -70,7 +72,7 @@ PERSONS = Format(
 
 def _parse_organisation(cells: Cells) -> OrganisationRecord:
     key = cells.id(prefix="O")
-    name = cells.required("name", "the organisation's name")
+    name = cells.required("name", N_("the organisation's name"))
     group = cells.choice("entity_group", EntityGroup)
     raw = cells.optional("enterprise_number")
     number = None
@@ -80,19 +82,20 @@ def _parse_organisation(cells: Cells) -> OrganisationRecord:
         except InvalidIdentifierError as error:
             cells.error("enterprise_number", error.problem_phrase, error.expected_phrase)
     elif group is not None and group.needs_enterprise_number:
-        cells.error("enterprise_number", f"is empty for a {group.value}",
-                    "a KBO enterprise number")
+        cells.error("enterprise_number", N_("is empty for {group}", group=GROUPS[group]),
+                    N_("a KBO enterprise number"))
     if number is not None and group is not None and not group.needs_enterprise_number:
-        cells.error("enterprise_number", f"is given for a {group.value}",
-                    "none: this entity group has no enterprise number of its own")
+        cells.error("enterprise_number", N_("is given for {group}", group=GROUPS[group]),
+                    N_("none: this entity group has no enterprise number of its own"))
     representatives: list[str] = []
     for person_id in (cells.optional("legal_representatives") or "").split(";"):
         person_id = person_id.strip()
         if not person_id:
             continue
         if person_id in representatives:
-            cells.error("legal_representatives", f"lists {shown(person_id)} twice",
-                        "each person once")
+            cells.error("legal_representatives",
+                        N_("lists {value} twice", value=shown(person_id)),
+                        N_("each person once"))
         else:
             representatives.append(cells.as_id("legal_representatives", person_id))
     return OrganisationRecord(key, name, group or EntityGroup.ECONOMIC_ACTOR, number,
@@ -190,17 +193,19 @@ FORMATS: dict[str, Format[Any]] = {
 
 def _header_errors(fmt: Format[R], header: list[str]) -> list[RowError]:
     known = {column.name for column in fmt.columns}
-    expected = "columns among: " + ", ".join(fmt.header)
+    expected = N_("columns among: {columns}", columns=", ".join(fmt.header))
     errors, seen = [], set()
     for name in header:
         if name in seen:
-            errors.append(RowError(1, name, "is named twice", "each column once"))
+            errors.append(RowError(1, name, N_("is named twice"), N_("each column once")))
         elif name not in known:
-            errors.append(RowError(1, name or "(empty)", f"is not a column of {fmt.name}",
+            errors.append(RowError(1, name or "(empty)",
+                                   N_("is not a column of {format}", format=fmt.name),
                                    expected))
         seen.add(name)
-    errors += [RowError(1, column.name, "is missing", f"a column {column.name}: "
-                        f"{column.description}")
+    errors += [RowError(1, column.name, N_("is missing"),
+                        N_("a column {column}: {description}", column=column.name,
+                           description=column.description))
                for column in fmt.columns if column.required and column.name not in seen]
     return errors
 
@@ -215,11 +220,12 @@ def read(fmt: Format[R], lines: Iterable[str]) -> Iterator[Parsed]:
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
-        yield Parsed(1, None, (RowError(1, None, "the file is empty",
-                                        "a header row: " + ",".join(fmt.header)),))
+        yield Parsed(1, None, (RowError(1, None, N_("the file is empty"),
+                                        N_("a header row: {columns}",
+                                           columns=",".join(fmt.header))),))
         return
     except csv.Error as error:
-        yield Parsed(1, None, (RowError(1, None, f"is not CSV: {error}"),))
+        yield Parsed(1, None, (RowError(1, None, N_("is not CSV: {error}", error=str(error))),))
         return
     errors = _header_errors(fmt, header)
     if errors:
@@ -234,13 +240,16 @@ def read(fmt: Format[R], lines: Iterable[str]) -> Iterator[Parsed]:
         except StopIteration:
             return
         except csv.Error as error:
-            yield Parsed(row, None, (RowError(row, None, f"is not CSV: {error}"),))
+            yield Parsed(row, None, (RowError(row, None, N_("is not CSV: {error}",
+                                                            error=str(error))),))
             continue
         if not any(fields):
             continue
         if len(fields) != width:
-            yield Parsed(row, None, (RowError(row, None, f"has {len(fields)} cells",
-                                              f"{width}, one per column of the header"),))
+            yield Parsed(row, None, (RowError(row, None, N_("has {count} cells",
+                                                            count=len(fields)),
+                                              N_("{width}, one per column of the header",
+                                                 width=width)),))
             continue
         # A cell with a quote may be one written spreadsheet-safe: then the quote is taken
         # off after trimming, and what it kept must not be trimmed (nor read by `fast`).

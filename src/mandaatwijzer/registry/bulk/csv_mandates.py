@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from operator import itemgetter
 
 from ..model import Party, PartyKind, new_id
+from ..phrases import N_
 from .csv_cells import (
     ID_COLUMN,
     ID_PATTERN,
@@ -39,10 +40,11 @@ def _parse_mandate(cells: Cells) -> MandateRecord:
     key = cells.id(prefix="M")
     kind = cells.optional("type") or "KIOSK"
     if len(kind) > 20:
-        cells.error("type", "is longer than 20 characters", "a mandate type such as KIOSK")
+        cells.error("type", N_("is longer than 20 characters"),
+                    N_("a mandate type such as KIOSK"))
     giver, taker = cells.party("giver"), cells.party("taker")
     if giver is not None and giver == taker:
-        cells.error("taker_id", "is the giver", "another person or a service provider")
+        cells.error("taker_id", N_("is the giver"), N_("another person or a service provider"))
     start, end = cells.day("start", required=True), cells.day("end")
     cells.period(start, end)
     created_by, created_at = cells.id("created_by"), cells.moment("created_at", required=True)
@@ -53,8 +55,8 @@ def _parse_mandate(cells: Cells) -> MandateRecord:
     cells.both_or_neither("taker_signed_by", "taker_signed_at", taker_by is not None,
                           taker_at is not None)
     if giver_by is None and taker_by is None:
-        cells.error("giver_signed_by", "neither side signed",
-                    "the signature of at least the side that created the mandate")
+        cells.error("giver_signed_by", N_("neither side signed"),
+                    N_("the signature of at least the side that created the mandate"))
     record = MandateRecord(key, giver or Party(PartyKind.PERSON, ""),
                            taker or Party(PartyKind.PERSON, ""), start or date.min, end,
                            created_by, created_at or datetime.min.replace(tzinfo=UTC), kind,
@@ -90,20 +92,20 @@ def _check_later_states(cells: ErrorSink, record: MandateRecord) -> None:
         if target is None:
             continue
         if not signed:
-            cells.error(column, "is filled in for a mandate that was never active",
-                        "a transfer only of a mandate both sides signed")
+            cells.error(column, N_("is filled in for a mandate that was never active"),
+                        N_("a transfer only of a mandate both sides signed"))
         elif record.stopped_at is not None:
-            cells.error(column, "is filled in for a stopped mandate",
-                        "a transfer only of a mandate that was not stopped")
+            cells.error(column, N_("is filled in for a stopped mandate"),
+                        N_("a transfer only of a mandate that was not stopped"))
         if target == record.taker:
-            cells.error(column, "is the taker itself", "another service provider")
+            cells.error(column, N_("is the taker itself"), N_("another service provider"))
     if record.transferred_to is not None and record.pending_transfer_to is not None:
-        cells.error("pending_transfer_to", "is filled in for a mandate that was transferred",
-                    "a pending transfer only of a mandate not transferred yet")
+        cells.error("pending_transfer_to", N_("is filled in for a mandate that was transferred"),
+                    N_("a pending transfer only of a mandate not transferred yet"))
     for column, other in (("successor_id", record.successor_id),
                           ("predecessor_id", record.predecessor_id)):
         if other is not None and other == record.id:
-            cells.error(column, "is the mandate itself", "the id of another mandate")
+            cells.error(column, N_("is the mandate itself"), N_("the id of another mandate"))
 
 
 def _mandate_cells(record: MandateRecord) -> list[str]:

@@ -13,6 +13,7 @@ from operator import attrgetter
 from typing import cast
 
 from ..model import Party, PartyKind
+from ..phrases import N_
 from ..rules import Refusal, mandate_refusal
 from .checks import Checker, accepted, missing, rows_of
 from .records import MandateRecord, OrganisationRecord, PersonRecord, Record
@@ -96,9 +97,10 @@ class Mandates(Checker):
         return problems
 
     def finish(self) -> list[RowError]:
-        errors = [RowError(link.row, link.column, f"no mandate {key} is stored, nor on a "
-                           "correct row of this file",
-                           "the id of a stored mandate or of one in this file")
+        errors = [RowError(link.row, link.column,
+                           N_("no mandate {key} is stored, nor on a correct row of this file",
+                              key=key),
+                           N_("the id of a stored mandate or of one in this file"))
                   for key, links in self.waiting.items() for link in links]
         self.waiting.clear()
         return errors
@@ -112,21 +114,24 @@ def _link_problems(link: _Link, other: MandateRecord) -> list[RowError]:
         before, after = other, link.record
     problem = None
     if before.successor_id != after.id:
-        problem = (f"mandate {before.id} names {before.successor_id or 'no mandate'} as its "
-                   f"successor, not {after.id}")
+        problem = N_("mandate {id} names {named} as its successor, not {other}", id=before.id,
+                     named=before.successor_id or N_("no mandate"), other=after.id)
     elif after.predecessor_id != before.id:
-        problem = (f"mandate {after.id} names {after.predecessor_id or 'no mandate'} as its "
-                   f"predecessor, not {before.id}")
+        problem = N_("mandate {id} names {named} as its predecessor, not {other}", id=after.id,
+                     named=after.predecessor_id or N_("no mandate"), other=before.id)
     elif after.giver != before.giver:
-        problem = f"mandate {after.id} has another giver than mandate {before.id}"
+        problem = N_("mandate {id} has another giver than mandate {other}", id=after.id,
+                     other=before.id)
     elif before.transferred_to != after.taker:
-        problem = (f"mandate {before.id} was transferred to {before.transferred_to}, but "
-                   f"mandate {after.id} is taken by {after.taker}")
+        problem = N_("mandate {id} was transferred to {to}, but mandate {other} is taken by "
+                     "{taker}", id=before.id, to=str(before.transferred_to), other=after.id,
+                     taker=str(after.taker))
     if problem is None:
         return []
     return [RowError(link.row, link.column, problem,
-                     "a predecessor and successor that name each other, with the same giver, "
-                     "the successor taken by the one the predecessor was transferred to")]
+                     N_("a predecessor and successor that name each other, with the same "
+                        "giver, the successor taken by the one the predecessor was "
+                        "transferred to"))]
 
 
 @dataclass(frozen=True, slots=True)
