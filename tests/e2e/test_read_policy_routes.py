@@ -25,6 +25,7 @@ SYSTEM = "system only"  # a token; a signed-in person is refused by the rule nam
 CHANGE = "change"  # a use case of services.py; its rules live in rules.py
 SELF = "who asks"  # the asker's own record
 PUBLIC = "public"  # no person's data
+FILTERED = "filtered"  # never refused: answers only what the read rules let the asker see
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ def _read(*rules: str) -> Guard:
 
 _SYSTEM_ONLY = Guard(SYSTEM, (policy.SYSTEM_REGISTERS,), "a token's scope decides")
 _KBO = Guard(PUBLIC, reason="organisations' data is public, as in the KBO")
+_SEARCH = Guard(FILTERED, reason="views.search: what the read rules let the asker see "
+               "(person_visible, and the mandates' parties by mandate_party)")
 
 
 def _change(use_case: str) -> Guard:
@@ -81,6 +84,13 @@ ROUTES: dict[tuple[str, str], Guard] = {
     ("GET", "/tokens"): _SYSTEM_ONLY,
     ("POST", "/tokens"): _SYSTEM_ONLY,
     ("DELETE", "/tokens/{token_id}"): _SYSTEM_ONLY,
+    ("GET", "/search"): _SEARCH,
+    ("POST", "/search"): _SEARCH,
+    ("GET", "/organisations/{organisation_id}/work-relations.csv"):
+        _read(policy.USERS_OF_ORGANISATION),
+    ("GET", "/organisations/{organisation_id}/rights.csv"): _read(policy.USERS_OF_ORGANISATION),
+    ("GET", "/organisations/{organisation_id}/persons.csv"): _read(policy.USERS_OF_ORGANISATION),
+    ("GET", "/parties/{party_id}/mandates.csv"): _read(policy.ACTS_FOR_APPLICANT),
 }
 
 #: For each read and each system route a person may ask: who is refused, the address.
@@ -109,6 +119,14 @@ REFUSED: dict[tuple[str, str], Refusal] = {
     ("POST", "/organisations"): ("Rita", lambda w: "/organisations"),
     ("POST", "/tokens"): ("Rita", lambda w: "/tokens"),
     ("DELETE", "/tokens/{token_id}"): ("Rita", lambda w: "/tokens/t-unknown"),
+    ("GET", "/organisations/{organisation_id}/work-relations.csv"):
+        ("Eva", lambda w: f"/organisations/{w.orgs['provider'].id}/work-relations.csv"),
+    ("GET", "/organisations/{organisation_id}/rights.csv"):
+        ("Mia", lambda w: f"/organisations/{w.orgs['provider'].id}/rights.csv"),
+    ("GET", "/organisations/{organisation_id}/persons.csv"):
+        ("Otto", lambda w: f"/organisations/{w.orgs['provider'].id}/persons.csv"),
+    ("GET", "/parties/{party_id}/mandates.csv"):
+        ("Otto", lambda w: f"/parties/{w.orgs['bakery'].id}/mandates.csv"),
 }
 
 BODIES = {"/persons/search": {"national_number": "85073003328"}}
@@ -140,7 +158,7 @@ def test_every_guard_names_rules_of_the_policy_or_a_reason() -> None:
             assert guard.rules, route
             assert set(guard.rules) <= named, route
         else:
-            assert guard.kind in (CHANGE, SELF, PUBLIC), route
+            assert guard.kind in (CHANGE, SELF, PUBLIC, FILTERED), route
             assert guard.reason, route
 
 

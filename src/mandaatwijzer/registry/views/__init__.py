@@ -9,6 +9,20 @@ the operator of the command line). The access decision itself and its paged list
 
 from ._access import Checked, applicants_for, awaiting_signature, check, persons_for
 from ._consequences import refusal, signing, stopping, withdrawal
+from ._find import (
+    MAX_QUERY,
+    USER_LISTS,
+    Download,
+    Hit,
+    HitKind,
+    Role,
+    RoleCode,
+    holds_national_number,
+    mandates_csv,
+    refuse_number_in_address,
+    search,
+    users_csv,
+)
 from ._mandates import (
     OPEN_STATES,
     MandateRow,
@@ -59,14 +73,21 @@ from ._places import (
 )
 
 __all__ = [
+    "MAX_QUERY",
     "OPEN_STATES",
+    "USER_LISTS",
     "Checked",
+    "Download",
+    "Hit",
+    "HitKind",
     "MandateRow",
     "Membership",
     "OrganisationDetails",
     "OrganisationUsers",
     "Overview",
     "PersonDetails",
+    "Role",
+    "RoleCode",
     "Side",
     "User",
     "applicants_for",
@@ -79,9 +100,11 @@ __all__ = [
     "entity_by_reference",
     "find_person",
     "given_by",
+    "holds_national_number",
     "local_admins",
     "mandate",
     "mandate_row",
+    "mandates_csv",
     "mandates_of_party",
     "memberships",
     "name_of",
@@ -104,8 +127,11 @@ __all__ = [
     "persons",
     "persons_for",
     "refusal",
+    "refuse_number_in_address",
+    "search",
     "signing",
     "signing_side",
     "stopping",
+    "users_csv",
     "withdrawal",
 ]

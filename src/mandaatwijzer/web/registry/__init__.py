@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from .. import _language_path  # noqa: F401 (registers {lang:lang})
-from . import _mandates, _pages, _signin, _users
+from . import _find, _mandates, _pages, _signin, _users
 from ._signin import HANDSHAKE_COOKIE, HANDSHAKE_PATH, HANDSHAKE_SECONDS, relying_party
 
 PARTY = "/{lang:lang}/registry/parties/{party}"
@@ -14,6 +14,8 @@ ORGANISATION = "/{lang:lang}/registry/organisations/{org}"
 PAGES = [
     Route("/{lang:lang}/registry/", _pages.overview),
     Route("/{lang:lang}/registry/check", _pages.check),
+    Route("/{lang:lang}/registry/search", _find.search_page, methods=["GET"]),
+    Route("/{lang:lang}/registry/search", _find.search, methods=["POST"]),
     Route("/{lang:lang}/registry/sign-in", _signin.sign_in_page, methods=["GET"]),
     Route("/{lang:lang}/registry/sign-out", _signin.sign_out, methods=["POST"]),
     Route("/{lang:lang}/registry/sign-out-everywhere", _signin.sign_out_everywhere,
@@ -26,10 +28,12 @@ PAGES = [
     Route(f"{ORGANISATION}/users/grant", _users.grant, methods=["POST"]),
     Route(f"{ORGANISATION}/users/withdraw", _users.confirm_withdraw, methods=["GET"]),
     Route(f"{ORGANISATION}/users/withdraw", _users.withdraw, methods=["POST"]),
+    Route(f"{ORGANISATION}/users/{{list}}.csv", _find.users_csv, methods=["GET"]),
     Route(f"{PARTY}/signatures", _mandates.signatures, methods=["GET"]),
     Route(f"{PARTY}/signatures", _mandates.sign, methods=["POST"]),
     Route(f"{PARTY}/signatures/confirm", _mandates.confirm_sign, methods=["GET"]),
     Route(f"{PARTY}/mandates", _mandates.mandates, methods=["GET"]),
+    Route(f"{PARTY}/mandates.csv", _find.mandates_csv, methods=["GET"]),
     Route(f"{PARTY}/mandates/give", _mandates.give, methods=["POST"]),
     Route(f"{PARTY}/mandates/stop", _mandates.confirm_stop, methods=["GET"]),
     Route(f"{PARTY}/mandates/stop", _mandates.stop, methods=["POST"]),
