@@ -78,3 +78,15 @@ def test_a_dutch_refusal_page_says_the_sentence_and_folds_the_rule_for_the_help_
     fold = response.text.split("<details", 1)[1].split("</details>", 1)[0]
     assert "Technische details" in fold
     assert '<code class="rule">local_admin_only</code>' in fold
+
+
+def test_the_apis_own_refusals_are_said_in_the_requests_language_too(world: World) -> None:
+    english = world.client.get(f"{API}/me")
+    dutch = world.client.get(f"{API}/me", headers={"Accept-Language": "nl"})
+    en, nl = _errors(english, 401), _errors(dutch, 401)
+    assert en["code"] == nl["code"] == "unauthenticated"
+    assert en["message"] == "sign in, or send a valid token as 'Authorization: Bearer <token>'"
+    assert nl["message"] == \
+        "meld je aan, of stuur een geldig token als 'Authorization: Bearer <token>'"
+    assert dutch.headers["content-language"] == "nl"
+    assert dutch.headers["www-authenticate"] == 'Bearer realm="mandaatwijzer"'

@@ -48,7 +48,7 @@ def _actor(request: Request) -> Actor:
     try:
         actor = authenticate(request, ctx)
     except signin.SignInRefusedError as error:
-        raise unauthenticated(error.message) from None
+        raise unauthenticated(error.phrase) from None
     if actor is None:
         raise unauthenticated()
     if isinstance(actor, PersonActor) and actor.session is not None and \

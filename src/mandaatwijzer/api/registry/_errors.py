@@ -13,8 +13,10 @@ from ...registry.errors import (
     BusyError,
     RegistryError,
     RuleViolationError,
+    Text,
     ValidationError,
 )
+from ...registry.phrases import N_, phrase_of
 from ...registry.text import EXPECTED as NO_CONTROL_EXPECTED
 from ...registry.text import WITHOUT_CONTROL
 from .._language import DEFAULT_LANGUAGE, negotiate, speaking
@@ -24,36 +26,36 @@ from ._schemas import Errors
 
 
 class ApiError(Exception):
-    """A refusal that is not the registry's own: authentication, scopes, CSRF."""
+    """A refusal that is not the registry's own: authentication, scopes, CSRF. Its message is
+    a phrase, said in the request's language when answered."""
 
-    def __init__(self, status: int, problem: Problem,
+    def __init__(self, status: int, problem: Problem, message: Text,
                  headers: dict[str, str] | None = None) -> None:
-        super().__init__(problem["message"])
+        self.phrase = phrase_of(message)
+        super().__init__(self.phrase)
         self.status, self.problem, self.headers = status, problem, headers or {}
 
 
-def unauthenticated(why: str | None = None) -> ApiError:
+def unauthenticated(why: Text | None = None) -> ApiError:
     """401: no credentials, or `why` a person's access token was not accepted."""
     if why is None:
-        return ApiError(401, {"code": "unauthenticated",
-                              "message": "sign in, or send a valid token as "
-                                         "'Authorization: Bearer <token>'"},
+        return ApiError(401, {"code": "unauthenticated"},
+                        N_("sign in, or send a valid token as 'Authorization: Bearer <token>'"),
                         {"WWW-Authenticate": 'Bearer realm="mandaatwijzer"'})
-    return ApiError(401, {"code": "invalid_token", "message": why},
+    return ApiError(401, {"code": "invalid_token"}, why,
                     {"WWW-Authenticate": 'Bearer realm="mandaatwijzer", error="invalid_token"'})
 
 
 def missing_scope(scope: str) -> ApiError:
-    return ApiError(403, {"code": "insufficient_scope",
-                          "message": f"this token lacks the scope {scope}", "rule": scope},
+    return ApiError(403, {"code": "insufficient_scope", "rule": scope},
+                    N_("this token lacks the scope {scope}", scope=scope),
                     {"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'})
 
 
 def csrf_refused() -> ApiError:
-    return ApiError(403, {"code": "csrf", "rule": "csrf_token",
-                          "message": "a request signed in by cookie must send the session's "
-                                     "CSRF token in the X-CSRF-Token header (GET /api/registry/me "
-                                     "returns it)"})
+    return ApiError(403, {"code": "csrf", "rule": "csrf_token"},
+                    N_("a request signed in by cookie must send the session's CSRF token in the "
+                       "X-CSRF-Token header (GET /api/registry/me returns it)"))
 
 
 def problem_of(error: RegistryError, lang: str = DEFAULT_LANGUAGE) -> tuple[int, Problem]:
@@ -70,8 +72,14 @@ def problem_of(error: RegistryError, lang: str = DEFAULT_LANGUAGE) -> tuple[int,
 
 
 async def api_error(request: Request, error: Exception) -> Response:
+    """The refusal, its message in the request's language (`registry_error`)."""
     assert isinstance(error, ApiError)
-    return error_response(error.status, error.problem, headers=error.headers)
+    lang = negotiate(request.headers.get("accept-language"))
+    with speaking(lang):
+        problem = {"code": error.problem["code"], "message": str(error.phrase),
+                   **{k: v for k, v in error.problem.items() if k != "code"}}
+    return error_response(error.status, problem, headers={
+        **error.headers, "Content-Language": lang, "Vary": "Accept-Language"})
 
 
 async def registry_error(request: Request, error: Exception) -> Response:
