@@ -91,11 +91,21 @@ ROUTES: dict[tuple[str, str], Guard] = {
     ("GET", "/organisations/{organisation_id}/rights.csv"): _read(policy.USERS_OF_ORGANISATION),
     ("GET", "/organisations/{organisation_id}/persons.csv"): _read(policy.USERS_OF_ORGANISATION),
     ("GET", "/parties/{party_id}/mandates.csv"): _read(policy.ACTS_FOR_APPLICANT),
+    ("GET", "/mandates/{mandate_id}/history"): _read(policy.MANDATE_PARTY),
+    ("GET", "/rights/{right_id}/history"): _read(policy.USERS_OF_ORGANISATION),
+    ("GET", "/persons/{person_id}/history"): _read(policy.PERSON_VISIBLE),
 }
 
 #: For each read and each system route a person may ask: who is refused, the address.
 Refusal = tuple[str, Callable[[World], str]]
 REFUSED: dict[tuple[str, str], Refusal] = {
+    ("GET", "/mandates/{mandate_id}/history"):
+        ("Otto", lambda w: f"/mandates/{w.mandates['bakery'].id}/history"),
+    ("GET", "/rights/{right_id}/history"):
+        ("Otto", lambda w: "/rights/" + w.read(lambda repo: repo.rights_on(
+            [r.id for r in repo.work_relations_of(w.id("Emil"))])[0].id) + "/history"),
+    ("GET", "/persons/{person_id}/history"):
+        ("Otto", lambda w: f"/persons/{w.id('Eva')}/history"),
     ("GET", "/persons"): ("Rita", lambda w: "/persons"),
     ("POST", "/persons/search"): ("Eva", lambda w: "/persons/search"),
     ("GET", "/persons/{person_id}"): ("Eva", lambda w: f"/persons/{w.id('Rita')}"),

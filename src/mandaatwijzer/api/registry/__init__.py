@@ -16,7 +16,7 @@ from ...bootstrap import RegistryContext, build_context
 from ...config import Settings
 from ...registry.errors import RegistryError
 from ...registry.tokens import ADMIN, READ, SCOPES, WRITE
-from . import _admin, _context, _find, _identity, _mandates, _people, _queries
+from . import _admin, _context, _find, _history, _identity, _mandates, _people, _queries
 from ._context import context
 from ._errors import ApiError, api_error, registry_error, validation_error
 from ._identity import (
@@ -43,7 +43,7 @@ from ._views import right as right_view
 from ._views import work_relation as work_relation_view
 
 router = APIRouter(prefix="/api/registry", tags=["registry"])
-for _module in (_people, _mandates, _queries, _admin, _find):
+for _module in (_people, _mandates, _queries, _admin, _find, _history):
     router.include_router(_module.router)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from .. import _language_path  # noqa: F401 (registers {lang:lang})
-from . import _find, _mandates, _pages, _signin, _users
+from . import _find, _history, _mandates, _pages, _signin, _users
 from ._signin import HANDSHAKE_COOKIE, HANDSHAKE_PATH, HANDSHAKE_SECONDS, relying_party
 
 PARTY = "/{lang:lang}/registry/parties/{party}"
@@ -16,6 +16,9 @@ PAGES = [
     Route("/{lang:lang}/registry/check", _pages.check),
     Route("/{lang:lang}/registry/search", _find.search_page, methods=["GET"]),
     Route("/{lang:lang}/registry/search", _find.search, methods=["POST"]),
+    Route("/{lang:lang}/registry/mandates/{mandate}", _history.mandate, methods=["GET"]),
+    Route("/{lang:lang}/registry/rights/{right}", _history.right, methods=["GET"]),
+    Route("/{lang:lang}/registry/persons/{person}", _history.person, methods=["GET"]),
     Route("/{lang:lang}/registry/sign-in", _signin.sign_in_page, methods=["GET"]),
     Route("/{lang:lang}/registry/sign-out", _signin.sign_out, methods=["POST"]),
     Route("/{lang:lang}/registry/sign-out-everywhere", _signin.sign_out_everywhere,

@@ -15,6 +15,7 @@ from ...registry.model import RightKind
 from ...registry.text import parse_day
 from . import _auth
 from ._common import field_error, form_text, gettext, page, redirect, show, today
+from ._history import audit_line
 
 DONE = ("added", "granted", "withdrawn")
 
@@ -35,7 +36,8 @@ def _users_page(request: Request, lang: str, org_id: str, *,
         return show(request, lang, "registry/users.html", repo=repo, path=_href(lang, org_id),
                     organisation=found.organisation, users=found.users, day=day,
                     kinds=[k.value for k in RightKind], errors=errors or [],
-                    values=values or {}, status=status, done=done if done in DONE else None)
+                    values=values or {}, status=status, done=done if done in DONE else None,
+                    audit=audit_line(request, lang, repo, person_id, day))
 
 
 @page
