@@ -71,5 +71,6 @@ def test_the_openapi_description_and_its_docs_page_are_served() -> None:
     assert guide_paths == {"/api/flows", "/api/flows/{flow_id}/state"}
     docs = C.get("/api/docs")
     assert docs.status_code == 200
-    assert "/api/flows/{flow_id}/state" in docs.text
+    # A long path may break after a slash (<wbr>), never inside a word.
+    assert "/api/flows/{flow_id}/state" in docs.text.replace("<wbr>", "")
     assert "<script" not in docs.text
