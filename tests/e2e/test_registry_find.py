@@ -14,6 +14,7 @@ import io
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -33,10 +34,14 @@ from .web import text
 API = "/api/registry"
 
 
-@pytest.fixture(scope="module")
-def world() -> World:
-    """The test world, with Élodie Ëlst (accents in her name) a user of Provider BV."""
-    found = build()
+@pytest.fixture(scope="module", params=["memory", "sqlite"])
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> World:
+    """The test world, with Élodie Ëlst (accents in her name) a user of Provider BV: in
+    memory, and on SQLite (the entities read inside the search's transaction)."""
+    settings = SETTINGS if request.param == "memory" else replace(
+        SETTINGS, database_url="sqlite:///"
+        f"{tmp_path_factory.mktemp('find') / 'registry.sqlite3'}")
+    found = build(settings)
     ctx, p = found.ctx, found.people
     number = national_number(20)
     elodie = services.register_person(ctx.units(), ctx.clock, number, "Élodie Ëlst", True)
