@@ -14,7 +14,7 @@ from mandaatwijzer.registry.model import Person
 from .registry import World, build, sign_in
 from .web import text
 
-WHEN = {"nl": "3 maart 2025 09:00", "en": "3 March 2025 09:00"}
+WHEN = {"nl": "3 maart 2025 10:00", "en": "3 March 2025 10:00"}  # 09:00 UTC, in Brussels
 
 
 @pytest.fixture

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
+#: The registry's users live in Belgium: moments are shown in its time (CET/CEST).
+BRUSSELS = ZoneInfo("Europe/Brussels")
 #: The CLDR locale of each page language: Belgian Dutch, and British English (day first).
 LOCALES = {"nl": "nl_BE", "en": "en_GB"}
 
@@ -20,7 +23,7 @@ def day(value: date | datetime | None, lang: str) -> str:
 
 
 def moment(value: datetime | None, lang: str) -> str:
-    """A moment to the minute ("7 december 2026 14:05"), in the time zone it carries."""
+    """A moment to the minute, in Belgian time ("7 december 2026 15:05")."""
     if value is None:
         return ""
-    return format_datetime(value, "d MMMM y HH:mm", locale=LOCALES[lang])
+    return format_datetime(value, "d MMMM y HH:mm", tzinfo=BRUSSELS, locale=LOCALES[lang])
