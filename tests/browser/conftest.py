@@ -19,7 +19,7 @@ from mandaatwijzer.config import Settings
 from mandaatwijzer.web import create_app
 
 from ..serving import served
-from .guide_pages import new_context
+from .guide_pages import NOT_DUTCH, new_context
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
@@ -35,6 +35,16 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 NO_CHROMIUM = "Chromium not found: install Debian's chromium package"
+
+
+@pytest.fixture(autouse=True)
+def dutch_pages() -> Iterator[None]:
+    """Fails a test whose browser loaded a Dutch registry page with a rule code, an internal
+    id or an English sentence of the catalog (guide_pages._check_dutch, tests/e2e/dutch.py)."""
+    NOT_DUTCH.clear()
+    yield
+    found, NOT_DUTCH[:] = list(NOT_DUTCH), []
+    assert not found, "Dutch pages that are not Dutch: " + "; ".join(found)
 
 
 def pytest_configure(config: pytest.Config) -> None:

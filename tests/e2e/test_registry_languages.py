@@ -90,3 +90,14 @@ def test_the_apis_own_refusals_are_said_in_the_requests_language_too(world: Worl
         "meld je aan, of stuur een geldig token als 'Authorization: Bearer <token>'"
     assert dutch.headers["content-language"] == "nl"
     assert dutch.headers["www-authenticate"] == 'Bearer realm="mandaatwijzer"'
+
+
+def test_a_control_character_is_refused_in_the_requests_language(world: World) -> None:
+    sign_in(world.client, world.people["Luc"])
+    path = f"{API}/mandates/M%00"
+    en = _errors(world.client.get(path), 422)
+    nl = _errors(world.client.get(path, headers={"Accept-Language": "nl"}), 422)
+    assert en["field"] == nl["field"] == "mandate_id"
+    assert "control character" in en["message"]
+    assert "stuurteken" in nl["message"]
+    assert "control" not in nl["message"]

@@ -201,3 +201,9 @@ def test_the_signing_rules_refuse_in_words() -> None:
                      "representative or a holder of the right ‘{right}’ there"):
         assert template.split("{")[1].split("}")[1][:20] in source
         assert fields(nl[template]) == fields(template)
+
+
+def test_the_dutch_catalog_addresses_the_reader_with_je_everywhere() -> None:
+    formal = [(msgid, text) for msgid, text in catalog("nl").items()
+              if re.search(r"\b(u|uw|U|Uw|uzelf|Uzelf)\b(?!\+)", text)]
+    assert formal == [], "the guide and the registry say “je”, not “u”"

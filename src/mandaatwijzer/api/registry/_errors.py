@@ -105,22 +105,27 @@ async def validation_error(request: Request, error: Exception) -> Response:
     if not request.url.path.startswith(PREFIX):
         return await request_validation_exception_handler(request, error)
     problems = []
+    lang = negotiate(request.headers.get("accept-language"))
     for item in error.errors():
         # A JSON syntax error's place is a character's position: the field is the body.
         field = "body" if item.get("type") == "json_invalid" else \
             _field(tuple(item.get("loc", ())))
-        expected = _expected(item)
+        with speaking(lang):
+            expected = _expected(item)
         # The input is left out: it may be a national number.
         problems.append({"code": "invalid", "field": field,
                          "message": f"{field}: {expected}", "expected": expected})
-    return error_response(422, *problems)
+    return error_response(422, *problems, headers={"Content-Language": lang,
+                                                   "Vary": "Accept-Language"})
 
 
 def _expected(item: Any) -> str:
-    """What a field expects, in words; the control-character pattern named as the rule."""
+    """What a field expects, in words (pydantic's own in English); the control-character
+    pattern named as the rule, in the current language."""
     if item.get("type") == "string_pattern_mismatch" and \
             item.get("ctx", {}).get("pattern") == WITHOUT_CONTROL:
-        return f"contains a control character; expected {NO_CONTROL_EXPECTED}"
+        return str(N_("contains a control character; expected {expected}",
+                      expected=NO_CONTROL_EXPECTED))
     return str(item.get("msg", "a valid value"))
 
 

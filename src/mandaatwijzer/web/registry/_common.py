@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from babel.dates import format_date
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -27,7 +26,7 @@ from ...registry.errors import (
 )
 from ...registry.ports import Repository
 from ...registry.text import refuse_control
-from .. import _i18n
+from .. import _formats, _i18n
 from .._render import render
 from . import _auth
 
@@ -70,16 +69,10 @@ def forbidden(request: Request, lang: str, rule: str, message: str) -> Response:
                 message=message, path=request.url.path)
 
 
-#: The CLDR locale of each page language, for the days in the registry's sentences.
-_LOCALES = {"nl": "nl_BE", "en": "en_GB"}
-
-
 def sentences(lang: str) -> AbstractContextManager[None]:
     """The registry's sentences (refusals, explanations) said inside the block in `lang`,
-    with days written out ("7 december 2026")."""
-    locale = _LOCALES.get(lang, "en_GB")
-    return phrases.translated(gettext(lang),
-                              lambda day: format_date(day, "long", locale=locale))
+    with days written as the pages write them ("7 december 2026")."""
+    return phrases.translated(gettext(lang), lambda value: _formats.day(value, lang))
 
 
 def redirect(href: str) -> Response:
