@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError
 
-from ..registry.errors import BusyError, ConcurrentChangeError
+from ..registry.errors import BUSY, BusyError, ConcurrentChangeError
 
 #: SQLSTATEs of PostgreSQL that mean another transaction got in the way: serialization
 #: failure, deadlock, and the unique and exclusion constraints that back the rules.
 _CONCURRENT = frozenset({"40001", "40P01", "23505", "23P01"})
 #: lock_not_available: the writers' turn did not come within `lock_timeout`.
 _LOCK_TIMEOUT = "55P03"
-BUSY = ("the registry is busy with another change (an import, for example); nothing was "
-        "changed: try again in a few seconds")
 
 
 def refusal_for(error: BaseException) -> BusyError | None:

@@ -157,6 +157,11 @@ class ConflictError(RegistryError):
     exit_code = 9
 
 
+#: Why a change could not be taken now, when nothing more precise is known.
+BUSY = N_("the registry is busy with another change (an import, for example); nothing was "
+          "changed: try again in a few seconds")
+
+
 class BusyError(RegistryError):
     """The registry could not take the change now: another one holds what it needs (a long
     import on SQLite, a lock held past the wait the settings allow). Nothing was changed;
@@ -166,8 +171,8 @@ class BusyError(RegistryError):
     status = 503
     exit_code = 12
 
-    def __init__(self, message: Text, retry_after: int = 5) -> None:
-        super().__init__(message)
+    def __init__(self, message: Text | None = None, retry_after: int = 5) -> None:
+        super().__init__(message or BUSY)
         self.retry_after = retry_after
 
 
