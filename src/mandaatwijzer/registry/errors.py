@@ -127,7 +127,7 @@ class RuleViolationError(RegistryError):
 #: The kinds of things `NotFoundError` names, for the catalog.
 KINDS = (N_("person"), N_("organisation"), N_("work relation"), N_("right"), N_("mandate"),
          N_("live token"), N_("person or organisation"), N_("person with national number"),
-         N_("organisation with enterprise number"))
+         N_("organisation with enterprise number"), N_("person with that national number"))
 _KINDS = {kind.template: kind for kind in KINDS}
 
 
@@ -146,7 +146,8 @@ class NotFoundError(RegistryError):
 
     def __init__(self, kind: str, key: str) -> None:
         self.kind, self.key = kind, mask_national_numbers(key)
-        super().__init__(N_("no {kind} {key}", kind=kind_named(kind), key=self.key))
+        super().__init__(N_("no {kind} {key}", kind=kind_named(kind), key=self.key) if key
+                         else N_("no {kind}", kind=kind_named(kind)))
 
 
 class ConflictError(RegistryError):

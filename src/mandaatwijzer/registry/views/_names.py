@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..errors import NotFoundError, ValidationError
 from ..identifiers import EnterpriseNumber, NationalNumber
 from ..model import Organisation, Party, PartyKind, Person
+from ..phrases import N_
 from ..ports import Repository
 
 
@@ -52,7 +53,7 @@ def person_by_reference(repo: Repository, ref: str, field: str = "person") -> Pe
     if _numberish(ref):
         found = repo.person_by_number(NationalNumber.parse(ref, field=field))
         if found is None:
-            raise NotFoundError("person", "with that national number")
+            raise NotFoundError("person with that national number", "")
         return found
     raise NotFoundError("person", ref)
 
@@ -67,7 +68,7 @@ def organisation_by_reference(repo: Repository, ref: str,
         number = EnterpriseNumber.parse(ref, field=field)
         found = repo.organisation_by_number(number)
         if found is None:
-            raise NotFoundError("organisation", f"with enterprise number {number}")
+            raise NotFoundError("organisation with enterprise number", str(number))
         return found
     raise NotFoundError("organisation", ref)
 
@@ -82,8 +83,8 @@ def entity_by_reference(repo: Repository, ref: str, field: str) -> Person | Orga
         return organisation_by_reference(repo, rest, field)
     found_person, found_org = repo.person(ref), repo.organisation(ref)
     if found_person is not None and found_org is not None:
-        raise ValidationError(field, f"{ref} is both a person and an organisation",
-                              f"person:{ref} or organisation:{ref}")
+        raise ValidationError(field, N_("{ref} is both a person and an organisation", ref=ref),
+                              N_("person:{ref} or organisation:{ref}", ref=ref))
     if found_person is not None:
         return found_person
     if found_org is not None:
