@@ -121,12 +121,6 @@ def assert_dutch(html: str, *, ids: bool = True) -> None:
     assert not found, "not Dutch: " + "; ".join(found) + "\n" + visible_text(html)[:2000]
 
 
-#: Pages that still show an internal id, to be replaced by names (issue 13, part 2, under
-#: way): the checker's explanation names a mandate by its id ("Bakkerij NV gaf Provider BV
-#: mandaat M-… (KIOSK)"). Rule codes and English sentences are checked there all the same.
-IDS_PENDING = ("/nl/registry/check",)
-
-
 def checking(client: TestClient) -> TestClient:
     """`client`, checking every Dutch page it fetches (`/nl/…`, HTML) with `assert_dutch`."""
 
@@ -135,7 +129,7 @@ def checking(client: TestClient) -> TestClient:
         if path.startswith("/nl/") and \
                 response.headers.get("content-type", "").startswith("text/html"):
             response.read()
-            assert_dutch(response.text, ids=not path.startswith(IDS_PENDING))
+            assert_dutch(response.text)
 
     client.event_hooks = {"request": [], "response": [check]}
     return client

@@ -75,7 +75,7 @@ def test_the_administrators_page_shows_the_last_check_of_the_log(world: World) -
     assert (kept.events, kept.ok) == (check.checked, True)
     line = text(world.client.get(users).text)
     assert f"Auditlog: intact, {check.checked} gebeurtenissen, laatst gecontroleerd " \
-           "3 maart 2025 09:00" in line
+           "3 maart 2025 10:00" in line
 
 
 def test_the_command_lines_verify_records_its_outcome_for_the_pages(tmp_path: Path) -> None:

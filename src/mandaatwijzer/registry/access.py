@@ -128,8 +128,10 @@ def _names(names: Sequence[str]) -> str:
     return f" ({', '.join(names)})" if names else ""
 
 
-def _day(value: date) -> str:
-    return value.isoformat()
+def _day(value: date) -> date:
+    """A day for a sentence: written as the reader's language writes days (`phrases`), ISO
+    8601 outside a translated block."""
+    return value
 
 
 def _right_link(right: Right, holder: str, org: Organisation) -> Link:
@@ -149,8 +151,8 @@ def _relation_link(employment: Employment, holder: str) -> Link:
 def _mandate_link(mandate: Mandate, giver: str, taker: str) -> Link:
     activated = mandate.activated_at
     return Link("mandate", mandate.id,
-                _("{giver} gave {taker} mandate {mandate} (KIOSK), active since {since}",
-                  giver=giver, taker=taker, mandate=mandate.id,
+                _("{giver} gave {taker} a KIOSK mandate, active since {since}",
+                  giver=giver, taker=taker,
                   since=_day(activated.date()) if activated else "?"),
                 mandate.period.start, mandate.period.end)
 
@@ -187,9 +189,9 @@ def _mandate_gap(route: str, mandate: Mandate, facts: AccessFacts, taker_name: s
         if to_provider and not managers:
             admins = facts.local_admins.get(mandate.taker.id, ())
             return gap(code="mandate_awaits_taker_without_manager",
-                       text=_("mandate {mandate} awaits the signature of a mandate "
+                       text=_("the mandate to {taker} awaits the signature of a mandate "
                               "administrator of {taker}, and {taker} has none",
-                              mandate=mandate.id, taker=taker_name),
+                              taker=taker_name),
                        fixer=_("the local administrator of {taker}{names} must grant someone "
                                "‘{right}’ to sign it (or a legal representative of {taker} "
                                "signs it)", taker=taker_name, names=_names(admins),
@@ -197,48 +199,48 @@ def _mandate_gap(route: str, mandate: Mandate, facts: AccessFacts, taker_name: s
                        guide_outcome=OUTCOME_GRANT_MANAGER)
         if to_provider:
             return gap(code="mandate_awaits_taker",
-                       text=_("mandate {mandate} awaits the signature of a mandate "
-                              "administrator of {taker}", mandate=mandate.id, taker=taker_name),
+                       text=_("the mandate to {taker} awaits the signature of a mandate "
+                              "administrator of {taker}", taker=taker_name),
                        fixer=_("a mandate administrator of {taker}{names} must sign it in SSM",
                                taker=taker_name, names=_names(managers)),
                        guide_outcome=OUTCOME_CONCLUDE_MANDATE)
         return gap(code="mandate_awaits_taker",
-                   text=_("mandate {mandate} awaits the signature of {taker}",
-                          mandate=mandate.id, taker=taker_name),
+                   text=_("the mandate to {taker} awaits the signature of {taker}",
+                          taker=taker_name),
                    fixer=_("{taker} must sign it in SSM", taker=taker_name))
     if status is MandateStatus.AWAITING_GIVER:
         signers = _side_signers(giver_name, isinstance(facts.applicant, Person))
         return gap(code="mandate_awaits_giver",
-                   text=_("mandate {mandate} awaits the signature of {giver}",
-                          mandate=mandate.id, giver=giver_name),
+                   text=_("the mandate to {taker} awaits the signature of {giver}",
+                          taker=taker_name, giver=giver_name),
                    fixer=_("{signers} must sign it in SSM", signers=signers),
                    guide_outcome=conclude)
     renew = _("{giver} must give {taker} a new mandate", giver=giver_name, taker=taker_name)
     if status is MandateStatus.STOPPED:
         when = _day(mandate.stopped_at.date()) if mandate.stopped_at else "?"
-        text = (_("mandate {mandate} was stopped on {day} by {by}", mandate=mandate.id,
-                  day=when, by=mandate.stopped_by) if mandate.activated_at is not None else
-                _("mandate {mandate} was refused on {day} by {by}", mandate=mandate.id,
-                  day=when, by=mandate.stopped_by))
+        text = (_("the mandate to {taker} was stopped on {day}", taker=taker_name, day=when)
+                if mandate.activated_at is not None else
+                _("the mandate to {taker} was refused on {day}", taker=taker_name, day=when))
         return gap(code="mandate_stopped", text=text, fixer=renew, guide_outcome=conclude)
     if status is MandateStatus.EXPIRED:
         assert mandate.period.end is not None
         return gap(code="mandate_expired",
-                   text=_("mandate {mandate} expired on {day}", mandate=mandate.id,
+                   text=_("the mandate to {taker} expired on {day}", taker=taker_name,
                           day=_day(mandate.period.end)),
                    fixer=renew, guide_outcome=conclude)
     if status is MandateStatus.TRANSFERRED:
         new_taker = mandate.transferred_to
         successor = facts.takers.get(new_taker.id) if new_taker is not None else None
         return gap(code="mandate_transferred",
-                   text=_("mandate {mandate} was transferred to {taker} (mandate {successor})",
-                          mandate=mandate.id, taker=successor.name if successor else new_taker,
-                          successor=mandate.successor_id),
+                   text=_("the mandate to {taker} was transferred to {new_taker}",
+                          taker=taker_name,
+                          new_taker=successor.name if successor else new_taker),
                    fixer=renew, guide_outcome=conclude)
     if not mandate.period.contains(day):
         start = _day(mandate.period.start)
         return gap(code="mandate_not_started",
-                   text=_("mandate {mandate} starts on {day}", mandate=mandate.id, day=start),
+                   text=_("the mandate to {taker} starts on {day}", taker=taker_name,
+                          day=start),
                    fixer=_("nobody: it takes effect on {day}", day=start))
     return None
 

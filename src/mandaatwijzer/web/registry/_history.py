@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...api.registry import context
-from ...registry import phrases, rules, views
+from ...registry import rules, views
 from ...registry.model import Person
 from ...registry.ports import Repository, UnitOfWork
 from .._formats import LOCALES, moment
@@ -27,8 +27,8 @@ def _show(request: Request, lang: str, template: str, read: Read,
     day = today(request)
     with context(request).units() as uow:
         viewer = rules.person(uow.repo, _auth.person_id(request))
-        with phrases.translated(gettext(lang)):  # the history's sentences in the page's
-            found = read(uow, viewer, request.path_params[key], day)
+        # The history's sentences in the page's language: `page` opened `sentences(lang)`.
+        found = read(uow, viewer, request.path_params[key], day)
         return show(request, lang, template, repo=uow.repo, found=found, day=day)
 
 

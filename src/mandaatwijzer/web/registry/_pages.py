@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...api.registry import context, decision_view
-from ...registry import phrases, rules, views
+from ...registry import rules, views
 from ...registry.text import parse_day
 from . import _auth
 from ._common import gettext, page, show, today
@@ -54,9 +54,8 @@ async def check(request: Request, lang: str) -> Response:
         viewer = rules.person(repo, viewer_id)
         choices = views.checker_choices(repo, viewer, today(request))
         if applicant_id and not errors:
-            with phrases.translated(gettext(lang)):  # the explanation in the page's language
-                checked = views.check(repo, viewer, person_id, applicant_id, day,
-                                      today(request))
+            # The explanation in the page's language: `page` opened `sentences(lang)`.
+            checked = views.check(repo, viewer, person_id, applicant_id, day, today(request))
             decision = decision_view(checked.decision, lang)
             # The route nearest to holding first (the most facts already in place): the gap
             # that matters most for this person, the others folded below it.
