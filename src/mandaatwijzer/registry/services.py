@@ -443,15 +443,27 @@ def _awaited_side(uow: UnitOfWork, mandate: Mandate, day: date) -> Party:
 
 
 @_retried
-def sign_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str) -> Mandate:
-    """Sign the side a mandate awaits; for a proposed transfer, sign as the new taker."""
+def sign_mandate(uow: UnitOfWork, clock: Clock, actor_id: str, mandate_id: str,
+                 expected: Party | None = None) -> Mandate:
+    """Sign the side a mandate awaits; for a proposed transfer, sign as the new taker.
+
+    `expected`: the side the signer confirmed. When the mandate awaits another one by now (a
+    second copy of the same confirmation, after the first signed), nothing is signed: a
+    conflict, so that a double submit never signs the other side too."""
     now = clock.now()
     today = now.date()
     with uow.changing():
         actor = rules.person(uow.repo, actor_id)
         mandate = _mandate(uow, mandate_id)
-        if mandate.pending_transfer_to is not None and \
-                mandate.status(today) is MandateStatus.ACTIVE:
+        transfer = mandate.pending_transfer_to is not None and \
+            mandate.status(today) is MandateStatus.ACTIVE
+        signing = mandate.pending_transfer_to if transfer else \
+            _awaited_side(uow, mandate, today)
+        if expected is not None and signing != expected:
+            raise ConflictError(N_("{mandate} no longer awaits that signature",
+                                   mandate=_described(uow, mandate)))
+        if transfer:
+            assert mandate.pending_transfer_to is not None
             rules.require_signer(uow.repo, actor, mandate.pending_transfer_to, today)
             rules.require_eid(actor, SIGN_A_MANDATE)
             successor = _complete_transfer(uow, clock, actor, mandate)

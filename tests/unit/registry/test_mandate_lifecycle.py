@@ -414,3 +414,17 @@ def test_a_right_cannot_start_outside_its_work_relation(cast: Cast) -> None:
         assert says in str(error)
     early = world.grant(cast.provider, cast.recruit, RightKind.MANDATE_EXECUTOR, start=days(5))
     assert early.period.start == days(5)
+
+
+def test_a_signature_confirmed_for_one_side_never_signs_the_other(cast: Cast) -> None:
+    """A second copy of a signing confirmation, sent after the first signed, finds the mandate
+    awaiting the other side: it signs nothing."""
+    world = cast.world
+    mandate = world.mandate(cast.applicant, cast.provider, "awaiting_taker")
+    error = refused_without_trace(world, ConflictError, partial(
+        services.sign_mandate, world.uow, world.clock, cast.mandate_manager.id, mandate.id,
+        mandate.giver))
+    assert "no longer awaits that signature" in error.message
+    signed = services.sign_mandate(world.uow, world.clock, cast.mandate_manager.id, mandate.id,
+                                   mandate.taker)
+    assert signed.taker_signature is not None

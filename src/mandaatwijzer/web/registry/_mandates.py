@@ -140,9 +140,13 @@ async def sign(request: Request, lang: str) -> Response:
         return _already_signed(request, lang, party, found, decision)
     if found.side is not side or _side_of(found) != party:
         return _signing_page(request, lang, mandate_id, decision, changed=True)
-    use_case = services.refuse_mandate if decision == "refuse" else services.sign_mandate
     try:
-        use_case(ctx.units(), ctx.clock, _auth.person_id(request), mandate_id)
+        if decision == "refuse":
+            services.refuse_mandate(ctx.units(), ctx.clock, _auth.person_id(request), mandate_id)
+        else:
+            # The side confirmed: a second copy sent at the same moment signs nothing.
+            services.sign_mandate(ctx.units(), ctx.clock, _auth.person_id(request), mandate_id,
+                                  _side_of(found))
     except ConflictError as error:
         again = _signing_read(request, mandate_id, decision, side)
         if again.already:
