@@ -287,6 +287,11 @@ def test_the_overview_shows_my_organisations_rights_and_mandates(world: World) -
     assert "Anna Applicant" in page
     assert world.mandates["anna"].id not in page
     assert "Awaiting the taker's signature" in page
+    # One sentence per number, saying where the signature is awaited.
+    assert "1 mandate awaits a signature you may give, for yourself or for an organisation " \
+        "below." in page
+    assert "1 mandaat wacht op een handtekening die je mag zetten" in \
+        text(_page(world, "/nl/registry/"))
     hrefs = [a.get("href") for a in elements(_page(world, "/en/registry/"), "a")]
     assert f"/en/registry/parties/{world.orgs['provider'].id}/signatures" in hrefs
     assert _users(world).replace("/nl/", "/en/") not in hrefs
