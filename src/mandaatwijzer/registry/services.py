@@ -215,6 +215,20 @@ def appoint_local_admin(uow: UnitOfWork, clock: Clock, actor_id: str, organisati
     return admin
 
 
+def add_colleague(uow: UnitOfWork, clock: Clock, actor_id: str, organisation_id: str,
+                  national_number: str, name: str) -> WorkRelation:
+    """A user the registry does not know yet: the person registered by national number and
+    name, as the user management does, and their work relation with the organisation, both
+    or neither (a refusal of the relation, e.g. by someone who may not manage its users,
+    registers nobody). The registration is the acting administrator's audit event."""
+    NationalNumber.parse(national_number)
+    if not name.strip():
+        raise ValidationError("name", N_("is empty"), N_("the person's first and last name"))
+    with uow.all_or_nothing():
+        person = register_person(uow, clock, national_number, name, actor=actor_id)
+        return add_work_relation(uow, clock, actor_id, organisation_id, person.id)
+
+
 @_retried
 def add_work_relation(uow: UnitOfWork, clock: Clock, actor_id: str, organisation_id: str,
                       person_id: str, start: date | None = None, end: date | None = None,

@@ -59,13 +59,22 @@ async def add_user(request: Request, lang: str) -> Response:
     with ctx.units() as uow:
         found = views.person_with_number(uow.repo, number)
         found_id = found.id if found is not None else None
-    if found_id is None:
-        return _users_page(request, lang, org_id, status=422, errors=[{
-            "field": "national_number",
-            "message": _("No person with this national number is registered")}])
+    name = form_text(form, "name")
+    if found_id is None and not name:
+        # Not registered yet: the form asks for the name too, and keeps the number the
+        # administrator typed (in the form, never in an address).
+        message = _("This person is not registered yet: enter their first and last name to "
+                    "register them and add them as a user")
+        return _users_page(request, lang, org_id, status=422,
+                           values={"national_number": number.formatted},
+                           errors=[{"field": "name", "message": message}])
     try:
-        services.add_work_relation(ctx.units(), ctx.clock, _auth.person_id(request), org_id,
-                                   found_id)
+        if found_id is None:
+            services.add_colleague(ctx.units(), ctx.clock, _auth.person_id(request), org_id,
+                                   number.value, name)
+        else:
+            services.add_work_relation(ctx.units(), ctx.clock, _auth.person_id(request),
+                                       org_id, found_id)
     except ConflictError as error:
         return _users_page(request, lang, org_id, status=409, errors=[
             {"field": "national_number", "message": error.message}])

@@ -1,0 +1,73 @@
+"""A local administrator adds a colleague the registry does not know yet (issue 13, item 4):
+the page asks for the name, then registers the person and their work relation, both or
+neither; the number never appears in an address, and in full on no page after."""
+
+from __future__ import annotations
+
+from mandaatwijzer.registry.identifiers import NationalNumber
+from mandaatwijzer.registry.ports import Repository
+
+from ..unit.registry.scenario import national_number
+from .registry import World, build, csrf_of, sign_in
+
+NEW = national_number(901)
+
+
+def _users(world: World, lang: str = "nl") -> str:
+    return f"/{lang}/registry/organisations/{world.orgs['provider'].id}/users"
+
+
+def _registered(world: World) -> str | None:
+    def find(repo: Repository) -> str | None:
+        person = repo.person_by_number(NationalNumber.parse(NEW))
+        return person.name if person is not None else None
+    return world.read(find)
+
+
+def _relations(world: World) -> int:
+    return world.read(lambda repo: len(repo.work_relations_at(world.orgs["provider"].id)))
+
+
+def test_an_unknown_colleague_is_registered_with_the_name_asked_for() -> None:
+    world = build()
+    sign_in(world.client, world.people["Luc"], "en")
+    page = world.client.get(_users(world, "en")).text
+    before = _relations(world)
+    asked = world.client.post(_users(world, "en") + "/add", data={
+        "csrf_token": csrf_of(page), "national_number": NEW})
+    assert asked.status_code == 422
+    assert "This person is not registered yet: enter their first and last name" in asked.text
+    assert NationalNumber.parse(NEW).formatted in asked.text  # kept in the form
+    assert _registered(world) is None
+    assert _relations(world) == before
+
+    done = world.client.post(_users(world, "en") + "/add", data={
+        "csrf_token": csrf_of(asked.text), "national_number": NEW, "name": "Nina Nieuw"})
+    assert done.status_code == 303
+    assert NEW not in done.headers["location"]
+    assert _registered(world) == "Nina Nieuw"
+    assert _relations(world) == before + 1
+    shown = world.client.get(done.headers["location"]).text
+    assert "Nina Nieuw" in shown
+    assert NEW not in shown
+    assert NationalNumber.parse(NEW).masked in shown
+
+
+def test_one_who_may_not_manage_the_users_registers_nobody() -> None:
+    world = build()
+    sign_in(world.client, world.people["Emil"], "en")
+    page = world.client.get("/en/registry/").text
+    answer = world.client.post(_users(world, "en") + "/add", data={
+        "csrf_token": csrf_of(page), "national_number": NEW, "name": "Nina Nieuw"})
+    assert answer.status_code == 403
+    assert _registered(world) is None
+
+
+def test_the_dutch_form_asks_for_the_name_in_dutch() -> None:
+    world = build()
+    sign_in(world.client, world.people["Luc"])
+    page = world.client.get(_users(world)).text
+    assert "Voor- en achternaam" in page
+    asked = world.client.post(_users(world) + "/add", data={
+        "csrf_token": csrf_of(page), "national_number": NEW})
+    assert "Deze persoon is nog niet geregistreerd" in asked.text
