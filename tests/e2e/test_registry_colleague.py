@@ -71,3 +71,42 @@ def test_the_dutch_form_asks_for_the_name_in_dutch() -> None:
     asked = world.client.post(_users(world) + "/add", data={
         "csrf_token": csrf_of(page), "national_number": NEW})
     assert "Deze persoon is nog niet geregistreerd" in asked.text
+
+
+def _rights_of_eva(world: World) -> list[tuple[str, str, str | None]]:
+    relation = world.eva_relation()
+    return world.read(lambda repo: [
+        (r.kind.value, r.period.start.isoformat(),
+         r.period.end.isoformat() if r.period.end else None)
+        for r in repo.rights_on([relation])])
+
+
+def test_a_right_is_granted_from_and_until_the_days_chosen() -> None:
+    world = build()
+    sign_in(world.client, world.people["Luc"], "en")
+    page = world.client.get(_users(world, "en")).text
+    assert "From which day?" in page
+    assert "Until which day?" in page
+    done = world.client.post(_users(world, "en") + "/grant", data={
+        "csrf_token": csrf_of(page), "work_relation": world.eva_relation(),
+        "kind": "SSM Mandaatuitvoerder", "start": "2025-04-01", "end": "2025-12-31"})
+    assert done.status_code == 303
+    assert _rights_of_eva(world) == [("SSM Mandaatuitvoerder", "2025-04-01", "2025-12-31")]
+
+
+def test_a_right_whose_end_lies_before_its_start_is_refused_at_that_field() -> None:
+    world = build()
+    sign_in(world.client, world.people["Luc"])
+    page = world.client.get(_users(world)).text
+    refused = world.client.post(_users(world) + "/grant", data={
+        "csrf_token": csrf_of(page), "work_relation": world.eva_relation(),
+        "kind": "SSM Mandaatuitvoerder", "start": "2025-04-01", "end": "2025-03-31"})
+    assert refused.status_code == 422
+    assert 'id="end-error"' in refused.text
+    assert _rights_of_eva(world) == []
+    bad = world.client.post(_users(world) + "/grant", data={
+        "csrf_token": csrf_of(refused.text), "work_relation": world.eva_relation(),
+        "kind": "SSM Mandaatuitvoerder", "start": "1 april"})
+    assert bad.status_code == 422
+    assert "Vul de dag in als datum" in bad.text
+    assert _rights_of_eva(world) == []

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -88,16 +90,25 @@ async def grant(request: Request, lang: str) -> Response:
     ctx = context(request)
     _ = gettext(lang)
     relation, kind = form_text(form, "work_relation"), form_text(form, "kind")
-    values = {"work_relation": relation, "kind": kind}
+    start, end = form_text(form, "start"), form_text(form, "end")
+    values = {"work_relation": relation, "kind": kind, "start": start, "end": end}
     errors = []
     if not relation:
         errors.append({"field": "work_relation", "message": _("Choose the user")})
     if not kind:
         errors.append({"field": "kind", "message": _("Choose the right to grant")})
+    days: dict[str, date | None] = {}
+    for field, value in (("start", start), ("end", end)):
+        try:
+            days[field] = parse_day(value) if value else None
+        except ValueError:
+            errors.append({"field": field, "message": _(
+                "Enter the day as a date, for example 3 March 2025")})
     if errors:
         return _users_page(request, lang, org_id, errors=errors, status=422, values=values)
     try:
-        services.grant_right(ctx.units(), ctx.clock, _auth.person_id(request), relation, kind)
+        services.grant_right(ctx.units(), ctx.clock, _auth.person_id(request), relation, kind,
+                             days["start"], days["end"])
     except ValidationError as error:
         return _users_page(request, lang, org_id, errors=[field_error(error)], status=422,
                            values=values)
