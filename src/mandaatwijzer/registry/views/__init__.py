@@ -49,6 +49,7 @@ from ._mandates import (
     mandate_row,
     mandates_of_party,
     signing_side,
+    taken_by,
 )
 from ._names import (
     entity_by_reference,
@@ -158,6 +159,7 @@ __all__ = [
     "signing",
     "signing_side",
     "stopping",
+    "taken_by",
     "users_csv",
     "withdrawal",
 ]

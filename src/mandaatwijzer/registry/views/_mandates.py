@@ -71,6 +71,11 @@ def given_by(repo: Repository, party: Party, day: date) -> list[MandateRow]:
     return [mandate_row(repo, m, day) for m in by_creation(repo.mandates_given_by(party))]
 
 
+def taken_by(repo: Repository, party: Party, day: date) -> list[MandateRow]:
+    """The mandates the party took (a provider's clients'), oldest first."""
+    return [mandate_row(repo, m, day) for m in by_creation(repo.mandates_taken_by(party))]
+
+
 @dataclass(frozen=True, slots=True)
 class Side:
     """A party a person signs for, by name."""

@@ -180,9 +180,11 @@ def _mandates_page(request: Request, lang: str, *, number: str = "",
                         "No organisation with this enterprise number is registered")})
                 provider = found
         given = views.given_by(repo, party, day)
+        taken = views.taken_by(repo, party, day)
         return show(request, lang, "registry/mandates.html", repo=repo,
                     path=f"/{lang}/registry/parties/{party.id}/mandates", party=party,
-                    party_name=name, mandates=given, provider=provider, number=number,
+                    party_name=name, mandates=given, taken=taken, provider=provider,
+                    number=number,
                     until=until, errors=errors,
                     status=422 if errors and status == 200 else status,
                     done=_done(request, GIVEN),
