@@ -110,3 +110,35 @@ def test_a_right_whose_end_lies_before_its_start_is_refused_at_that_field() -> N
     assert bad.status_code == 422
     assert "Vul de dag in als datum" in bad.text
     assert _rights_of_eva(world) == []
+
+
+def test_a_colleague_is_added_with_the_days_of_the_work_relation() -> None:
+    world = build()
+    sign_in(world.client, world.people["Luc"], "en")
+    page = world.client.get(_users(world, "en")).text
+    assert "Works here from which day?" in page
+    done = world.client.post(_users(world, "en") + "/add", data={
+        "csrf_token": csrf_of(page), "national_number": NEW, "name": "Nina Nieuw",
+        "relation_start": "2025-04-01", "relation_end": "2025-09-30"})
+    assert done.status_code == 303
+
+    def period(repo: Repository) -> tuple[str, str | None]:
+        person = repo.person_by_number(NationalNumber.parse(NEW))
+        assert person is not None
+        relation = repo.work_relations_of(person.id)[0]
+        end = relation.period.end
+        return relation.period.start.isoformat(), end.isoformat() if end else None
+
+    assert world.read(period) == ("2025-04-01", "2025-09-30")
+
+
+def test_a_work_relation_ending_before_it_starts_registers_nobody() -> None:
+    world = build()
+    sign_in(world.client, world.people["Luc"], "en")
+    page = world.client.get(_users(world, "en")).text
+    refused = world.client.post(_users(world, "en") + "/add", data={
+        "csrf_token": csrf_of(page), "national_number": NEW, "name": "Nina Nieuw",
+        "relation_start": "2025-04-01", "relation_end": "2025-03-01"})
+    assert refused.status_code == 422
+    assert 'id="relation_end-error"' in refused.text
+    assert _registered(world) is None

@@ -216,7 +216,8 @@ def appoint_local_admin(uow: UnitOfWork, clock: Clock, actor_id: str, organisati
 
 
 def add_colleague(uow: UnitOfWork, clock: Clock, actor_id: str, organisation_id: str,
-                  national_number: str, name: str) -> WorkRelation:
+                  national_number: str, name: str, start: date | None = None,
+                  end: date | None = None) -> WorkRelation:
     """A user the registry does not know yet: the person registered by national number and
     name, as the user management does, and their work relation with the organisation, both
     or neither (a refusal of the relation, e.g. by someone who may not manage its users,
@@ -226,7 +227,7 @@ def add_colleague(uow: UnitOfWork, clock: Clock, actor_id: str, organisation_id:
         raise ValidationError("name", N_("is empty"), N_("the person's first and last name"))
     with uow.all_or_nothing():
         person = register_person(uow, clock, national_number, name, actor=actor_id)
-        return add_work_relation(uow, clock, actor_id, organisation_id, person.id)
+        return add_work_relation(uow, clock, actor_id, organisation_id, person.id, start, end)
 
 
 @_retried

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -47,6 +49,21 @@ async def users(request: Request, lang: str) -> Response:
     return _users_page(request, lang, request.path_params["org"])
 
 
+def _days(form: FormData, fields: tuple[str, str], errors: list[dict[str, str]],
+          _: Callable[[str], str]) -> dict[str, date | None]:
+    """The optional days of a form's period fields; a field that holds no date is an error."""
+    days: dict[str, date | None] = {}
+    for field in fields:
+        value = form_text(form, field)
+        try:
+            days[field] = parse_day(value) if value else None
+        except ValueError:
+            days[field] = None
+            errors.append({"field": field, "message": _(
+                "Enter the day as a date, for example 3 March 2025")})
+    return days
+
+
 @page
 async def add_user(request: Request, lang: str) -> Response:
     """Add a user by national number (posted, never in an address), creating the relation."""
@@ -58,6 +75,14 @@ async def add_user(request: Request, lang: str) -> Response:
         number = NationalNumber.parse(form_text(form, "national_number"))
     except InvalidIdentifierError as error:
         return _users_page(request, lang, org_id, errors=[field_error(error)], status=422)
+    period = ("relation_start", "relation_end")
+    values = {"national_number": number.formatted,
+              **{field: form_text(form, field) for field in period}}
+    errors: list[dict[str, str]] = []
+    days = _days(form, period, errors, _)
+    if errors:
+        return _users_page(request, lang, org_id, errors=errors, status=422, values=values)
+    start, end = days["relation_start"], days["relation_end"]
     with ctx.units() as uow:
         found = views.person_with_number(uow.repo, number)
         found_id = found.id if found is not None else None
@@ -67,16 +92,22 @@ async def add_user(request: Request, lang: str) -> Response:
         # administrator typed (in the form, never in an address).
         message = _("This person is not registered yet: enter their first and last name to "
                     "register them and add them as a user")
-        return _users_page(request, lang, org_id, status=422,
-                           values={"national_number": number.formatted},
+        return _users_page(request, lang, org_id, status=422, values=values,
                            errors=[{"field": "name", "message": message}])
     try:
         if found_id is None:
             services.add_colleague(ctx.units(), ctx.clock, _auth.person_id(request), org_id,
-                                   number.value, name)
+                                   number.value, name, start, end)
         else:
             services.add_work_relation(ctx.units(), ctx.clock, _auth.person_id(request),
-                                       org_id, found_id)
+                                       org_id, found_id, start, end)
+    except ValidationError as error:
+        # The period's fields of this form, not the grant form's.
+        found_error = field_error(error)
+        if found_error["field"] in ("start", "end"):
+            found_error["field"] = "relation_" + found_error["field"]
+        return _users_page(request, lang, org_id, errors=[found_error], status=422,
+                           values=values)
     except ConflictError as error:
         return _users_page(request, lang, org_id, status=409, errors=[
             {"field": "national_number", "message": error.message}])
@@ -97,13 +128,7 @@ async def grant(request: Request, lang: str) -> Response:
         errors.append({"field": "work_relation", "message": _("Choose the user")})
     if not kind:
         errors.append({"field": "kind", "message": _("Choose the right to grant")})
-    days: dict[str, date | None] = {}
-    for field, value in (("start", start), ("end", end)):
-        try:
-            days[field] = parse_day(value) if value else None
-        except ValueError:
-            errors.append({"field": field, "message": _(
-                "Enter the day as a date, for example 3 March 2025")})
+    days = _days(form, ("start", "end"), errors, _)
     if errors:
         return _users_page(request, lang, org_id, errors=errors, status=422, values=values)
     try:
