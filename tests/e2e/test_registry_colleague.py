@@ -142,3 +142,34 @@ def test_a_work_relation_ending_before_it_starts_registers_nobody() -> None:
     assert refused.status_code == 422
     assert 'id="relation_end-error"' in refused.text
     assert _registered(world) is None
+
+
+def _admins(world: World) -> list[str]:
+    return world.read(lambda repo: [a.person_id for a in
+                                    repo.local_admins_of(world.orgs["provider"].id)])
+
+
+def test_the_legal_representative_appoints_a_local_administrator() -> None:
+    world = build()
+    sign_in(world.client, world.people["Rita"], "en")
+    page = world.client.get(_users(world, "en")).text
+    assert "Appoint a local administrator" in page
+    done = world.client.post(_users(world, "en") + "/appoint", data={
+        "csrf_token": csrf_of(page), "administrator": world.id("Mia")})
+    assert done.status_code == 303
+    assert world.id("Mia") in _admins(world)
+    again = world.client.post(_users(world, "en") + "/appoint", data={
+        "csrf_token": csrf_of(page), "administrator": world.id("Mia")})
+    assert again.status_code == 409
+    assert "Mia Manager is already a local administrator of Provider BV" in again.text
+
+
+def test_a_local_administrator_may_not_appoint_one() -> None:
+    world = build()
+    sign_in(world.client, world.people["Luc"], "en")
+    page = world.client.get(_users(world, "en")).text
+    assert "Appoint a local administrator" not in page
+    refused = world.client.post(_users(world, "en") + "/appoint", data={
+        "csrf_token": csrf_of(page), "administrator": world.id("Mia")})
+    assert refused.status_code == 403
+    assert world.id("Mia") not in _admins(world)

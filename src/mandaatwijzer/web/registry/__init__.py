@@ -29,6 +29,7 @@ PAGES = [
     Route(f"{ORGANISATION}/users", _users.users, methods=["GET"]),
     Route(f"{ORGANISATION}/users/add", _users.add_user, methods=["POST"]),
     Route(f"{ORGANISATION}/users/grant", _users.grant, methods=["POST"]),
+    Route(f"{ORGANISATION}/users/appoint", _users.appoint, methods=["POST"]),
     Route(f"{ORGANISATION}/users/withdraw", _users.confirm_withdraw, methods=["GET"]),
     Route(f"{ORGANISATION}/users/withdraw", _users.withdraw, methods=["POST"]),
     Route(f"{ORGANISATION}/users/{{list}}.csv", _find.users_csv, methods=["GET"]),

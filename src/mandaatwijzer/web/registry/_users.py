@@ -21,7 +21,7 @@ from . import _auth
 from ._common import field_error, form_text, gettext, page, redirect, show, today
 from ._history import audit_line
 
-DONE = ("added", "granted", "withdrawn")
+DONE = ("added", "granted", "withdrawn", "appointed")
 
 
 def _href(lang: str, org_id: str) -> str:
@@ -209,3 +209,24 @@ async def withdraw(request: Request, lang: str) -> Response:
         return _users_page(request, lang, org_id, status=409,
                            errors=[{"field": "rights", "message": error.message}])
     return redirect(_href(lang, org_id) + "?done=withdrawn")
+
+
+@page
+async def appoint(request: Request, lang: str) -> Response:
+    """A legal representative appoints one of the organisation's users local administrator."""
+    form = await _auth.checked_form(request)
+    org_id = request.path_params["org"]
+    ctx = context(request)
+    _ = gettext(lang)
+    person = form_text(form, "administrator")
+    if not person:
+        return _users_page(request, lang, org_id, status=422, errors=[
+            {"field": "administrator", "message": _("Choose the user to appoint")}])
+    try:
+        services.appoint_local_admin(ctx.units(), ctx.clock, _auth.person_id(request), org_id,
+                                     person)
+    except ConflictError as error:
+        return _users_page(request, lang, org_id, status=409, errors=[
+            {"field": "administrator", "message": error.message}])
+    return redirect(_href(lang, org_id) + "?done=appointed")
+
