@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_datetime
+
+from .. import languages
 
 #: The registry's users live in Belgium: moments are shown in its time (CET/CEST).
 BRUSSELS = ZoneInfo("Europe/Brussels")
-#: The CLDR locale of each page language: Belgian Dutch, and British English (day first).
-LOCALES = {"nl": "nl_BE", "en": "en_GB"}
+LOCALES = languages.LOCALES
 
 
 def day(value: date | datetime | None, lang: str) -> str:
@@ -19,7 +20,7 @@ def day(value: date | datetime | None, lang: str) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return format_date(value, "long", locale=LOCALES[lang])
+    return languages.write_day(value, lang)
 
 
 def moment(value: datetime | None, lang: str) -> str:
