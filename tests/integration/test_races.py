@@ -1,10 +1,14 @@
 """Changes the rules allow once stay once under simultaneous requests (ADR 0010).
 
-The web app runs in a real server (uvicorn, in a thread) on SQLite and on PostgreSQL; for each
-of seven races, 16 threads send the same request at the same moment over HTTP, as signed-in
-persons. Exactly one succeeds, the others are refused as the rule refuses a second one (409),
-none answers 5xx, and afterwards the registry holds exactly one of what was made and its
-audit log is intact.
+The web app runs in real servers (uvicorn, each in a thread, SERVERS over one database) on
+SQLite and on PostgreSQL; for each race, 16 threads send the same request at the same moment
+over HTTP, as signed-in persons: seven calls of the JSON API (to one server), and the pages'
+forms (posted form-encoded with the CSRF field the page holds, spread over the servers).
+Exactly one succeeds, none answers 5xx, and afterwards the registry holds exactly one of what
+was made (one audit event) and its audit log is intact. The others are refused as the rule
+refuses a second one (409), or, for a confirmation page's form (withdraw, sign, refuse,
+accept a transfer, stop), answered with the page that says it was done already and nothing
+changed (200).
 """
 
 from __future__ import annotations
@@ -39,10 +43,16 @@ from mandaatwijzer.registry.ports import Clock
 from mandaatwijzer.web import create_app
 
 from ..e2e.registry import open_session
+from ..e2e.web import elements
+from ..e2e.web import text as visible
 from ..unit.registry.scenario import enterprise_number, national_number
 from .databases import own_database
 
 THREADS = 16
+#: Servers over the same database for the forms' races. A registry page's handler reads and
+#: changes on its server's event loop, so one server answers its forms one after the other;
+#: on several, as several worker processes would, the copies of a form meet in the database.
+SERVERS = 4
 
 
 def _free_port() -> int:
@@ -80,32 +90,60 @@ class Browser:
 
     def call(self, method: str, path: str, *, body: dict[str, Any] | None = None,
              form: dict[str, str] | None = None) -> tuple[int, str]:
-        headers = {"X-CSRF-Token": self.csrf} if self.csrf else {}
+        """The status and the body; for a redirect (not followed), where it leads.
+
+        A form goes form-encoded with no CSRF header: its token is its `csrf_token` field."""
+        headers = {"X-CSRF-Token": self.csrf} if self.csrf and form is None else {}
         data = None
         if body is not None:
             data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
         elif form is not None:
             data = urllib.parse.urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         request = urllib.request.Request(self.base + path, data=data, method=method,
                                          headers=headers)
         try:
             with self.opener.open(request, timeout=60) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
+            if 300 <= error.code < 400:
+                return error.code, error.headers.get("Location", "")
             return error.code, error.read().decode()
+
+    def form(self, page: str, action: str) -> dict[str, str]:
+        """The named fields of the page's form that posts to `action`, as the page fills
+        them: its hidden CSRF token, a confirmation's hidden fields."""
+        status, html = self.call("GET", page)
+        assert status == 200, (page, status, html)
+        for block in html.split("<form")[1:]:
+            block = "<form" + block.split("</form>", 1)[0]
+            attrs = elements(block, "form")[0]
+            if attrs.get("method") == "post" and attrs.get("action") == action:
+                fields = {e["name"]: e.get("value", "") for e in elements(block, "input")
+                          if e.get("name")}
+                assert fields.get("csrf_token"), f"no CSRF field in the form to {action}"
+                return fields
+        raise AssertionError(f"no form posting to {action} on {page}")
 
 
 @dataclass
 class Registry:
     ctx: RegistryContext
-    base: str
+    #: The servers' addresses: SERVERS of them, one app each over the same database.
+    bases: list[str]
     people: dict[str, Person]
     orgs: dict[str, Organisation]
     mandates: dict[str, Mandate]
     relations: dict[str, str]
 
     def browser(self, name: str) -> Browser:
-        return Browser.signed_in_as(self.base, open_session(self.ctx, self.people[name]))
+        """`name` signed in, on the first server."""
+        return self.browsers(name)[0]
+
+    def browsers(self, name: str) -> list[Browser]:
+        """One session of `name`, a client for it on each server."""
+        secret = open_session(self.ctx, self.people[name])
+        return [Browser.signed_in_as(base, secret) for base in self.bases]
 
     def count(self, sql: str, **values: Any) -> int:
         engine = create_engine_for(self.ctx.settings.database_url)
@@ -155,20 +193,28 @@ def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Registr
         ctx = build_context(settings, access_index=True,
                             clock=Clock(datetime(2025, 3, 3, 9, tzinfo=UTC)))
         seeded = _seed(ctx)
-        port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(create_app(settings, ctx), host="127.0.0.1",
-                                               port=port, log_level="warning", workers=1))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
+        servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+        bases = []
         try:
-            yield Registry(ctx, f"http://127.0.0.1:{port}", *seeded)
+            for _ in range(SERVERS):
+                port = _free_port()
+                server = uvicorn.Server(uvicorn.Config(create_app(settings, ctx),
+                                                       host="127.0.0.1", port=port,
+                                                       log_level="warning", workers=1))
+                thread = threading.Thread(target=server.run, daemon=True)
+                thread.start()
+                servers.append((server, thread))
+                bases.append(f"http://127.0.0.1:{port}")
+            deadline = time.monotonic() + 30
+            while not all(server.started for server, _ in servers):
+                assert time.monotonic() < deadline, "a server did not start"
+                time.sleep(0.05)
+            yield Registry(ctx, bases, *seeded)
         finally:
-            server.should_exit = True
-            thread.join(30)
+            for server, _ in servers:
+                server.should_exit = True
+            for _, thread in servers:
+                thread.join(30)
             ctx.close()
             orm.stop_mappers()
 
@@ -243,6 +289,150 @@ def test_each_change_is_made_once_however_many_ask_at_the_same_moment(
     once(race(lambda: otto.call("POST", f"/api/registry/mandates/{printer}/sign")))
     assert r.count("SELECT count(*) FROM mandates WHERE predecessor_id = :mandate",
                    mandate=printer) == 1
+
+    assert r.ctx.audit is not None
+    check = r.ctx.audit.verify()
+    assert check.ok, check
+
+
+# --- the pages' forms --------------------------------------------------------------------------
+
+def race_form(browsers: list[Browser], action: str,
+              fields: dict[str, str]) -> list[tuple[int, str]]:
+    """The form posted from THREADS threads at the same moment, spread over the servers."""
+    turns = iter(range(THREADS))
+    lock = threading.Lock()
+
+    def send() -> tuple[int, str]:
+        with lock:
+            turn = next(turns)
+        return browsers[turn % len(browsers)].call("POST", action, form=fields)
+
+    return race(send)
+
+
+def done_once(answers: list[tuple[int, str]], location: str, again: str) -> None:
+    """A confirmation's form posted THREADS times at once: one change, redirected to
+    `location`; every other answer the page that says it was done already (`again`) and that
+    nothing changed, never a 409, never a 5xx."""
+    statuses = sorted(status for status, _ in answers)
+    assert [s for s in statuses if s >= 500] == [], answers
+    assert statuses == [200] * (THREADS - 1) + [303], statuses
+    assert [body for status, body in answers if status == 303] == [location]
+    for status, body in answers:
+        if status == 200:
+            shown = visible(body)
+            assert "Nothing was changed" in shown, shown
+            assert again in shown, shown
+
+
+def refused_with(answers: list[tuple[int, str]], location: str, *reasons: str) -> None:
+    """One success redirected to `location`; each other answer the form's page again (409),
+    saying one of `reasons`."""
+    once(answers, 303)
+    assert [body for status, body in answers if status == 303] == [location]
+    for status, body in answers:
+        if status == 409:
+            assert any(reason in visible(body) for reason in reasons), visible(body)
+
+
+#: A colleague the registry does not know yet.
+NEW_NUMBER, NEW_NAME = national_number(77), "Nina Nieuw"
+
+
+def test_each_form_posted_at_the_same_moment_changes_once(registry: Registry) -> None:
+    r, p = registry, registry.people
+    units, clock = r.ctx.units, r.ctx.clock
+    provider = r.orgs["provider"]
+    users = f"/en/registry/organisations/{provider.id}/users"
+    luc, rita = r.browsers("Luc"), r.browsers("Rita")
+
+    # Adding a colleague not registered yet: registered once, with one work relation.
+    add = luc[0].form(users, users + "/add") | {"national_number": NEW_NUMBER, "name": NEW_NAME}
+    refused_with(race_form(luc, users + "/add", add),
+                 users + "?done=added",
+                 f"{NEW_NAME} already has a work relation with Provider BV",
+                 "is already registered")
+    assert r.count("SELECT count(*) FROM persons WHERE name = :name", name=NEW_NAME) == 1
+    nina = "(SELECT id FROM persons WHERE name = :name)"
+    assert r.count(f"SELECT count(*) FROM work_relations WHERE person_id = {nina}",
+                   name=NEW_NAME) == 1
+    assert r.count("SELECT count(*) FROM audit_events WHERE action = 'register_person' AND "
+                   f"entity_id = {nina}", name=NEW_NAME) == 1
+    assert r.count("SELECT count(*) FROM audit_events WHERE action = 'add_work_relation' AND "
+                   f"entity_id IN (SELECT id FROM work_relations WHERE person_id = {nina})",
+                   name=NEW_NAME) == 1
+
+    # Appointing a local administrator: appointed once.
+    appoint = rita[0].form(users, users + "/appoint") | {"administrator": p["Eva"].id}
+    refused_with(race_form(rita, users + "/appoint", appoint),
+                 users + "?done=appointed",
+                 "Eva Employee is already a local administrator of Provider BV")
+    assert r.count("SELECT count(*) FROM local_admins WHERE person_id = :eva AND "
+                   "organisation_id = :org", eva=p["Eva"].id, org=provider.id) == 1
+    assert r.count("SELECT count(*) FROM audit_events WHERE action = 'appoint_local_admin' "
+                   "AND entity_id IN (SELECT id FROM local_admins WHERE person_id = :eva)",
+                   eva=p["Eva"].id) == 1
+
+    # Withdrawing a right, confirmed: withdrawn once.
+    right = services.grant_right(units(), clock, p["Luc"].id, r.relations["Eva"],
+                                 RightKind.MANDATE_EXECUTOR.value).id
+    withdraw = luc[0].form(f"{users}/withdraw?right={right}", users + "/withdraw")
+    assert withdraw["right"] == right
+    done_once(race_form(luc, users + "/withdraw", withdraw),
+              users + "?done=withdrawn",
+              "The right ‘SSM Mandaatuitvoerder’ of Eva Employee was already withdrawn, "
+              "from 3 March 2025.")
+    assert r.count("SELECT count(*) FROM audit_events WHERE action = 'withdraw_right' AND "
+                   "entity_id = :right", right=right) == 1
+
+    # Signing, confirmed: the taker's signature given once.
+    mia = r.browsers("Mia")
+    signatures = f"/en/registry/parties/{provider.id}/signatures"
+    anna = r.mandates["anna"].id
+    sign = mia[0].form(f"{signatures}/confirm?mandate={anna}&decision=sign", signatures)
+    assert (sign["mandate"], sign["decision"], sign["side"]) == (anna, "sign", "taker")
+    done_once(race_form(mia, signatures, sign),
+              signatures + "?done=signed",
+              "This mandate was already signed for Provider BV, by Mia Manager on "
+              "3 March 2025.")
+    assert r.count("SELECT count(*) FROM audit_events WHERE action = 'sign_mandate' AND "
+                   "entity_id = :mandate", mandate=anna) == 1
+
+    # Refusing, confirmed: refused once.
+    offered = services.create_mandate(units(), clock, p["Otto"].id, r.orgs["other"].party,
+                                      provider.party).id
+    refuse = mia[0].form(f"{signatures}/confirm?mandate={offered}&decision=refuse", signatures)
+    assert (refuse["decision"], refuse["side"]) == ("refuse", "taker")
+    done_once(race_form(mia, signatures, refuse),
+              signatures + "?done=refused",
+              "This mandate was already refused or stopped, by Mia Manager on 3 March 2025.")
+    assert r.count("SELECT count(*) FROM audit_events WHERE action = 'refuse_mandate' AND "
+                   "entity_id = :mandate", mandate=offered) == 1
+
+    # Accepting a transfer, confirmed: one successor.
+    printer = r.mandates["printer"].id
+    services.transfer_mandate(units(), clock, p["Dora"].id, printer, r.orgs["other"].party)
+    otto = r.browsers("Otto")
+    other = f"/en/registry/parties/{r.orgs['other'].id}/signatures"
+    accept = otto[0].form(f"{other}/confirm?mandate={printer}&decision=sign", other)
+    assert accept["side"] == "transfer"
+    done_once(race_form(otto, other, accept), other + "?done=signed",
+              "This transfer was already accepted.")
+    assert r.count("SELECT count(*) FROM mandates WHERE predecessor_id = :mandate",
+                   mandate=printer) == 1
+
+    # Stopping, confirmed: stopped once.
+    bart = r.browsers("Bart")
+    given = f"/en/registry/parties/{r.orgs['bakery'].id}/mandates"
+    bakery = r.mandates["bakery"].id
+    stop = bart[0].form(f"{given}/stop?mandate={bakery}", given + "/stop")
+    assert (stop["mandate"], stop["confirmed"]) == (bakery, "stop")
+    done_once(race_form(bart, given + "/stop", stop),
+              given + "?done=stopped",
+              "This mandate was already stopped, by Bart Baker on 3 March 2025.")
+    assert r.count("SELECT count(*) FROM audit_events WHERE action = 'stop_mandate' AND "
+                   "entity_id = :mandate", mandate=bakery) == 1
 
     assert r.ctx.audit is not None
     check = r.ctx.audit.verify()
