@@ -18,9 +18,10 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from mandaatwijzer.config import SignInSettings
 from mandaatwijzer.web._render import render
 
-from ..e2e.registry import EID, SETTINGS, World, build, open_session
+from ..e2e.registry import SETTINGS, World, build
 from ..serving import served
 from .guide_pages import LANGS, new_context
+from .registry_pages import opened, signed_in_context
 from .test_axe import assert_accessible
 
 TOTP = "urn:be:vlaanderen:authmech:csamtotp"
@@ -46,16 +47,6 @@ def configured_url() -> Iterator[str]:
         yield url
 
 
-def _signed_in_context(browser: Browser, registry_url: str, world: World, name: str,
-                       acr: str = EID) -> BrowserContext:
-    """A browser context with `name`'s session cookie, as signing in leaves it."""
-    context = new_context(browser, registry_url, javascript=True)
-    context.add_cookies([{"name": "mw_session", "url": registry_url, "httpOnly": True,
-                          "sameSite": "Lax",
-                          "value": open_session(world.ctx, world.people[name], acr=acr)}])
-    return context
-
-
 @pytest.fixture
 def signed_in(browser: Browser, registry_url: str,
               world: World) -> Iterator[dict[str, Page]]:
@@ -63,12 +54,10 @@ def signed_in(browser: Browser, registry_url: str,
     contexts: list[BrowserContext] = []
     pages = {}
     for name in ("Luc", "Mia", "Anna", "Emil"):
-        context = _signed_in_context(browser, registry_url, world, name)
+        context = signed_in_context(browser, registry_url, world, name, javascript=True)
         contexts.append(context)
         page = context.new_page()
-        response = page.goto("/nl/registry/")
-        assert response is not None
-        assert response.status == 200
+        opened(page, "/nl/registry/")
         pages[name] = page
     yield pages
     for context in contexts:
@@ -76,10 +65,7 @@ def signed_in(browser: Browser, registry_url: str,
 
 
 def _check(page: Page, url: str, status: int, lang: str) -> None:
-    response = page.goto(url)
-    assert response is not None
-    assert response.status == status
-    assert page.locator("html").get_attribute("lang") == lang
+    opened(page, url, lang, status)
     assert_accessible(page)
 
 
@@ -146,7 +132,8 @@ def test_the_sign_in_pages_have_no_axe_violations(
                 _check(page, path, status, lang)
         finally:
             context.close()
-    context = _signed_in_context(browser, registry_url, world, "Mia", TOTP)
+    context = signed_in_context(browser, registry_url, world, "Mia", javascript=True,
+                                acr=TOTP)
     try:
         page = context.new_page()
         _check(page, f"/{lang}/registry/sign-in", 200, lang)
@@ -159,7 +146,8 @@ def test_the_sign_in_pages_have_no_axe_violations(
 def test_the_eid_needed_page_has_no_axe_violations(
         browser: Browser, registry_url: str, world: World, lang: str) -> None:
     """A local administrator signed in without eID grants a right: the 403 that asks for it."""
-    context = _signed_in_context(browser, registry_url, world, "Luc", TOTP)
+    context = signed_in_context(browser, registry_url, world, "Luc", javascript=True,
+                                acr=TOTP)
     try:
         page = context.new_page()
         page.goto(f"/{lang}/registry/organisations/{world.orgs['provider'].id}/users")
@@ -183,7 +171,7 @@ def test_signing_out_in_the_browser_lands_on_a_page_without_axe_violations(
         browser: Browser, registry_url: str, world: World, lang: str, form: str) -> None:
     """The forms on the sign-in page, posted by Chromium (the CSP's form-action applies to
     the redirect after them): the signed-out page, and the session is over."""
-    context = _signed_in_context(browser, registry_url, world, "Eva")
+    context = signed_in_context(browser, registry_url, world, "Eva", javascript=True)
     try:
         page = context.new_page()
         _check(page, f"/{lang}/registry/sign-in", 200, lang)

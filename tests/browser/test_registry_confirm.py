@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser
 
 from mandaatwijzer.registry.ports import Repository
 
-from ..e2e.registry import World, build, open_session
+from ..e2e.registry import World, build
 from ..serving import served
-from .guide_pages import LANGS, new_context
+from .guide_pages import LANGS
+from .registry_pages import opened, signed_in_context
 from .test_axe import assert_accessible
 
 
@@ -28,23 +29,6 @@ def world() -> World:
 def registry_url(world: World) -> Iterator[str]:
     with served(world.client.app, "registry-confirm") as url:
         yield url
-
-
-def _context(browser: Browser, url: str, world: World, name: str, *,
-             javascript: bool) -> BrowserContext:
-    """A browser context with `name`'s session cookie, as signing in leaves it."""
-    context = new_context(browser, url, javascript=javascript)
-    context.add_cookies([{"name": "mw_session", "url": url, "httpOnly": True,
-                          "sameSite": "Lax",
-                          "value": open_session(world.ctx, world.people[name])}])
-    return context
-
-
-def _opened(page: Page, path: str, lang: str) -> None:
-    response = page.goto(path)
-    assert response is not None
-    assert response.status == 200, path
-    assert page.locator("html").get_attribute("lang") == lang
 
 
 def _stopped_at(world: World, mandate_id: str) -> datetime | None:
@@ -61,11 +45,11 @@ def test_walking_a_stop_the_confirmation_changes_nothing_until_confirmed_and_onc
     mandate = world.mandates["bakery"].id
     bakery = world.orgs["bakery"]
     with served(world.client.app, "registry-confirm-walk") as url:
-        context = _context(browser, url, world, "Bart", javascript=False)
+        context = signed_in_context(browser, url, world, "Bart", javascript=False)
         try:
             page = context.new_page()
             listing = f"/nl/registry/parties/{bakery.id}/mandates"
-            _opened(page, listing, "nl")
+            opened(page, listing, "nl")
             page.get_by_role("button", name="Stopzetten").click()
             page.wait_for_url(f"**{listing}/stop?mandate={mandate}")
             main = page.locator("main")
@@ -80,7 +64,7 @@ def test_walking_a_stop_the_confirmation_changes_nothing_until_confirmed_and_onc
             # The same confirmation in a second tab, as a second window or a double click
             # would send it again.
             second = context.new_page()
-            _opened(second, page.url.split(url, 1)[1], "nl")
+            opened(second, page.url.split(url, 1)[1], "nl")
             page.get_by_role("button", name="Ja, stopzetten").click()
             page.wait_for_url(f"**{listing}?done=stopped")
             assert "Het mandaat is stopgezet." in page.locator("main").inner_text()
@@ -114,11 +98,11 @@ def test_the_confirmation_pages_have_no_axe_violations(
                 f"?mandate={anna}&decision={decision}" for decision in ("sign", "refuse")],
     }
     for name, paths in pages.items():
-        context = _context(browser, registry_url, world, name, javascript=True)
+        context = signed_in_context(browser, registry_url, world, name, javascript=True)
         try:
             page = context.new_page()
             for path in paths:
-                _opened(page, path, lang)
+                opened(page, path, lang)
                 assert page.locator("main form button[type=submit]").count() == 1
                 assert_accessible(page)
         finally:
@@ -134,14 +118,14 @@ def test_the_nothing_was_changed_page_has_no_axe_violations(
     right = world.read(lambda repo: repo.rights_on(
         [repo.work_relations_of(world.id("Emil"))[0].id])[0].id)
     with served(world.client.app, "registry-confirm-done") as url:
-        context = _context(browser, url, world, "Luc", javascript=True)
+        context = signed_in_context(browser, url, world, "Luc", javascript=True)
         try:
             page = context.new_page()
             confirm = f"/{lang}/registry/organisations/{provider.id}/users/withdraw?right={right}"
-            _opened(page, confirm, lang)
+            opened(page, confirm, lang)
             page.locator("main form button[type=submit]").click()
             page.wait_for_url("**/users?done=withdrawn")
-            _opened(page, confirm, lang)
+            opened(page, confirm, lang)
             assert page.locator("main form").count() == 0  # already withdrawn: the notice
             assert_accessible(page)
         finally:

@@ -12,14 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request
+from playwright.sync_api import Browser, Page, Request
 
 from mandaatwijzer.registry.bulk import csv_formats
 from mandaatwijzer.registry.identifiers import NationalNumber
 
-from ..e2e.registry import World, build, open_session
+from ..e2e.registry import World, build
 from ..serving import served
-from .guide_pages import LANGS, new_context
+from .guide_pages import LANGS
+from .registry_pages import opened, signed_in_context
 from .test_axe import assert_accessible
 
 
@@ -32,15 +33,6 @@ def world() -> World:
 def registry_url(world: World) -> Iterator[str]:
     with served(world.client.app, "registry-find") as url:
         yield url
-
-
-def _context(browser: Browser, url: str, world: World, name: str, *,
-             javascript: bool) -> BrowserContext:
-    context = new_context(browser, url, javascript=javascript)
-    context.add_cookies([{"name": "mw_session", "url": url, "httpOnly": True,
-                          "sameSite": "Lax",
-                          "value": open_session(world.ctx, world.people[name])}])
-    return context
 
 
 def _search(page: Page, q: str) -> None:
@@ -58,7 +50,7 @@ def test_luc_searches_and_downloads_without_javascript(
     number = world.numbers["Eva"]
     digits = "".join(c for c in number if c.isdigit())
     forms = [digits, NationalNumber(digits).formatted]
-    context = _context(browser, registry_url, world, "Luc", javascript=False)
+    context = signed_in_context(browser, registry_url, world, "Luc", javascript=False)
     visited: list[str] = []
 
     def seen(request: Request) -> None:
@@ -112,7 +104,7 @@ def test_luc_searches_and_downloads_without_javascript(
 
 def test_eva_cannot_download_the_users(browser: Browser, registry_url: str,
                                        world: World) -> None:
-    context = _context(browser, registry_url, world, "Eva", javascript=False)
+    context = signed_in_context(browser, registry_url, world, "Eva", javascript=False)
     page = context.new_page()
     try:
         response = page.goto(f"/nl/registry/organisations/{world.orgs['provider'].id}"
@@ -128,7 +120,7 @@ def test_eva_cannot_download_the_users(browser: Browser, registry_url: str,
 
 @pytest.fixture(scope="module")
 def luc(browser: Browser, registry_url: str, world: World) -> Iterator[Page]:
-    context = _context(browser, registry_url, world, "Luc", javascript=True)
+    context = signed_in_context(browser, registry_url, world, "Luc", javascript=True)
     yield context.new_page()
     context.close()
 
@@ -136,10 +128,7 @@ def luc(browser: Browser, registry_url: str, world: World) -> Iterator[Page]:
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_search_page_has_no_axe_violations(luc: Page, world: World, lang: str) -> None:
     def check(url: str, status: int) -> None:
-        response = luc.goto(url)
-        assert response is not None
-        assert response.status == status
-        assert luc.locator("html").get_attribute("lang") == lang
+        opened(luc, url, lang, status)
         assert_accessible(luc)
 
     check(f"/{lang}/registry/search", 200)

@@ -11,9 +11,10 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from mandaatwijzer.registry import services
 
-from ..e2e.registry import World, build, open_session
+from ..e2e.registry import World, build
 from ..serving import served
-from .guide_pages import LANGS, new_context
+from .guide_pages import LANGS
+from .registry_pages import opened, signed_in_context
 from .test_axe import assert_accessible
 
 #: What the module's world created for the pages: the right granted and withdrawn.
@@ -46,10 +47,7 @@ def tabs(browser: Browser, registry_url: str, world: World) -> Iterator[dict[str
     contexts: list[BrowserContext] = []
     pages = {}
     for name in ("Luc", "Anna"):
-        context = new_context(browser, registry_url, javascript=True)
-        context.add_cookies([{"name": "mw_session", "url": registry_url, "httpOnly": True,
-                              "sameSite": "Lax",
-                              "value": open_session(world.ctx, world.people[name])}])
+        context = signed_in_context(browser, registry_url, world, name, javascript=True)
         contexts.append(context)
         pages[name] = context.new_page()
     yield pages
@@ -58,10 +56,7 @@ def tabs(browser: Browser, registry_url: str, world: World) -> Iterator[dict[str
 
 
 def _check(page: Page, url: str, lang: str) -> None:
-    response = page.goto(url)
-    assert response is not None
-    assert response.status == 200
-    assert page.locator("html").get_attribute("lang") == lang
+    opened(page, url, lang)
     assert page.locator("#history").count() == 1
     assert_accessible(page)
 
