@@ -172,6 +172,20 @@ class Refusal:
     already: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Transferring:
+    """Proposing to hand an active mandate to `new_taker`: nothing changes until the new
+    taker's signers accept; from the day they do, `gained` and `lost` (as they would be
+    today)."""
+
+    mandate: MandateFacts
+    new_taker: PartyFacts
+    gained: tuple[Access, ...]
+    lost: tuple[Access, ...]
+    #: The transfer to this provider was proposed already (a second submit), or accepted.
+    already: bool
+
+
 # --- the facts of a decision, as a change would leave them ------------------------------------
 
 
@@ -438,6 +452,25 @@ def _transfer(repo: Repository, mandate: Mandate, facts: MandateFacts, new_taker
                    False)
 
 
+def transferring(repo: Repository, mandate_id: str, new_taker: Party, now: datetime,
+                 actor_id: str) -> Transferring:
+    """Proposing the transfer (as `services.transfer_mandate` would), and what its acceptance
+    would change if the new taker signed today."""
+    mandate = _mandate(repo, mandate_id)
+    today = now.date()
+    facts = mandate_facts(repo, mandate, today)
+    target = _party_facts(repo, new_taker)
+    if new_taker in (mandate.pending_transfer_to, mandate.transferred_to):
+        return Transferring(facts, target, (), (), True)
+    if mandate.status(today) is not MandateStatus.ACTIVE or new_taker == mandate.taker \
+            or new_taker.kind is not PartyKind.ORGANISATION:
+        # The use case refuses it: the page says why when it is asked.
+        return Transferring(facts, target, (), (), False)
+    proposed = replace(mandate, pending_transfer_to=new_taker)
+    accepted = _transfer(repo, proposed, facts, new_taker, now, actor_id)
+    return Transferring(facts, target, accepted.gained, accepted.lost, False)
+
+
 def refusal(repo: Repository, mandate_id: str, now: datetime, actor_id: str,
             side: SignSide | None = None) -> Refusal:
     """Refusing the signature the mandate awaits now (as `services.refuse_mandate` would);
@@ -475,6 +508,7 @@ __all__ = [
     "SignatureFacts",
     "Signing",
     "Stopping",
+    "Transferring",
     "Withdrawal",
     "awaited_side",
     "mandate_facts",
@@ -482,5 +516,6 @@ __all__ = [
     "side_party",
     "signing",
     "stopping",
+    "transferring",
     "withdrawal",
 ]

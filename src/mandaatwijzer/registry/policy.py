@@ -195,13 +195,12 @@ def require_checkable(repo: Repository, viewer: Viewer, person_id: str, applican
                    "administer, or the applicants they act for", name=viewer.name))
 
 
-def require_manages_dossiers(viewer: Viewer, applicant: Party, allowed: bool) -> None:
+def require_manages_dossiers(viewer: Viewer, applicant_name: str, allowed: bool) -> None:
     """An applicant's dossiers: for whoever may manage them (and the system)."""
     if viewer is not None:
         require(allowed, MAY_MANAGE_DOSSIERS,
-                N_("{name} may not manage the dossiers of {applicant}; "
-                   "GET /api/registry/may-manage explains why", name=viewer.name,
-                   applicant=applicant.id))
+                N_("{name} may not manage the dossiers of {applicant}; the check says why, "
+                   "and what must happen first", name=viewer.name, applicant=applicant_name))
 
 
 def refuse_person_registering() -> NoReturn:

@@ -28,3 +28,11 @@ def moment(value: datetime | None, lang: str) -> str:
     if value is None:
         return ""
     return format_datetime(value, "d MMMM y HH:mm", tzinfo=BRUSSELS, locale=LOCALES[lang])
+
+
+def sentence(text: object) -> str:
+    """A message shown on its own, as a sentence: its first letter a capital (the registry's
+    sentences begin in lower case where they continue another, "… : het mandaat …")."""
+    said = str(text)
+    return said[:1].upper() + said[1:]
+

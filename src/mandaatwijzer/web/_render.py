@@ -137,6 +137,7 @@ def environment(lang: str) -> Environment:
                        start_href=start_href, glossary_href=glossary_href)
     env.filters["day"] = functools.partial(_formats.day, lang=lang)
     env.filters["moment"] = functools.partial(_formats.moment, lang=lang)
+    env.filters["sentence"] = _formats.sentence
     return env
 
 

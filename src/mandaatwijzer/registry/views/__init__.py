@@ -8,7 +8,7 @@ the operator of the command line). The access decision itself and its paged list
 """
 
 from ._access import Checked, applicants_for, awaiting_signature, check, persons_for
-from ._consequences import refusal, signing, stopping, withdrawal
+from ._consequences import refusal, signing, stopping, transferring, withdrawal
 from ._find import (
     MAX_QUERY,
     USER_LISTS,
@@ -38,12 +38,19 @@ from ._history import (
     right_history,
 )
 from ._mandates import (
+    DOSSIER_STATUSES,
     OPEN_STATES,
+    ApplicantDossiers,
+    Counterpart,
+    DossierRow,
     MandateRow,
     Side,
+    applicant_dossiers,
     awaiting_from,
     by_creation,
+    counterpart,
     dossiers,
+    finds_persons,
     given_by,
     mandate,
     mandate_row,
@@ -88,12 +95,16 @@ from ._places import (
 )
 
 __all__ = [
+    "DOSSIER_STATUSES",
     "HISTORY_LIMIT",
     "MAX_QUERY",
     "OPEN_STATES",
     "USER_LISTS",
+    "ApplicantDossiers",
     "AuditState",
     "Checked",
+    "Counterpart",
+    "DossierRow",
     "Download",
     "History",
     "HistoryEntry",
@@ -113,6 +124,7 @@ __all__ = [
     "Side",
     "Signed",
     "User",
+    "applicant_dossiers",
     "applicants_for",
     "audit_state",
     "awaiting_from",
@@ -120,9 +132,11 @@ __all__ = [
     "by_creation",
     "check",
     "checker_choices",
+    "counterpart",
     "dossiers",
     "entity_by_reference",
     "find_person",
+    "finds_persons",
     "given_by",
     "holds_national_number",
     "local_admins",
@@ -160,6 +174,7 @@ __all__ = [
     "signing_side",
     "stopping",
     "taken_by",
+    "transferring",
     "users_csv",
     "withdrawal",
 ]

@@ -2,8 +2,8 @@
 ask it before confirming.
 
 A right's withdrawal: for whoever administers its organisation (the users and rights of an
-organisation are theirs to see). A mandate's stop, signature or refusal: for whoever acts for
-one of its sides (`policy.require_sees_mandate`). The persons named are only those whose
+organisation are theirs to see). A mandate's stop, signature, refusal or transfer: for whoever
+acts for one of its sides (`policy.require_sees_mandate`). The persons named are only those whose
 access runs through the right or the mandate itself: what the change takes or gives.
 """
 
@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from .. import consequences, policy, rules
-from ..consequences import Refusal, Signing, SignSide, Stopping, Withdrawal
+from ..consequences import Refusal, Signing, SignSide, Stopping, Transferring, Withdrawal
 from ..errors import NotFoundError
+from ..model import Party
 from ..policy import Viewer
 from ..ports import Repository
 from ._mandates import mandate
@@ -65,3 +66,10 @@ def refusal(repo: Repository, viewer: Viewer, mandate_id: str, now: datetime,
     """The mandate in full, and what refusing to sign it would change."""
     mandate(repo, viewer, mandate_id, now.date())
     return consequences.refusal(repo, mandate_id, now, _actor(viewer), side)
+
+
+def transferring(repo: Repository, viewer: Viewer, mandate_id: str, new_taker: Party,
+                 now: datetime) -> Transferring:
+    """The mandate in full, and who would gain and lose access once `new_taker` accepts."""
+    mandate(repo, viewer, mandate_id, now.date())
+    return consequences.transferring(repo, mandate_id, new_taker, now, _actor(viewer))

@@ -8,7 +8,8 @@ from datetime import date
 
 from .. import policy, queries, rules
 from ..errors import NotFoundError
-from ..model import Dossier, Mandate, MandateStatus, Party
+from ..model import Dossier, Mandate, MandateStatus, Organisation, Party, PartyKind, Person
+from ..phrases import N_, Phrase
 from ..policy import Viewer
 from ..ports import Repository
 from ._names import name_of, party_of
@@ -108,6 +109,68 @@ def awaiting_from(repo: Repository, viewer_id: str, party: Party, day: date) -> 
     return [mandate_row(repo, m, day) for m in awaiting.items if _awaits(m, party, day)]
 
 
+@dataclass(frozen=True, slots=True)
+class Counterpart:
+    """The other party of a mandate a side would make, as the side finds it by number: and
+    whether the side may give it a mandate (`give_refusal` None) or take one from it
+    (`ask_refusal` None), the rule's sentence otherwise."""
+
+    party: Party
+    name: str
+    #: Its enterprise number formatted, or its national register number masked.
+    number: str
+    is_service_provider: bool
+    give_refusal: Phrase | None
+    ask_refusal: Phrase | None
+
+    @property
+    def is_person(self) -> bool:
+        return self.party.kind is PartyKind.PERSON
+
+
+def _entity(repo: Repository, party: Party) -> Person | Organisation:
+    if party.kind is PartyKind.PERSON:
+        return rules.person(repo, party.id)
+    return rules.organisation(repo, party.id)
+
+
+def _mandate_refusal(giver: Person | Organisation,
+                     taker: Person | Organisation) -> Phrase | None:
+    """Why `giver` may not give `taker` a KIOSK mandate (`rules.mandate_refusal`), or None."""
+    refusal = rules.mandate_refusal(giver if isinstance(giver, Organisation) else None,
+                                    taker if isinstance(taker, Person) else None,
+                                    taker if isinstance(taker, Organisation) else None)
+    return refusal.message if refusal is not None else None
+
+
+def counterpart(repo: Repository, side: Party, other: Person | Organisation) -> Counterpart:
+    """`other`, found by number for a mandate with `side`, and which way one may go."""
+    own = _entity(repo, side)
+    if isinstance(other, Person):
+        number, provider = other.national_number.masked, False
+    else:
+        found = other.enterprise_number
+        number, provider = (found.formatted if found else ""), other.is_service_provider
+    if other.party == side:
+        itself = N_("{name} cannot give a mandate to itself", name=own.name)
+        return Counterpart(other.party, other.name, number, provider, itself, itself)
+    ask = _mandate_refusal(other, own)
+    if ask is None and isinstance(other, Person) and not other.has_eid:
+        # The rules let one ask, but the giver could never sign (`rules.require_eid`).
+        ask = N_("{name} has no Belgian eID, which is needed to {doing}", name=other.name,
+                 doing=N_("sign a mandate"))
+    return Counterpart(other.party, other.name, number, provider,
+                       _mandate_refusal(own, other), ask)
+
+
+def finds_persons(repo: Repository, side: Party) -> bool:
+    """Whether a mandate between `side` and a person can exist: a person gives to or takes
+    from persons; a service provider takes from them; another organisation never deals with
+    one."""
+    entity = _entity(repo, side)
+    return isinstance(entity, Person) or entity.is_service_provider
+
+
 def mandate(repo: Repository, viewer: Viewer, mandate_id: str, day: date) -> Mandate:
     found = repo.mandate(mandate_id)
     if found is None:
@@ -120,5 +183,45 @@ def dossiers(repo: Repository, viewer: Viewer, applicant: Party, day: date) -> l
     """The applicant's dossiers, for whoever may manage them (and the system)."""
     if viewer is not None:
         allowed = queries.may_manage(repo, viewer.id, applicant, day).allowed
-        policy.require_manages_dossiers(viewer, applicant, allowed)
+        policy.require_manages_dossiers(viewer, name_of(repo, applicant), allowed)
     return list(repo.dossiers_of(applicant))
+
+
+#: A dossier's status in words; one the KIOSK sends that is not here is shown as it is.
+DOSSIER_STATUSES: dict[str, Phrase] = {
+    "draft": N_("draft"),
+    "submitted": N_("submitted"),
+    "in_treatment": N_("being handled"),
+    "approved": N_("approved"),
+    "rejected": N_("rejected"),
+    "closed": N_("closed"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DossierRow:
+    """A KIOSK dossier as a page lists it: its title and its status in words."""
+
+    id: str
+    title: str
+    status: Phrase
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicantDossiers:
+    """An applicant's dossiers, for a person who may manage them, by title."""
+
+    applicant: Party
+    name: str
+    rows: tuple[DossierRow, ...]
+
+
+def applicant_dossiers(repo: Repository, viewer: Viewer, applicant_id: str,
+                       day: date) -> ApplicantDossiers:
+    """The applicant's dossiers with their statuses in words, for whoever may manage them."""
+    applicant = party_of(repo, applicant_id)
+    rows = [DossierRow(d.id, d.title, DOSSIER_STATUSES.get(d.status, Phrase(d.status,
+                                                                            literal=True)))
+            for d in dossiers(repo, viewer, applicant, day)]
+    rows.sort(key=lambda r: (r.title.lower(), r.id))
+    return ApplicantDossiers(applicant, name_of(repo, applicant), tuple(rows))

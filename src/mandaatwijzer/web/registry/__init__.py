@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from .. import _language_path  # noqa: F401 (registers {lang:lang})
-from . import _find, _history, _mandates, _pages, _signin, _users
+from . import _dossiers, _find, _history, _mandates, _pages, _signin, _transfers, _users
 from ._signin import HANDSHAKE_COOKIE, HANDSHAKE_PATH, HANDSHAKE_SECONDS, relying_party
 
 PARTY = "/{lang:lang}/registry/parties/{party}"
@@ -19,6 +19,8 @@ PAGES = [
     Route("/{lang:lang}/registry/mandates/{mandate}", _history.mandate, methods=["GET"]),
     Route("/{lang:lang}/registry/rights/{right}", _history.right, methods=["GET"]),
     Route("/{lang:lang}/registry/persons/{person}", _history.person, methods=["GET"]),
+    Route("/{lang:lang}/registry/applicants/{applicant}/dossiers", _dossiers.dossiers,
+          methods=["GET"]),
     Route("/{lang:lang}/registry/sign-in", _signin.sign_in_page, methods=["GET"]),
     Route("/{lang:lang}/registry/sign-out", _signin.sign_out, methods=["POST"]),
     Route("/{lang:lang}/registry/sign-out-everywhere", _signin.sign_out_everywhere,
@@ -38,7 +40,10 @@ PAGES = [
     Route(f"{PARTY}/signatures/confirm", _mandates.confirm_sign, methods=["GET"]),
     Route(f"{PARTY}/mandates", _mandates.mandates, methods=["GET"]),
     Route(f"{PARTY}/mandates.csv", _find.mandates_csv, methods=["GET"]),
+    Route(f"{PARTY}/mandates/find", _mandates.find_person, methods=["POST"]),
     Route(f"{PARTY}/mandates/give", _mandates.give, methods=["POST"]),
+    Route(f"{PARTY}/mandates/transfer", _transfers.confirm_transfer, methods=["GET"]),
+    Route(f"{PARTY}/mandates/transfer", _transfers.transfer, methods=["POST"]),
     Route(f"{PARTY}/mandates/stop", _mandates.confirm_stop, methods=["GET"]),
     Route(f"{PARTY}/mandates/stop", _mandates.stop, methods=["POST"]),
 ]

@@ -104,7 +104,8 @@ def _refuse_control_characters(request: Request) -> None:
 
 
 #: The last part of a form's address that names its action: the page is the one above it.
-_ACTIONS = frozenset({"add", "grant", "withdraw", "give", "stop"})
+_ACTIONS = frozenset({"add", "grant", "withdraw", "give", "stop", "find", "transfer",
+                      "appoint"})
 
 
 def back_to(request: Request) -> str:

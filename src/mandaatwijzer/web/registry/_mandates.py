@@ -12,8 +12,8 @@ from ...api.registry import context
 from ...registry import rules, services, views
 from ...registry.consequences import Refusal, Signing, SignSide, Stopping
 from ...registry.errors import ConflictError, NotFoundError, ValidationError
-from ...registry.identifiers import EnterpriseNumber, InvalidIdentifierError
-from ...registry.model import Party
+from ...registry.identifiers import EnterpriseNumber, InvalidIdentifierError, NationalNumber
+from ...registry.model import Organisation, Party, Person
 from ...registry.ports import Repository
 from ...registry.text import parse_day
 from . import _auth
@@ -28,7 +28,7 @@ from ._common import (
 )
 
 SIGNED = ("signed", "refused")
-GIVEN = ("given", "stopped")
+GIVEN = ("given", "asked", "stopped", "offered")
 
 
 def _side(repo: Repository, request: Request) -> tuple[Party, str]:
@@ -157,34 +157,66 @@ async def sign(request: Request, lang: str) -> Response:
     return redirect(_href(lang, party, "signatures") + f"?done={done}")
 
 
-# --- giving and stopping ---------------------------------------------------------------------
+# --- the mandates page: given, taken, and a new one with a party found by number -----------
 
-def _mandates_page(request: Request, lang: str, *, number: str = "",
+#: How the other party of a new mandate was named: ("enterprise_number", typed),
+#: ("national_number", typed: a POST, never in an address) or ("person", id).
+Finding = tuple[str, str]
+
+
+def _found(repo: Repository, party: Party, finding: Finding | None,
+           lang: str) -> tuple[views.Counterpart | None, list[dict[str, str]]]:
+    """The counterpart named by `finding`, or the error beside its field."""
+    if finding is None or not finding[1]:
+        return None, []
+    field, value = finding
+    found: Person | Organisation | None
+    try:
+        if field == "enterprise_number":
+            found = views.organisation_with_number(repo, EnterpriseNumber.parse(value))
+        elif field == "national_number":
+            found = views.person_with_number(repo, NationalNumber.parse(value))
+        else:
+            found = views.find_person(repo, value)
+    except InvalidIdentifierError as error:
+        return None, [field_error(error)]
+    if found is None:
+        return None, [_not_registered(field, lang)]
+    return views.counterpart(repo, party, found), []
+
+
+def _not_registered(field: str, lang: str) -> dict[str, str]:
+    _ = gettext(lang)
+    if field == "enterprise_number":
+        return {"field": field, "message": _(
+            "No organisation with this enterprise number is registered")}
+    return {"field": "national_number", "message": _(
+        "No person with this national register number is registered: they sign in to "
+        "Mandaatwijzer once, and can then be found")}
+
+
+def _mandates_page(request: Request, lang: str, *, finding: Finding | None = None,
                    errors: list[dict[str, str]] | None = None, until: str = "",
                    status: int = 200) -> Response:
-    _ = gettext(lang)
     errors = list(errors or [])
     day = today(request)
-    provider = None
     with context(request).units() as uow:
         repo = uow.repo
         party, name = _side(repo, request)
-        if number and not errors:
-            try:
-                found = views.organisation_with_number(repo, EnterpriseNumber.parse(number))
-            except InvalidIdentifierError as error:
-                errors.append(field_error(error))
-            else:
-                if found is None:
-                    errors.append({"field": "enterprise_number", "message": _(
-                        "No organisation with this enterprise number is registered")})
-                provider = found
-        given = views.given_by(repo, party, day)
-        taken = views.taken_by(repo, party, day)
+        other = None
+        if not any(e["field"] in ("enterprise_number", "national_number") for e in errors):
+            # A refusal of the mandate itself stays beside the counterpart it is about.
+            other, problems = _found(repo, party, finding, lang)
+            errors += problems
         return show(request, lang, "registry/mandates.html", repo=repo,
                     path=f"/{lang}/registry/parties/{party.id}/mandates", party=party,
-                    party_name=name, mandates=given, taken=taken, provider=provider,
-                    number=number,
+                    party_name=name, mandates=views.given_by(repo, party, day),
+                    taken=views.taken_by(repo, party, day), other=other,
+                    finds_persons=views.finds_persons(repo, party),
+                    number=finding[1] if finding and finding[0] == "enterprise_number" else "",
+                    # Typed again only to be corrected: once found, it is shown masked.
+                    national_number=finding[1] if finding and other is None
+                    and finding[0] == "national_number" else "",
                     until=until, errors=errors,
                     status=422 if errors and status == 200 else status,
                     done=_done(request, GIVEN),
@@ -193,45 +225,61 @@ def _mandates_page(request: Request, lang: str, *, number: str = "",
 
 @page
 async def mandates(request: Request, lang: str) -> Response:
-    """For an applicant: its mandates, and a provider found by enterprise number."""
+    """A party's mandates, given and taken, and an organisation found by enterprise number
+    (the address may hold one: it is no personal data) for a new mandate."""
     number = request.query_params.get("enterprise_number", "").strip()
-    return _mandates_page(request, lang, number=number)
+    return _mandates_page(request, lang, finding=("enterprise_number", number))
+
+
+@page
+async def find_person(request: Request, lang: str) -> Response:
+    """A person found by national register number (posted: never in the address), for a new
+    mandate between the party and that person."""
+    form = await _auth.checked_form(request)
+    _ = gettext(lang)
+    number = form_text(form, "national_number")
+    errors = [] if number else [{"field": "national_number", "message": _(
+        "Enter the national register number of the person")}]
+    return _mandates_page(request, lang, finding=("national_number", number), errors=errors)
 
 
 @page
 async def give(request: Request, lang: str) -> Response:
+    """A new mandate between the party and the counterpart found: given to it (`role` give)
+    or asked from it (`role` ask); the creator signs for the party."""
     form = await _auth.checked_form(request)
     ctx = context(request)
     _ = gettext(lang)
-    number, until = form_text(form, "enterprise_number"), form_text(form, "until")
+    asks = form_text(form, "role") == "ask"
+    person_id, until = form_text(form, "person"), form_text(form, "until")
+    finding: Finding = ("person", person_id) if person_id else \
+        ("enterprise_number", form_text(form, "enterprise_number"))
     with ctx.units() as uow:
-        giver, _name = _side(uow.repo, request)
-        found, problem = None, None
-        try:
-            found = views.organisation_with_number(uow.repo, EnterpriseNumber.parse(number))
-        except InvalidIdentifierError as error:
-            problem = field_error(error)
-        taker = found.party if found is not None else None
-    if problem is not None:
-        return _mandates_page(request, lang, number=number, errors=[problem])
-    if taker is None:
-        return _mandates_page(request, lang, number=number)
+        party, _name = _side(uow.repo, request)
+        other, problems = _found(uow.repo, party, finding, lang)
+        found = other.party if other is not None else None
+    if found is None:
+        return _mandates_page(request, lang, finding=finding, errors=problems or [{
+            "field": "enterprise_number",
+            "message": _("Enter the enterprise number of the organisation")}])
     try:
         end = parse_day(until) if until else None
     except ValueError:
-        return _mandates_page(request, lang, number=number, until=until, errors=[
+        return _mandates_page(request, lang, finding=finding, until=until, errors=[
             {"field": "until", "message": _("Enter the date as YYYY-MM-DD, for example "
                                             "2025-03-03")}])
+    giver, taker = (found, party) if asks else (party, found)
     try:
         services.create_mandate(ctx.units(), ctx.clock, _auth.person_id(request), giver,
                                 taker, end=end)
     except ValidationError as error:
-        return _mandates_page(request, lang, number=number, until=until,
+        return _mandates_page(request, lang, finding=finding, until=until,
                               errors=[field_error(error)])
     except ConflictError as error:
-        return _mandates_page(request, lang, number=number, until=until, status=409,
+        return _mandates_page(request, lang, finding=finding, until=until, status=409,
                               errors=[{"field": "give", "message": error.message}])
-    return redirect(f"/{lang}/registry/parties/{giver.id}/mandates?done=given")
+    done = "asked" if asks else "given"
+    return redirect(f"/{lang}/registry/parties/{party.id}/mandates?done={done}")
 
 
 def _stopping_page(request: Request, lang: str, mandate_id: str, *,
