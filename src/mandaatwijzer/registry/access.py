@@ -372,13 +372,11 @@ def _no_relation_text(facts: AccessFacts, org: Organisation, day: date) -> str:
         return _("{person} has no work relation with {organisation}", person=person,
                  organisation=org.name)
     if other.period.start > day:
-        return _("{person} has no work relation with {organisation} yet (work relation "
-                 "{relation} starts on {day})", person=person, organisation=org.name,
-                 relation=other.id, day=_day(other.period.start))
+        return _("{person} has no work relation with {organisation} yet (it starts on {day})",
+                 person=person, organisation=org.name, day=_day(other.period.start))
     assert other.period.end is not None
-    return _("{person} has no work relation with {organisation} any more (work relation "
-             "{relation} ended on {day})", person=person, organisation=org.name,
-             relation=other.id, day=_day(other.period.end))
+    return _("{person} has no work relation with {organisation} any more (it ended on {day})",
+             person=person, organisation=org.name, day=_day(other.period.end))
 
 
 def _kiosk_route(facts: AccessFacts, day: date, routes: list[Route], gaps: list[Gaps]) -> None:
@@ -429,11 +427,10 @@ def _no_eid(person: Person, mandate_id: str | None = None,
 
 def _lapse(right: Right) -> str:
     if right.withdrawn_on is not None:
-        return _(" (right {right} was withdrawn on {day})", right=right.id,
-                 day=_day(right.withdrawn_on))
+        return _(" (that right was withdrawn on {day})", day=_day(right.withdrawn_on))
     if right.period.end is not None:
-        return _(" (right {right} ended on {day})", right=right.id, day=_day(right.period.end))
-    return _(" (right {right} starts on {day})", right=right.id, day=_day(right.period.start))
+        return _(" (that right ended on {day})", day=_day(right.period.end))
+    return _(" (that right starts on {day})", day=_day(right.period.start))
 
 
 def _route_mandates(facts: AccessFacts) -> Sequence[Mandate]:

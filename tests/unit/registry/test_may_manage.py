@@ -258,7 +258,7 @@ DENIALS: dict[str, tuple[Scenario, Expected]] = {
         KIOSK, "no_work_relation", "Kobe Collega has no work relation with Theater Tafel",
         "the local administrator of Theater Tafel must add Kobe Collega as a user")),
     "work relation ended": (_ended_relation, Expected(
-        KIOSK, "no_work_relation", "any more (work relation", "must add Kobe Collega")),
+        KIOSK, "no_work_relation", "any more (it ended on", "must add Kobe Collega")),
     "no KIOSK Aanvrager right": (lambda cast: _org_applicant(cast, employ=True), Expected(
         KIOSK, "no_kiosk_applicant_right",
         "Kobe Collega does not hold ‘KIOSK Aanvrager’ at Theater Tafel",
