@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from mandaatwijzer.adapters import orm
@@ -18,6 +19,7 @@ from mandaatwijzer.config import Settings
 from mandaatwijzer.registry import services
 
 from ..e2e.registry import World, build, sign_in
+from ..serving import served
 from ..unit.registry.scenario import national_number
 from .databases import own_database
 
@@ -92,3 +94,36 @@ def test_reads_answer_and_a_change_is_refused_as_busy_while_another_writer_holds
     after = client.post(f"/api/registry/work-relations/{relation}/rights",
                         json={"kind": "SSM Mandaatuitvoerder"}, headers={"X-CSRF-Token": csrf})
     assert after.status_code == 201
+
+
+def test_a_form_waiting_for_its_turn_holds_up_no_other_request(world: World) -> None:
+    """A page runs in the thread pool: while its form waits for the writers' turn, the
+    server answers everyone else (it answered nobody until the form gave up, when the pages
+    ran on the event loop)."""
+    client = world.client_for()
+    csrf = sign_in(client, world.people["Luc"])
+    relation = world.eva_relation()
+    finished: list[str] = []
+    holding = threading.Event()
+    holder = threading.Thread(target=_hold_the_registry, args=(world, 4 * WAIT + 2, holding))
+    with served(world.client.app, "busy-form") as url, httpx.Client(
+            base_url=url, cookies=dict(client.cookies), timeout=30) as http:
+        def post_the_form() -> None:
+            answer = http.post(f"/nl/registry/organisations/{world.orgs['provider'].id}"
+                               "/users/grant", data={"work_relation": relation,
+                                                     "kind": "SSM Mandaatuitvoerder",
+                                                     "csrf_token": csrf})
+            finished.append(f"form {answer.status_code}")
+
+        holder.start()
+        try:
+            assert holding.wait(30)
+            form = threading.Thread(target=post_the_form)
+            form.start()
+            time.sleep(WAIT / 5)  # the form is waiting for the writers' turn by now
+            finished.append(f"guide {http.get('/nl/').status_code}")
+            finished.append(f"me {http.get('/api/registry/me').status_code}")
+            form.join(30)
+        finally:
+            holder.join(60)
+    assert finished == ["guide 200", "me 200", "form 503"]

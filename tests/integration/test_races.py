@@ -49,10 +49,11 @@ from ..unit.registry.scenario import enterprise_number, national_number
 from .databases import own_database
 
 THREADS = 16
-#: Servers over the same database for the forms' races. A registry page's handler reads and
-#: changes on its server's event loop, so one server answers its forms one after the other;
-#: on several, as several worker processes would, the copies of a form meet in the database.
-SERVERS = 4
+#: Servers over the same database (and the same context, so one pool of connections). A
+#: registry page runs in the thread pool, a few at once (`web.registry._common.PAGE_THREADS`),
+#: so on one server the copies of a form already meet in the database; more servers over one
+#: context would share its pool with more pages than it was sized for.
+SERVERS = 1
 
 
 def _free_port() -> int:

@@ -21,7 +21,7 @@ from ...api.registry import (
 )
 
 __all__ = ["CSRF_FIELD", "CsrfRefusedError", "NotSignedInError", "Session", "checked_form",
-           "person_id", "session", "signed_in", "token_for"]
+           "person_id", "read_form", "session", "signed_in", "token_for"]
 
 
 class NotSignedInError(Exception):
@@ -47,10 +47,22 @@ def person_id(request: Request) -> str:
     return signed_in(request).person_id
 
 
-async def checked_form(request: Request) -> FormData:
-    """The posted form of a signed-in person, once its CSRF token matches the session's."""
+#: Where `read_form` keeps the posted form for the handler (`request.state`).
+_FORM = "registry_form"
+
+
+async def read_form(request: Request) -> None:
+    """Read the posted form on the event loop, before the handler runs in a worker thread."""
+    setattr(request.state, _FORM, await request.form())
+
+
+def checked_form(request: Request) -> FormData:
+    """The posted form (`read_form`) of a signed-in person, once its CSRF token matches the
+    session's."""
     found = signed_in(request)
-    form = await request.form()
+    form: FormData | None = getattr(request.state, _FORM, None)
+    if form is None:
+        raise CsrfRefusedError
     given = form.get(CSRF_FIELD)
     if not csrf_valid(context(request), found, given if isinstance(given, str) else None):
         raise CsrfRefusedError

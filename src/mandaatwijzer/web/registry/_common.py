@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
+import anyio
+import anyio.to_thread
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -30,7 +33,8 @@ from .. import _formats, _i18n
 from .._render import render
 from . import _auth
 
-Handler = Callable[[Request, str], Awaitable[Response]]
+Handler = Callable[[Request, str], Response]
+AsyncHandler = Callable[[Request, str], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -125,52 +129,102 @@ def sign_in_href(lang: str, *, eid: bool = False, next_page: str | None = None) 
     return "/auth/sign-in?" + urlencode(query)
 
 
-def page(handler: Handler) -> Endpoint:
-    """Checks the language, and turns the registry's refusals into pages."""
+def page(handler: Handler | AsyncHandler) -> Endpoint:
+    """Checks the language, and turns the registry's refusals into pages.
+
+    A plain handler runs in the thread pool, as Starlette runs a plain endpoint: its
+    database work never holds up the event loop (a form waiting for SQLite's write lock would
+    stall every other request). Its posted form is read first, on the loop. A coroutine
+    handler (signing out, which waits for the provider) runs on the loop."""
 
     @functools.wraps(handler)
     async def endpoint(request: Request) -> Response:
         lang = request.path_params["lang"]
         if lang not in guide.LANGUAGES:
             raise HTTPException(404)
-        # The registry's refusals and explanations in the page's language, also those the
-        # handler renders itself (a form's field errors) and those said below.
-        with sentences(lang):
-            return await _answer(request, lang, handler)
+        if request.method == "POST":
+            await _auth.read_form(request)
+        if inspect.iscoroutinefunction(handler):
+            return await _answer_async(request, lang, handler)
+        plain = cast(Handler, handler)
+        return await anyio.to_thread.run_sync(_answer, request, lang, plain,
+                                              limiter=_page_threads(request))
 
     return endpoint
 
 
-async def _answer(request: Request, lang: str, handler: Handler) -> Response:
-    """The handler's page, or the page of the registry's refusal."""
+#: How many pages run at once; the others wait their turn without holding a connection. A
+#: page holds at most two of the database pool's connections at once (its unit of work and
+#: the audit log's last check), and six pages stay within SQLAlchemy's default pool of
+#: fifteen (5 + 10 overflow), leaving room for the API: more would wait for each other's
+#: connections until the pool's timeout.
+PAGE_THREADS = 6
+
+
+def _page_threads(request: Request) -> anyio.CapacityLimiter:
+    """The app's limiter of pages at once (made on first use: it needs the event loop)."""
+    state = request.app.state
+    limiter: anyio.CapacityLimiter | None = getattr(state, "registry_page_threads", None)
+    if limiter is None:
+        limiter = state.registry_page_threads = anyio.CapacityLimiter(PAGE_THREADS)
+    return limiter
+
+
+#: What a handler raises that becomes a page (`_refused`).
+_REFUSALS = (_auth.NotSignedInError, _auth.CsrfRefusedError, RegistryError)
+
+
+def _answer(request: Request, lang: str, handler: Handler) -> Response:
+    """The handler's page, or the page of the registry's refusal; the registry's sentences
+    in the page's language, also those the handler renders itself (a form's field errors)."""
+    with sentences(lang):
+        try:
+            _refuse_control_characters(request)
+            found = _auth.session(request)
+            # How the person signed in decides the eID rule (`rules.require_eid`).
+            with means.acting_with(found.means if found is not None else None):
+                return handler(request, lang)
+        except _REFUSALS as error:
+            return _refused(request, lang, error)
+
+
+async def _answer_async(request: Request, lang: str, handler: AsyncHandler) -> Response:
+    with sentences(lang):
+        try:
+            _refuse_control_characters(request)
+            found = _auth.session(request)
+            with means.acting_with(found.means if found is not None else None):
+                return await handler(request, lang)
+        except _REFUSALS as error:
+            return _refused(request, lang, error)
+
+
+def _refused(request: Request, lang: str, error: Exception) -> Response:
+    """The page of a refusal: not signed in, a form from elsewhere, a rule, not found, busy,
+    or another of the registry's errors."""
     _ = gettext(lang)
-    try:
-        _refuse_control_characters(request)
-        found = _auth.session(request)
-        # How the person signed in decides the eID rule (`rules.require_eid`).
-        with means.acting_with(found.means if found is not None else None):
-            return await handler(request, lang)
-    except _auth.NotSignedInError:
+    if isinstance(error, _auth.NotSignedInError):
         return show(request, lang, "registry/signed_out.html", status=401,
                     path=request.url.path, next_page=back_to(request),
                     configured=getattr(request.app.state, "relying_party", None)
                     is not None)
-    except _auth.CsrfRefusedError:
+    if isinstance(error, _auth.CsrfRefusedError):
         return forbidden(request, lang, "csrf_token",
                          _("The form had expired or did not come from this site. Nothing "
                            "was changed: go back, reload the page and try again."))
-    except RuleViolationError as error:
+    if isinstance(error, RuleViolationError):
         if error.rule == rules.EID_SIGN_IN_REQUIRED:
             return show(request, lang, "registry/eid_needed.html", status=403,
                         path=request.url.path,
                         again=sign_in_href(lang, eid=True, next_page=back_to(request)))
         return forbidden(request, lang, error.rule, error.message)
-    except NotFoundError:
+    if isinstance(error, NotFoundError):
         raise HTTPException(404) from None
-    except BusyError as error:
+    if isinstance(error, BusyError):
         busy = show(request, lang, "registry/busy.html", status=503, path=request.url.path)
         busy.headers["Retry-After"] = str(error.retry_after)
         return busy
-    except RegistryError as error:
+    if isinstance(error, RegistryError):
         return show(request, lang, "registry/problem.html", status=error.status,
                     message=error.message, path=request.url.path)
+    raise error

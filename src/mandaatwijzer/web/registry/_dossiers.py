@@ -15,7 +15,7 @@ from ._common import page, show, today
 
 
 @page
-async def dossiers(request: Request, lang: str) -> Response:
+def dossiers(request: Request, lang: str) -> Response:
     day = today(request)
     applicant = request.path_params["applicant"]
     with context(request).units() as uow:

@@ -72,7 +72,7 @@ def _results(request: Request, lang: str, query: str, *, offset: int = 0,
 
 
 @page
-async def search_page(request: Request, lang: str) -> Response:
+def search_page(request: Request, lang: str) -> Response:
     """The form, and the hits of a name or an enterprise number in the address."""
     _auth.signed_in(request)
     query = request.query_params.get("q", "").strip()
@@ -87,10 +87,10 @@ async def search_page(request: Request, lang: str) -> Response:
 
 
 @page
-async def search(request: Request, lang: str) -> Response:
+def search(request: Request, lang: str) -> Response:
     """The posted form: a national number is answered here; anything else goes to the
     results' address."""
-    form = await _auth.checked_form(request)
+    form = _auth.checked_form(request)
     query = " ".join(form_text(form, "q").split())
     if not views.holds_national_number(query):
         return redirect(href(lang, query))
@@ -106,7 +106,7 @@ def _attachment(download: views.Download) -> Response:
 
 
 @page
-async def users_csv(request: Request, lang: str) -> Response:
+def users_csv(request: Request, lang: str) -> Response:
     """An organisation's users (persons, work relations or rights) for its administrators."""
     kind = request.path_params["list"]
     if kind not in views.USER_LISTS:
@@ -119,7 +119,7 @@ async def users_csv(request: Request, lang: str) -> Response:
 
 
 @page
-async def mandates_csv(request: Request, lang: str) -> Response:
+def mandates_csv(request: Request, lang: str) -> Response:
     """A party's mandates, for whoever acts for it."""
     with context(request).units() as uow:
         repo = uow.repo

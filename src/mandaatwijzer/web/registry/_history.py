@@ -33,17 +33,17 @@ def _show(request: Request, lang: str, template: str, read: Read,
 
 
 @page
-async def mandate(request: Request, lang: str) -> Response:
+def mandate(request: Request, lang: str) -> Response:
     return _show(request, lang, "registry/mandate.html", views.mandate_history, "mandate")
 
 
 @page
-async def right(request: Request, lang: str) -> Response:
+def right(request: Request, lang: str) -> Response:
     return _show(request, lang, "registry/right.html", views.right_history, "right")
 
 
 @page
-async def person(request: Request, lang: str) -> Response:
+def person(request: Request, lang: str) -> Response:
     return _show(request, lang, "registry/person.html", views.person_history, "person")
 
 

@@ -59,7 +59,7 @@ def _signatures_page(request: Request, lang: str, *, errors: list[dict[str, str]
 
 
 @page
-async def signatures(request: Request, lang: str) -> Response:
+def signatures(request: Request, lang: str) -> Response:
     """For a mandate administrator (or a person for themself): sign or refuse."""
     return _signatures_page(request, lang)
 
@@ -115,17 +115,17 @@ def _already_signed(request: Request, lang: str, party: Party,
 
 
 @page
-async def confirm_sign(request: Request, lang: str) -> Response:
+def confirm_sign(request: Request, lang: str) -> Response:
     """What signing (or refusing) the mandate would do, and the button that does it."""
     decision = "refuse" if request.query_params.get("decision") == "refuse" else "sign"
     return _signing_page(request, lang, request.query_params.get("mandate", ""), decision)
 
 
 @page
-async def sign(request: Request, lang: str) -> Response:
+def sign(request: Request, lang: str) -> Response:
     """Sign or refuse the signature confirmed (`side`); without one, the confirmation page,
     nothing changed. A second submit of the same confirmation changes nothing and says so."""
-    form = await _auth.checked_form(request)
+    form = _auth.checked_form(request)
     ctx = context(request)
     with ctx.units() as uow:
         party, _name = _side(uow.repo, request)
@@ -224,7 +224,7 @@ def _mandates_page(request: Request, lang: str, *, finding: Finding | None = Non
 
 
 @page
-async def mandates(request: Request, lang: str) -> Response:
+def mandates(request: Request, lang: str) -> Response:
     """A party's mandates, given and taken, and an organisation found by enterprise number
     (the address may hold one: it is no personal data) for a new mandate."""
     number = request.query_params.get("enterprise_number", "").strip()
@@ -232,10 +232,10 @@ async def mandates(request: Request, lang: str) -> Response:
 
 
 @page
-async def find_person(request: Request, lang: str) -> Response:
+def find_person(request: Request, lang: str) -> Response:
     """A person found by national register number (posted: never in the address), for a new
     mandate between the party and that person."""
-    form = await _auth.checked_form(request)
+    form = _auth.checked_form(request)
     _ = gettext(lang)
     number = form_text(form, "national_number")
     errors = [] if number else [{"field": "national_number", "message": _(
@@ -244,10 +244,10 @@ async def find_person(request: Request, lang: str) -> Response:
 
 
 @page
-async def give(request: Request, lang: str) -> Response:
+def give(request: Request, lang: str) -> Response:
     """A new mandate between the party and the counterpart found: given to it (`role` give)
     or asked from it (`role` ask); the creator signs for the party."""
-    form = await _auth.checked_form(request)
+    form = _auth.checked_form(request)
     ctx = context(request)
     _ = gettext(lang)
     asks = form_text(form, "role") == "ask"
@@ -323,16 +323,16 @@ def _stopping_read(request: Request, mandate_id: str) -> Stopping:
 
 
 @page
-async def confirm_stop(request: Request, lang: str) -> Response:
+def confirm_stop(request: Request, lang: str) -> Response:
     """What stopping the mandate would end, and the button that does it."""
     return _stopping_page(request, lang, request.query_params.get("mandate", ""))
 
 
 @page
-async def stop(request: Request, lang: str) -> Response:
+def stop(request: Request, lang: str) -> Response:
     """Stop the mandate confirmed; without the confirmation, its page, nothing changed. A
     second submit of the same confirmation changes nothing and says so."""
-    form = await _auth.checked_form(request)
+    form = _auth.checked_form(request)
     ctx = context(request)
     with ctx.units() as uow:
         party, _name = _side(uow.repo, request)

@@ -15,7 +15,7 @@ from ._common import gettext, page, show, today
 
 
 @page
-async def overview(request: Request, lang: str) -> Response:
+def overview(request: Request, lang: str) -> Response:
     """My organisations, rights and mandates."""
     person_id = _auth.person_id(request)
     day = today(request)
@@ -36,7 +36,7 @@ def _day(value: str | None) -> date | None:
 
 
 @page
-async def check(request: Request, lang: str) -> Response:
+def check(request: Request, lang: str) -> Response:
     """May X manage Y's dossiers? With the explanation."""
     _ = gettext(lang)
     viewer_id = _auth.person_id(request)

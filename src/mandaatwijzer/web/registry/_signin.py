@@ -225,7 +225,7 @@ async def sign_out(request: Request, lang: str) -> Response:
     done = _already_signed_out(request, lang)
     if done is not None:
         return done
-    await _auth.checked_form(request)
+    _auth.checked_form(request)
     found = _auth.signed_in(request)
     ctx = context(request)
     await run_in_threadpool(signin.sign_out, ctx.units(), ctx.clock, found.record)
@@ -238,7 +238,7 @@ async def sign_out_everywhere(request: Request, lang: str) -> Response:
     done = _already_signed_out(request, lang)
     if done is not None:
         return done
-    await _auth.checked_form(request)
+    _auth.checked_form(request)
     found = _auth.signed_in(request)
     ctx = context(request)
     await run_in_threadpool(signin.sign_out_everywhere, ctx.units(), ctx.clock,

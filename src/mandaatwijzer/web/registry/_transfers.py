@@ -88,7 +88,7 @@ def _done(request: Request, lang: str, party: Party, proposal: Transferring) -> 
 
 
 @page
-async def confirm_transfer(request: Request, lang: str) -> Response:
+def confirm_transfer(request: Request, lang: str) -> Response:
     """To whom the mandate would go, and what would change once that provider accepts."""
     query = request.query_params
     return _page(request, lang, query.get("mandate", ""),
@@ -96,10 +96,10 @@ async def confirm_transfer(request: Request, lang: str) -> Response:
 
 
 @page
-async def transfer(request: Request, lang: str) -> Response:
+def transfer(request: Request, lang: str) -> Response:
     """Propose the transfer confirmed; without the confirmation, its page, nothing changed.
     A second submit of the same confirmation proposes nothing twice and says so."""
-    form = await _auth.checked_form(request)
+    form = _auth.checked_form(request)
     ctx = context(request)
     mandate_id, number = form_text(form, "mandate"), form_text(form, "enterprise_number")
     if form_text(form, "confirmed") != "transfer":

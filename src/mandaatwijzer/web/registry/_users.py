@@ -45,7 +45,7 @@ def _users_page(request: Request, lang: str, org_id: str, *,
 
 
 @page
-async def users(request: Request, lang: str) -> Response:
+def users(request: Request, lang: str) -> Response:
     return _users_page(request, lang, request.path_params["org"])
 
 
@@ -65,9 +65,9 @@ def _days(form: FormData, fields: tuple[str, str], errors: list[dict[str, str]],
 
 
 @page
-async def add_user(request: Request, lang: str) -> Response:
+def add_user(request: Request, lang: str) -> Response:
     """Add a user by national number (posted, never in an address), creating the relation."""
-    form = await _auth.checked_form(request)
+    form = _auth.checked_form(request)
     org_id = request.path_params["org"]
     ctx = context(request)
     _ = gettext(lang)
@@ -115,8 +115,8 @@ async def add_user(request: Request, lang: str) -> Response:
 
 
 @page
-async def grant(request: Request, lang: str) -> Response:
-    form = await _auth.checked_form(request)
+def grant(request: Request, lang: str) -> Response:
+    form = _auth.checked_form(request)
     org_id = request.path_params["org"]
     ctx = context(request)
     _ = gettext(lang)
@@ -168,18 +168,18 @@ def _already_withdrawn(request: Request, lang: str, org_id: str,
 
 
 @page
-async def confirm_withdraw(request: Request, lang: str) -> Response:
+def confirm_withdraw(request: Request, lang: str) -> Response:
     """What withdrawing the right would take away, and the button that does it."""
     return _withdrawal_page(request, lang, request.path_params["org"],
                             request.query_params.get("right", ""))
 
 
 @page
-async def withdraw(request: Request, lang: str) -> Response:
+def withdraw(request: Request, lang: str) -> Response:
     """Withdraw the right from the day confirmed; without a confirmed day (or with one that
     has passed), the confirmation page again, nothing changed. A second submit of the same
     confirmation changes nothing and says the right was withdrawn already."""
-    form = await _auth.checked_form(request)
+    form = _auth.checked_form(request)
     org_id = request.path_params["org"]
     ctx = context(request)
     right_id = form_text(form, "right")
@@ -212,9 +212,9 @@ async def withdraw(request: Request, lang: str) -> Response:
 
 
 @page
-async def appoint(request: Request, lang: str) -> Response:
+def appoint(request: Request, lang: str) -> Response:
     """A legal representative appoints one of the organisation's users local administrator."""
-    form = await _auth.checked_form(request)
+    form = _auth.checked_form(request)
     org_id = request.path_params["org"]
     ctx = context(request)
     _ = gettext(lang)
