@@ -95,10 +95,27 @@ def english_sentences() -> tuple[tuple[str, re.Pattern[str]], ...]:
         literal = _FIELD.sub(" ", msgid)
         if len(literal.split()) <= 3:
             continue
-        pieces = [re.escape(" ".join(piece.split())) for piece in _FIELD.split(msgid)]
-        pattern = r"\s*.+?\s*".join(piece for piece in pieces)
-        found.append((msgid, re.compile(pattern.strip())))
+        pattern = _pattern(msgid)
+        if pattern is not None:
+            found.append((msgid, pattern))
     return tuple(found)
+
+
+def _pattern(msgid: str) -> re.Pattern[str] | None:
+    """`msgid` as a pattern: its literal pieces in order, each field matching any text
+    between them; None when no literal piece is left.
+
+    A field before the first piece or after the last is dropped rather than matched: the
+    literal pieces alone are the same finding, and a leading `.+?` would try every start of
+    the page against the rest of it (quadratic: seconds on a long users page)."""
+    pieces = [" ".join(piece.split()) for piece in _FIELD.split(msgid)]
+    while pieces and not pieces[0]:
+        pieces.pop(0)
+    while pieces and not pieces[-1]:
+        pieces.pop()
+    if not pieces:
+        return None
+    return re.compile(r"\s*.+?\s*".join(re.escape(piece) for piece in pieces))
 
 
 def problems(html: str) -> list[str]:
