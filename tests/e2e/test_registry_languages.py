@@ -101,3 +101,29 @@ def test_a_control_character_is_refused_in_the_requests_language(world: World) -
     assert "control character" in en["message"]
     assert "stuurteken" in nl["message"]
     assert "control" not in nl["message"]
+
+
+@pytest.mark.parametrize(("body", "field", "english", "dutch"), [
+    ({"kind": "SSM Mandaatuitvoerder", "start": "2025-13-01"}, "start",
+     "a date as YYYY-MM-DD, for example 2025-03-03",
+     "een datum als JJJJ-MM-DD, bijvoorbeeld 2025-03-03"),
+    ({"kind": "Superuser"}, "kind",
+     "one of: SSM Mandaatbeheerder, SSM Mandaatuitvoerder, KIOSK Aanvrager",
+     "een van: SSM Mandaatbeheerder, SSM Mandaatuitvoerder, KIOSK Aanvrager"),
+    ({}, "kind", "a value: the field is required", "een waarde: het veld is verplicht"),
+    ({"kind": "SSM Mandaatuitvoerder", "colour": "red"}, "colour",
+     "no such field: leave it out", "zo'n veld bestaat niet: laat het weg"),
+], ids=["a day that is no date", "no such right", "missing", "unknown field"])
+def test_a_malformed_body_is_refused_in_the_requests_language_naming_the_same_field(
+        world: World, body: dict[str, Any], field: str, english: str, dutch: str) -> None:
+    """pydantic's checks of a body, said by their type in the catalog's words, not in
+    pydantic's English."""
+    headers = {"X-CSRF-Token": sign_in(world.client, world.people["Luc"])}
+    path = f"{API}/work-relations/{world.eva_relation()}/rights"
+    en = _errors(world.client.post(path, headers=headers, json=body), 422)
+    nl = _errors(world.client.post(path, headers={**headers, "Accept-Language": "nl"},
+                                   json=body), 422)
+    assert (en["code"], en["field"]) == (nl["code"], nl["field"]) == ("invalid", field)
+    assert (en["expected"], nl["expected"]) == (english, dutch)
+    assert nl["message"].endswith(dutch)
+    assert world.rights_of(world.eva_relation()) == []

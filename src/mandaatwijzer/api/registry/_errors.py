@@ -17,10 +17,9 @@ from ...registry.errors import (
     ValidationError,
 )
 from ...registry.phrases import N_, phrase_of
-from ...registry.text import EXPECTED as NO_CONTROL_EXPECTED
-from ...registry.text import WITHOUT_CONTROL
 from .._language import DEFAULT_LANGUAGE, negotiate, speaking
 from .._problems import Problem, error_response
+from ._expected import expected as expected_of
 from ._identity import PREFIX
 from ._schemas import Errors
 
@@ -111,23 +110,12 @@ async def validation_error(request: Request, error: Exception) -> Response:
         field = "body" if item.get("type") == "json_invalid" else \
             _field(tuple(item.get("loc", ())))
         with speaking(lang):
-            expected = _expected(item)
+            expected = expected_of(item)
         # The input is left out: it may be a national number.
         problems.append({"code": "invalid", "field": field,
                          "message": f"{field}: {expected}", "expected": expected})
     return error_response(422, *problems, headers={"Content-Language": lang,
                                                    "Vary": "Accept-Language"})
-
-
-def _expected(item: Any) -> str:
-    """What a field expects, in words (pydantic's own in English); the control-character
-    pattern named as the rule, in the current language."""
-    if item.get("type") == "string_pattern_mismatch" and \
-            item.get("ctx", {}).get("pattern") == WITHOUT_CONTROL:
-        return str(N_("contains a control character; expected {expected}",
-                      expected=NO_CONTROL_EXPECTED))
-    return str(item.get("msg", "a valid value"))
-
 
 
 def _documented(description: str) -> dict[str, Any]:
