@@ -98,6 +98,11 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
 
+    def overlaps(self, other: Period) -> bool:
+        """Whether some day lies in both periods."""
+        return (other.end is None or self.start <= other.end) and \
+            (self.end is None or other.start <= self.end)
+
 
 @dataclass(eq=False)
 class WorkRelation:

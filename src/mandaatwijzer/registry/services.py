@@ -243,13 +243,19 @@ def add_work_relation(uow: UnitOfWork, clock: Clock, actor_id: str, organisation
         rules.require_rights_authority(uow.repo, actor, org, today)
         rules.require_eid(actor, N_("manage the users of {organisation}",
                                     organisation=org.name))
-        if any(r.organisation_id == org.id and r.active(today)
-               for r in uow.repo.work_relations_of(person_id)):
+        period = _period(start or today, end, today)
+        existing = [r for r in uow.repo.work_relations_of(person_id)
+                    if r.organisation_id == org.id and r.period.overlaps(period)]
+        name = rules.person(uow.repo, person_id).name
+        if any(r.active(today) for r in existing):
             raise ConflictError(N_("{name} already has a work relation with {organisation}",
-                                   name=rules.person(uow.repo, person_id).name,
-                                   organisation=org.name))
-        relation = WorkRelation(new_id("WR"), person_id, org.id,
-                                _period(start or today, end, today), user_type)
+                                   name=name, organisation=org.name))
+        if existing:
+            # One starting later (or ended, but within the period asked for) covers part of it.
+            raise ConflictError(N_("{name} already has a work relation with {organisation} "
+                                   "from {start}, for part of that period", name=name,
+                                   organisation=org.name, start=existing[0].period.start))
+        relation = WorkRelation(new_id("WR"), person_id, org.id, period, user_type)
         uow.repo.add(relation)
         _record(uow, clock, actor.id, "add_work_relation", relation, None)
         uow.commit()

@@ -404,6 +404,19 @@ def test_a_work_relation_end_in_the_past_is_refused_naming_the_end(cast: Cast) -
     assert error.field == "end"
 
 
+def test_a_second_work_relation_over_part_of_a_later_ones_period_is_a_conflict(
+        cast: Cast) -> None:
+    """A relation that starts later covers part of a new open one: refused, naming its start;
+    one that ends before the later one begins is a relation of its own."""
+    world = cast.world
+    world.employ(cast.provider, cast.recruit, start=days(5), end=days(20))
+    error = refused_without_trace(world, ConflictError, lambda: world.employ(
+        cast.provider, cast.recruit))
+    assert "from 2025-03-08, for part of that period" in str(error)
+    before = world.employ(cast.provider, cast.recruit, end=days(4))
+    assert (before.period.start, before.period.end) == (TODAY, days(4))
+
+
 def test_a_right_cannot_start_outside_its_work_relation(cast: Cast) -> None:
     world = cast.world
     relation = world.employ(cast.provider, cast.recruit, start=days(5), end=days(20))
