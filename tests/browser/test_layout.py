@@ -19,6 +19,8 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from mandaatwijzer.registry import services
+
 from ..e2e.registry import World, build, open_session
 from ..serving import served
 from .guide_pages import LANGS, distinct_pages, new_context
@@ -82,7 +84,12 @@ MEASURE = """
 
 @pytest.fixture(scope="module")
 def world() -> World:
-    return build()
+    """The test world, Bakkerij NV with KIOSK dossiers (their page has a table)."""
+    world = build()
+    for title, status in [("Werkingssubsidie 2025", "submitted"), ("Aanvraag 2026", "draft")]:
+        services.add_dossier(world.ctx.units(), world.ctx.clock, world.orgs["bakery"].party,
+                             title, status)
+    return world
 
 
 @pytest.fixture(scope="module")
@@ -192,17 +199,22 @@ def test_registry_pages_hold_at_every_width(browser: Browser, registry_url: str,
                     f"/{lang}/registry/search?q=Bakkerij"],
             # the mandate administrator: the provider's signatures
             "Mia": [f"/{lang}/registry/", f"/{lang}/registry/parties/{provider.id}/signatures"],
-            # a giving organisation's representative: its mandates, with a stop button
-            "Bart": [f"/{lang}/registry/", f"/{lang}/registry/parties/{bakery.id}/mandates"],
+            # a giving organisation's representative: its mandates, with a stop button, and
+            # a transfer's confirmation with the new provider found
+            "Bart": [f"/{lang}/registry/", f"/{lang}/registry/parties/{bakery.id}/mandates",
+                     f"/{lang}/registry/parties/{bakery.id}/mandates/transfer"
+                     f"?mandate={world.mandates['bakery'].id}"
+                     f"&enterprise_number={number.value}"],
             # a person giving a mandate: the provider found, and a wrong number
             "Anna": [f"/{lang}/registry/",
                      f"/{lang}/registry/parties/{world.id('Anna')}/mandates"
                      f"?enterprise_number={number.value}",
                      f"/{lang}/registry/parties/{world.id('Anna')}/mandates"
                      "?enterprise_number=123"],
-            # refused a page: the 403
+            # refused a page: the 403; an executor: a client's KIOSK dossiers
             "Emil": [f"/{lang}/registry/", f"/{lang}/registry/organisations/{provider.id}/users",
-                     f"/{lang}/registry/sign-in"],
+                     f"/{lang}/registry/sign-in",
+                     f"/{lang}/registry/applicants/{bakery.id}/dossiers"],
         }
         for name, hrefs in starts.items():
             context = _signed_in(browser, registry_url, world, name)

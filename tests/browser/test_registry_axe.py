@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from mandaatwijzer.config import SignInSettings
+from mandaatwijzer.registry import services
 from mandaatwijzer.web._render import render
 
 from ..e2e.registry import SETTINGS, World, build
@@ -29,7 +30,12 @@ TOTP = "urn:be:vlaanderen:authmech:csamtotp"
 
 @pytest.fixture(scope="module")
 def world() -> World:
-    return build()
+    """The test world, Bakkerij NV with KIOSK dossiers (their page has a table)."""
+    world = build()
+    for title, status in [("Werkingssubsidie 2025", "submitted"), ("Aanvraag 2026", "draft")]:
+        services.add_dossier(world.ctx.units(), world.ctx.clock, world.orgs["bakery"].party,
+                             title, status)
+    return world
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +94,12 @@ def test_the_registry_pages_have_no_axe_violations(
                               f"?enterprise_number={number.value}", 200, lang)
     _check(signed_in["Anna"], f"/{lang}/registry/parties/{world.id('Anna')}/mandates"
                               "?enterprise_number=123", 422, lang)
+    transfer = f"/{lang}/registry/parties/{provider.id}/mandates/transfer" \
+               f"?mandate={world.mandates['bakery'].id}"
+    _check(signed_in["Mia"], f"{transfer}&enterprise_number={number.value}", 200, lang)
+    _check(signed_in["Mia"], f"{transfer}&enterprise_number=123", 422, lang)
+    _check(signed_in["Emil"], f"/{lang}/registry/applicants/{bakery.id}/dossiers", 200, lang)
+    _check(signed_in["Luc"], f"/{lang}/registry/applicants/{bakery.id}/dossiers", 403, lang)
     _check(signed_in["Emil"], f"/{lang}/registry/organisations/{provider.id}/users", 403, lang)
     _check(signed_in["Emil"], f"/{lang}/registry/sign-in", 200, lang)
 
@@ -100,6 +112,26 @@ def test_the_error_state_of_the_grant_form_has_no_axe_violations(
     page.locator('form[action$="/users/grant"] button[type="submit"]').click()
     assert page.locator(".error-summary").count() == 1
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_mandates_page_with_a_person_found_has_no_axe_violations(
+        browser: Browser, registry_url: str, world: World, lang: str) -> None:
+    """Found by national register number: a POST, so reached by the form on the page."""
+    context = signed_in_context(browser, registry_url, world, "Anna", javascript=True)
+    try:
+        page = context.new_page()
+        opened(page, f"/{lang}/registry/parties/{world.id('Anna')}/mandates", lang)
+        page.locator("#national_number").fill(world.numbers["Otto"])
+        with page.expect_navigation() as answer:
+            page.locator('form[action$="/mandates/find"] button[type="submit"]').click()
+        assert answer.value is not None
+        assert answer.value.status == 200
+        assert page.locator('form[action$="/mandates/give"]').count() == 1
+        assert page.locator("html").get_attribute("lang") == lang
+        assert_accessible(page)
+    finally:
+        context.close()
 
 
 def test_a_page_without_a_session_has_no_axe_violations(
