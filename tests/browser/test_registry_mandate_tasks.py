@@ -262,9 +262,6 @@ def test_bart_transfers_the_bakery_mandate_and_exactly_the_access_listed_is_lost
     assert after - before == would_gain
 
 
-@pytest.mark.xfail(strict=True, reason="the button and the history page's row share the msgid "
-                   "'Transfer', translated as the noun 'Overdracht' (mandates.html, "
-                   "mandate.html)")
 def test_the_dutch_transfer_button_says_what_it_does(browser: Browser, shared: World,
                                                      shared_url: str) -> None:
     """Like 'Stopzetten' beside it, the button names the act: 'Overdragen'."""
