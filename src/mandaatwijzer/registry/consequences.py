@@ -173,6 +173,21 @@ class Refusal:
 
 
 @dataclass(frozen=True, slots=True)
+class Granting:
+    """Granting a right from `start` (to `end`): who gains access from `start` on."""
+
+    work_relation_id: str
+    kind: RightKind
+    holder_id: str
+    holder_name: str
+    organisation_id: str
+    organisation_name: str
+    start: date
+    end: date | None
+    gained: tuple[Access, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Transferring:
     """Proposing to hand an active mandate to `new_taker`: nothing changes until the new
     taker's signers accept; from the day they do, `gained` and `lost` (as they would be
@@ -202,6 +217,18 @@ def _with_right(right: Right) -> Change:
         employments = tuple(
             replace(e, rights=tuple(right if r.id == right.id else r for r in e.rights))
             for e in facts.employments)
+        return replace(facts, employments=employments)
+
+    return change
+
+
+def _with_new_right(right: Right) -> Change:
+    """The facts with `right` granted besides, on its work relation."""
+
+    def change(facts: AccessFacts) -> AccessFacts:
+        employments = tuple(
+            replace(e, rights=(*e.rights, right)) if e.relation.id == right.work_relation_id
+            else e for e in facts.employments)
         return replace(facts, employments=employments)
 
     return change
@@ -369,6 +396,24 @@ def withdrawal(repo: Repository, right_id: str, on: date, actor_id: str) -> With
                       lost, right.withdrawn_on)
 
 
+def granting(repo: Repository, work_relation_id: str, kind: RightKind, start: date,
+             end: date | None, actor_id: str) -> Granting:
+    """Granting the right on the work relation (as `services.grant_right` would): whose
+    dossiers its holder may manage from `start` on that they may not manage without it (the
+    givers of the organisation's mandates, and the organisation itself)."""
+    relation = repo.work_relation(work_relation_id)
+    if relation is None:
+        raise NotFoundError("work relation", work_relation_id)
+    holder = rules.person(repo, relation.person_id)
+    org = rules.organisation(repo, relation.organisation_id)
+    right = Right(new_id("R"), relation.id, kind, actor_id, Period(start, end))
+    applicants = [org.party, *(m.giver for m in repo.mandates_taken_by(org.party))]
+    gained = _differences(repo, [(holder.id, a) for a in applicants], start,
+                          _with_new_right(right), gained=True)
+    return Granting(relation.id, kind, holder.id, holder.name, org.id, org.name, start, end,
+                    gained)
+
+
 def stopping(repo: Repository, mandate_id: str, now: datetime, actor_id: str) -> Stopping:
     """Stopping the mandate now (as `services.stop_mandate` would)."""
     mandate = _mandate(repo, mandate_id)
@@ -501,6 +546,7 @@ def refusal(repo: Repository, mandate_id: str, now: datetime, actor_id: str,
 
 __all__ = [
     "Access",
+    "Granting",
     "MandateFacts",
     "PartyFacts",
     "Refusal",
@@ -511,6 +557,7 @@ __all__ = [
     "Transferring",
     "Withdrawal",
     "awaited_side",
+    "granting",
     "mandate_facts",
     "refusal",
     "side_party",

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from .. import guide
 from . import _i18n
 from ._render import render
+from .registry import Act, Personal, act, personal
 
 
 def _language(lang: str) -> str:
@@ -26,11 +27,32 @@ def _flow(flow_id: str) -> guide.Flow:
         raise HTTPException(404) from None
 
 
-def _replay(flow: guide.Flow, query: str) -> tuple[guide.State, bool]:
-    """The state the answers lead to, and whether some answers could not be used."""
+def _replay(flow: guide.Flow, query: str,
+            known: Personal | None = None) -> tuple[guide.State, bool]:
+    """The state the answers lead to, and whether some answers could not be used.
+
+    For a signed-in person the registry answers the statements it knows (`known`) that the
+    person's own answers (the address's) leave open; the person's answers win."""
     answers, dropped = guide.parse_query_lenient(query, flow.questions)
-    result = guide.replay(flow, answers)
-    return result.state, dropped or bool(result.problems)
+    registry = known.answers if known is not None else {}
+    result = guide.replay(flow, {**registry, **answers})
+    # Only the person's answers can be unusable: the registry's lie on the path or wait.
+    problems = [p for p in result.problems if getattr(p, "question", None) not in registry
+                or getattr(p, "question", None) in answers]
+    return result.state, dropped or bool(problems)
+
+
+def _back(flow: guide.Flow, state: guide.State, known: Personal | None) -> guide.State | None:
+    """The state one of the person's answers back: past the registry's answers (which would
+    answer again), or None at the start."""
+    registry = known.answers if known is not None else {}
+    steps = list(state.steps)
+    while steps and registry.get(steps[-1].question.id) == steps[-1].answer:
+        steps.pop()
+    if not steps:
+        return None
+    answers = {step.question.id: step.answer for step in steps[:-1]}
+    return guide.replay(flow, {**registry, **answers}).state
 
 
 def _title(flow: guide.Flow, lang: str) -> str:
@@ -38,13 +60,24 @@ def _title(flow: guide.Flow, lang: str) -> str:
     return title.value if title else flow.id
 
 
-def _steps(steps: list[dict[str, Any]], flow: guide.Flow, lang: str,
-           query: str) -> list[dict[str, Any]]:
-    """The state view's steps (`step_view` of each), each with the address to change it."""
-    return [
-        {**step, "change_href": guide.change_href(flow.id, lang, step["question"], query)}
-        for step in steps
-    ]
+def _steps(steps: list[dict[str, Any]], flow: guide.Flow, lang: str, query: str,
+           known: Personal | None = None) -> list[dict[str, Any]]:
+    """The state view's steps (`step_view` of each), each with the address to change it, and
+    for a signed-in person what the registry says of it: the source of an answer it gave
+    (`source`), or the registry's other answer to one the person changed (`differs`)."""
+    registry = known.known if known is not None else {}
+    views = []
+    for step in steps:
+        view = {**step, "change_href": guide.change_href(flow.id, lang, step["question"],
+                                                         query)}
+        found = registry.get(step["question"])
+        if found is not None:
+            answer, source = found
+            view["source" if answer == step["answer"] else "differs"] = source
+            view["registry_label"] = flow.option_label(flow.questions[step["question"]],
+                                                       answer, lang)
+        views.append(view)
+    return views
 
 
 def _glossary_entries(refs: list[dict[str, Any]], lang: str, back: str) -> list[dict[str, Any]]:
@@ -60,7 +93,8 @@ def _glossary_entries(refs: list[dict[str, Any]], lang: str, back: str) -> list[
 
 def _step_page(request: Request, lang: str, flow: guide.Flow, state: guide.State, *,
                notice: bool = False, error: str | None = None, change: str | None = None,
-               status: int = 200) -> Response:
+               status: int = 200, known: Personal | None = None,
+               action: Act | None = None) -> Response:
     view = guide.state_view(state, guide.glossary(), lang, links_keep_answers=True)
     node = view["node"]
     query = view["answers"]  # state.query, made once: each use would encode the answers again
@@ -68,10 +102,10 @@ def _step_page(request: Request, lang: str, flow: guide.Flow, state: guide.State
     if change is not None:
         node = guide.node_view(flow, guide.glossary(), flow.questions[change], lang)
         back_href = here
-    elif state.steps:
-        back_href = guide.step_href(flow.id, lang, guide.back(state).query)
     else:
-        back_href = guide.start_href(flow.id, lang)
+        before = _back(flow, state, known)
+        back_href = guide.step_href(flow.id, lang, before.query) if before is not None \
+            else guide.start_href(flow.id, lang)
     refs = [link for link in node["links"] if link["kind"] == "glossary"]
     links = [link for link in node["links"] if link["kind"] != "glossary"]
     context: dict[str, Any] = {
@@ -80,7 +114,9 @@ def _step_page(request: Request, lang: str, flow: guide.Flow, state: guide.State
         "node": node,
         "links": links,
         "terms": _glossary_entries(refs, lang, here),
-        "steps": _steps(view["steps"], flow, lang, query),
+        "steps": _steps(view["steps"], flow, lang, query, known),
+        "personal": known,
+        "act": action,
         "trace": view["trace"],
         "answers_query": query,
         "action": here,
@@ -121,14 +157,22 @@ async def start(request: Request) -> Response:
 async def step(request: Request) -> Response:
     lang = _language(request.path_params["lang"])
     flow = _flow(request.path_params["flow"])
-    state, dropped = _replay(flow, request.url.query)
-    return _step_page(request, lang, flow, state, notice=dropped)
+    known = await personal(request, flow.id, lang)
+    if known is not None and known.must_choose:
+        return render(lang, "choose_organisation.html", path=request.url.path,
+                      query=request.url.query, flow=flow, title=_title(flow, lang),
+                      personal=known, start_href=guide.start_href(flow.id, lang))
+    state, dropped = _replay(flow, request.url.query, known)
+    action = await act(request, known, state.node.id, lang) \
+        if known is not None and state.finished else None
+    return _step_page(request, lang, flow, state, notice=dropped, known=known, action=action)
 
 
 async def answer(request: Request) -> Response:
     lang = _language(request.path_params["lang"])
     flow = _flow(request.path_params["flow"])
-    state, _ = _replay(flow, request.url.query)
+    known = await personal(request, flow.id, lang)
+    state, _ = _replay(flow, request.url.query, known)
     form = await request.form()
     question_id, value = form.get("question"), form.get("answer")
     if not isinstance(question_id, str) or not state.on_path(question_id) \
@@ -138,7 +182,7 @@ async def answer(request: Request) -> Response:
     question = flow.questions[question_id]
     if not isinstance(value, str) or value not in question.options:
         change = question_id if question_id != state.node.id else None
-        return _step_page(request, lang, flow, state, change=change, status=422,
+        return _step_page(request, lang, flow, state, change=change, status=422, known=known,
                           error=_i18n.translations(lang).gettext("Choose one of the answers"))
     new = guide.answer(state, question_id, value)
     return RedirectResponse(guide.step_href(flow.id, lang, new.query), status_code=303)
@@ -147,11 +191,12 @@ async def answer(request: Request) -> Response:
 async def change(request: Request) -> Response:
     lang = _language(request.path_params["lang"])
     flow = _flow(request.path_params["flow"])
-    state, _ = _replay(flow, request.url.query)
+    known = await personal(request, flow.id, lang)
+    state, _ = _replay(flow, request.url.query, known)
     question_id = request.path_params["question"]
     if question_id not in state.answers:
         return RedirectResponse(guide.step_href(flow.id, lang, state.query), status_code=303)
-    return _step_page(request, lang, flow, state, change=question_id)
+    return _step_page(request, lang, flow, state, change=question_id, known=known)
 
 
 async def howto(request: Request) -> Response:

@@ -8,7 +8,7 @@ the operator of the command line). The access decision itself and its paged list
 """
 
 from ._access import Checked, applicants_for, awaiting_signature, check, persons_for
-from ._consequences import refusal, signing, stopping, transferring, withdrawal
+from ._consequences import granting, refusal, signing, stopping, transferring, withdrawal
 from ._find import (
     MAX_QUERY,
     USER_LISTS,
@@ -23,6 +23,8 @@ from ._find import (
     search,
     users_csv,
 )
+from ._guidance import FLOW as GUIDED_FLOW
+from ._guidance import Action, Colleague, Guidance, Known, Provider, guidance, outcome_action
 from ._history import (
     HISTORY_LIMIT,
     AuditState,
@@ -96,20 +98,25 @@ from ._places import (
 
 __all__ = [
     "DOSSIER_STATUSES",
+    "GUIDED_FLOW",
     "HISTORY_LIMIT",
     "MAX_QUERY",
     "OPEN_STATES",
     "USER_LISTS",
+    "Action",
     "ApplicantDossiers",
     "AuditState",
     "Checked",
+    "Colleague",
     "Counterpart",
     "DossierRow",
     "Download",
+    "Guidance",
     "History",
     "HistoryEntry",
     "Hit",
     "HitKind",
+    "Known",
     "MandatePage",
     "MandateRow",
     "Membership",
@@ -118,6 +125,7 @@ __all__ = [
     "Overview",
     "PersonDetails",
     "PersonPage",
+    "Provider",
     "RightPage",
     "Role",
     "RoleCode",
@@ -138,6 +146,8 @@ __all__ = [
     "find_person",
     "finds_persons",
     "given_by",
+    "granting",
+    "guidance",
     "holds_national_number",
     "local_admins",
     "mandate",
@@ -155,6 +165,7 @@ __all__ = [
     "organisation_users",
     "organisation_with_number",
     "organisations",
+    "outcome_action",
     "overview",
     "party_of",
     "person",

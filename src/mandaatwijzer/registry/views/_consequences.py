@@ -12,9 +12,17 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from .. import consequences, policy, rules
-from ..consequences import Refusal, Signing, SignSide, Stopping, Transferring, Withdrawal
+from ..consequences import (
+    Granting,
+    Refusal,
+    Signing,
+    SignSide,
+    Stopping,
+    Transferring,
+    Withdrawal,
+)
 from ..errors import NotFoundError
-from ..model import Party
+from ..model import Party, RightKind
 from ..policy import Viewer
 from ..ports import Repository
 from ._mandates import mandate
@@ -35,6 +43,18 @@ def withdrawal(repo: Repository, viewer: Viewer, right_id: str, on: date,
     org = rules.organisation(repo, relation.organisation_id)
     policy.require_administers(repo, viewer, org, today)
     return consequences.withdrawal(repo, right_id, on, _actor(viewer))
+
+
+def granting(repo: Repository, viewer: Viewer, work_relation_id: str, kind: RightKind,
+             start: date, end: date | None, today: date) -> Granting:
+    """Who would gain access once the right is granted, for whoever administers its
+    organisation."""
+    relation = repo.work_relation(work_relation_id)
+    if relation is None:
+        raise NotFoundError("work relation", work_relation_id)
+    org = rules.organisation(repo, relation.organisation_id)
+    policy.require_administers(repo, viewer, org, today)
+    return consequences.granting(repo, work_relation_id, kind, start, end, _actor(viewer))
 
 
 def stopping(repo: Repository, viewer: Viewer, mandate_id: str, now: datetime) -> Stopping:

@@ -5,7 +5,19 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from .. import _language_path  # noqa: F401 (registers {lang:lang})
-from . import _dossiers, _find, _history, _mandates, _pages, _signin, _transfers, _users
+from . import (
+    _dossiers,
+    _find,
+    _granting,
+    _guidance,
+    _history,
+    _mandates,
+    _pages,
+    _signin,
+    _transfers,
+    _users,
+)
+from ._guidance import Act, Personal, act, personal
 from ._signin import HANDSHAKE_COOKIE, HANDSHAKE_PATH, HANDSHAKE_SECONDS, relying_party
 
 PARTY = "/{lang:lang}/registry/parties/{party}"
@@ -13,6 +25,8 @@ ORGANISATION = "/{lang:lang}/registry/organisations/{org}"
 
 PAGES = [
     Route("/{lang:lang}/registry/", _pages.overview),
+    Route("/{lang:lang}/flows/{flow}/organisation", _guidance.choose_organisation,
+          methods=["GET"]),
     Route("/{lang:lang}/registry/check", _pages.check),
     Route("/{lang:lang}/registry/search", _find.search_page, methods=["GET"]),
     Route("/{lang:lang}/registry/search", _find.search, methods=["POST"]),
@@ -31,6 +45,8 @@ PAGES = [
     Route(f"{ORGANISATION}/users", _users.users, methods=["GET"]),
     Route(f"{ORGANISATION}/users/add", _users.add_user, methods=["POST"]),
     Route(f"{ORGANISATION}/users/grant", _users.grant, methods=["POST"]),
+    Route(f"{ORGANISATION}/users/grant/confirm", _granting.confirm_grant, methods=["GET"]),
+    Route(f"{ORGANISATION}/users/grant/confirm", _granting.grant, methods=["POST"]),
     Route(f"{ORGANISATION}/users/appoint", _users.appoint, methods=["POST"]),
     Route(f"{ORGANISATION}/users/withdraw", _users.confirm_withdraw, methods=["GET"]),
     Route(f"{ORGANISATION}/users/withdraw", _users.withdraw, methods=["POST"]),
@@ -48,5 +64,5 @@ PAGES = [
     Route(f"{PARTY}/mandates/stop", _mandates.stop, methods=["POST"]),
 ]
 
-__all__ = ["HANDSHAKE_COOKIE", "HANDSHAKE_PATH", "HANDSHAKE_SECONDS", "PAGES",
-           "relying_party"]
+__all__ = ["HANDSHAKE_COOKIE", "HANDSHAKE_PATH", "HANDSHAKE_SECONDS", "PAGES", "Act",
+           "Personal", "act", "personal", "relying_party"]

@@ -29,7 +29,9 @@ def _show(request: Request, lang: str, template: str, read: Read,
         viewer = rules.person(uow.repo, _auth.person_id(request))
         # The history's sentences in the page's language: `page` opened `sentences(lang)`.
         found = read(uow, viewer, request.path_params[key], day)
-        return show(request, lang, template, repo=uow.repo, found=found, day=day)
+        done = request.query_params.get("done")
+        return show(request, lang, template, repo=uow.repo, found=found, day=day,
+                    done=done if done == "granted" else None)
 
 
 @page
