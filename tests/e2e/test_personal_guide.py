@@ -122,7 +122,8 @@ def test_the_local_administrator_grants_the_executor_right_from_the_outcome() ->
     outcome = _outcome(world, "uitvoerder-recht=ja")
     assert "Doe het nu, in Mandaatwijzer" in text(outcome)
     # Emil holds the right already: only the others are offered.
-    offered = [o["value"] for o in elements(outcome, "option")]
+    offered = [i["value"] for i in elements(outcome, "input")
+               if i.get("name") == "work_relation"]
     relation = world.eva_relation()
     assert relation in offered
     assert len(offered) == 2
@@ -192,3 +193,20 @@ def test_the_grant_confirmation_refuses_one_who_does_not_administer_the_organisa
     def rights(repo: Repository) -> int:
         return len(repo.rights_on([world.eva_relation()]))
     assert world.read(rights) == 0
+
+
+def test_the_home_page_leads_a_signed_in_person_to_what_they_can_do() -> None:
+    world = build()
+    anonymous = text(_page(world, "/nl/"))
+    assert "meld je aan om de jouwe te zien" in anonymous
+    sign_in(world.client, world.people["Luc"])
+    home = _page(world, "/nl/")
+    links = {a.get("href"): text(a.get("title", "")) for a in elements(home, "a")}
+    assert "Voor jou, Luc Admin, bij Provider BV" in text(home)
+    shortcut = next(href for href in links if href and "uitvoerder-recht=ja" in href)
+    # One click from the home page to the outcome that grants the right.
+    outcome = _page(world, shortcut)
+    assert "Doe het nu, in Mandaatwijzer" in text(outcome)
+    assert "Welke collega krijgt ‘SSM Mandaatuitvoerder’ bij Provider BV?" in text(outcome)
+    sign_in(world.client, world.people["Eva"])
+    assert "Het recht vragen om mandaten af te sluiten" in text(_page(world, "/nl/"))

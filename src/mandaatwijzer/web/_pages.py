@@ -140,7 +140,19 @@ async def root(request: Request) -> Response:
 async def index(request: Request) -> Response:
     lang = _language(request.path_params["lang"])
     flows = [guide.flow(flow_id) for flow_id in guide.flow_ids()]
-    return render(lang, "index.html", path=request.url.path, flows=flows)
+    shortcuts = []
+    known = None
+    for flow in flows:
+        known = await personal(request, flow.id, lang)
+        if known is not None:
+            # Each outcome the person's place lets them act on, one click away: the intent
+            # answers in the address, the registry's answers filled in by the guide.
+            shortcuts = [{"outcome": s.outcome, "href": guide.step_href(
+                flow.id, lang, guide.replay(flow, {**known.answers, **s.intent}).state.query)}
+                for s in known.shortcuts]
+            break
+    return render(lang, "index.html", path=request.url.path, flows=flows, personal=known,
+                  shortcuts=shortcuts)
 
 
 async def start(request: Request) -> Response:

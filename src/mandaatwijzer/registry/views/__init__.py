@@ -24,7 +24,17 @@ from ._find import (
     users_csv,
 )
 from ._guidance import FLOW as GUIDED_FLOW
-from ._guidance import Action, Colleague, Guidance, Known, Provider, guidance, outcome_action
+from ._guidance import (
+    Action,
+    Colleague,
+    Guidance,
+    Known,
+    Provider,
+    Shortcut,
+    guidance,
+    outcome_action,
+    shortcuts,
+)
 from ._history import (
     HISTORY_LIMIT,
     AuditState,
@@ -129,6 +139,7 @@ __all__ = [
     "RightPage",
     "Role",
     "RoleCode",
+    "Shortcut",
     "Side",
     "Signed",
     "User",
@@ -181,6 +192,7 @@ __all__ = [
     "refuse_number_in_address",
     "right_history",
     "search",
+    "shortcuts",
     "signing",
     "signing_side",
     "stopping",

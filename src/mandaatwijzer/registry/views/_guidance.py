@@ -25,6 +25,11 @@ ROLE, EID, LOCAL_ADMIN, MANDATE_MANAGER = ("rol", "eid", "is-lokale-beheerder",
 #: The options of the flow's role choice, and of its statements.
 AS_LOCAL_ADMIN, AS_MANDATE_MANAGER = "lokale-beheerder", "mandaatbeheerder"
 YES, NO = "ja", "nee"
+#: The outcomes that grant a right, and the right.
+GRANT_EXECUTOR, GRANT_MANAGER = "recht-mandaatuitvoerder", "recht-mandaatbeheerder"
+GRANTS = {GRANT_EXECUTOR: RightKind.MANDATE_EXECUTOR, GRANT_MANAGER: RightKind.MANDATE_MANAGER}
+#: The outcome that concludes mandates, and the one that asks for the right to.
+CONCLUDES, ASKS = "mandaat-afsluiten", "vraag-recht"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,13 +154,36 @@ def guidance(repo: Repository, person_id: str, organisation_id: str | None,
     return Guidance(person.name, choices, Provider(chosen.id, chosen.name), known)
 
 
+@dataclass(frozen=True, slots=True)
+class Shortcut:
+    """An outcome the registry's answers lead to once the person says what they want:
+    `intent`, the answers to the statements of intent (and the role) that lead there."""
+
+    outcome: str
+    intent: dict[str, str]
+
+
+def shortcuts(found: Guidance) -> tuple[Shortcut, ...]:
+    """The outcomes that act, as the person's place in the registry lets them: granting the
+    two rights for a local administrator, concluding mandates for a holder of SSM
+    Mandaatbeheerder, asking for that right for another user of a provider."""
+    known = found.known
+    if found.organisation is None or known[EID].answer != YES:
+        return ()
+    found_shortcuts = []
+    if known[LOCAL_ADMIN].answer == YES:
+        found_shortcuts += [
+            Shortcut(GRANT_EXECUTOR, {ROLE: AS_LOCAL_ADMIN, "uitvoerder-recht": YES}),
+            Shortcut(GRANT_MANAGER, {ROLE: AS_LOCAL_ADMIN, "uitvoerder-recht": NO,
+                                     "beheer-recht": YES})]
+    intent = {ROLE: AS_MANDATE_MANAGER, "wil-mandaat": YES}
+    found_shortcuts.append(Shortcut(CONCLUDES if known[MANDATE_MANAGER].answer == YES
+                                    else ASKS, intent))
+    return tuple(found_shortcuts)
+
+
 # --- what an outcome does for the person ---------------------------------------------------
 
-#: The outcomes that grant a right, and the right.
-GRANTS = {"recht-mandaatuitvoerder": RightKind.MANDATE_EXECUTOR,
-          "recht-mandaatbeheerder": RightKind.MANDATE_MANAGER}
-#: The outcome that concludes mandates, and the one that asks for the right to.
-CONCLUDES, ASKS = "mandaat-afsluiten", "vraag-recht"
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,5 +256,5 @@ def outcome_action(repo: Repository, person_id: str, organisation_id: str, outco
     return None
 
 
-__all__ = ["FLOW", "Action", "Colleague", "Guidance", "Known", "Provider", "guidance",
-           "outcome_action"]
+__all__ = ["FLOW", "Action", "Colleague", "Guidance", "Known", "Provider", "Shortcut",
+           "guidance", "outcome_action", "shortcuts"]

@@ -31,6 +31,8 @@ class Personal:
     organisation: views.Provider | None = None
     choices: tuple[views.Provider, ...] = ()
     must_choose: bool = False
+    #: The outcomes that act for the person, with the intent answers that lead there.
+    shortcuts: tuple[views.Shortcut, ...] = ()
 
     @property
     def answers(self) -> dict[str, str]:
@@ -48,7 +50,7 @@ def _read(request: Request, flow_id: str, lang: str) -> Personal | None:
     with sentences(lang):
         known = {q: (k.answer, str(k.source)) for q, k in read.known.items()}
     return Personal(read.person_name, known, read.organisation, read.choices,
-                    read.must_choose)
+                    read.must_choose, views.shortcuts(read))
 
 
 async def personal(request: Request, flow_id: str, lang: str) -> Personal | None:

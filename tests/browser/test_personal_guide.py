@@ -1,0 +1,114 @@
+"""Issue 14's "done when", in Chromium with JavaScript off on the demo dataset: signed in as
+the demo's local administrator (Pieter Claes), from the home page to "Lotte Janssens krijgt
+het recht ‘SSM Mandaatuitvoerder’" in at most five clicks, with one confirmation; the check
+page for Lotte and a client of Dossierwerk Vlaanderen BV then answers yes, and the audit log
+holds the grant. axe on the new pages, nl and en."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from mandaatwijzer.bootstrap import RegistryContext, build_context
+from mandaatwijzer.config import Settings
+from mandaatwijzer.registry import demo
+from mandaatwijzer.registry.identifiers import NationalNumber
+from mandaatwijzer.registry.model import Person
+from mandaatwijzer.registry.ports import Clock
+from mandaatwijzer.web import create_app
+
+from ..e2e.registry import open_session
+from ..serving import served
+from .guide_pages import LANGS, new_context
+from .test_axe import assert_accessible
+
+
+@pytest.fixture
+def registry() -> RegistryContext:
+    ctx = build_context(Settings(database_url="memory:", demo=True, secret_key="browser",
+                                 access_log=False), access_index=True)
+    demo.load_if_empty(ctx.units, Clock(datetime.now(UTC)))
+    return ctx
+
+
+@pytest.fixture
+def app_url(registry: RegistryContext) -> Iterator[str]:
+    with served(create_app(registry.settings, registry), "personal-guide") as url:
+        yield url
+
+
+def _person(registry: RegistryContext, key: str) -> Person:
+    number = next(p.national_number for p in demo.PERSONS if p.key == key)
+    with registry.units() as uow:
+        found = uow.repo.person_by_number(NationalNumber.parse(number))
+        assert found is not None
+        return found
+
+
+def _signed_in(browser: Browser, url: str, registry: RegistryContext, key: str, *,
+               javascript: bool = False) -> Page:
+    """A tab of `key`'s, signed in (JavaScript only for axe)."""
+    context = new_context(browser, url, javascript=javascript)
+    context.add_cookies([{"name": "mw_session", "url": url, "httpOnly": True,
+                          "sameSite": "Lax",
+                          "value": open_session(registry, _person(registry, key))}])
+    return context.new_page()
+
+
+def test_the_local_administrator_grants_lotte_the_executor_right_in_five_clicks(
+        browser: Browser, app_url: str, registry: RegistryContext) -> None:
+    lotte = _person(registry, "lotte")
+    with registry.units() as uow:
+        dossierwerk = next(org for org in uow.repo.organisations_represented_by(
+            _person(registry, "griet").id) if org.name.startswith("Dossierwerk"))
+        client = next(m.giver.id for m in uow.repo.mandates_taken_by(dossierwerk.party)
+                      if m.status(datetime.now(UTC).date()).value == "active")
+    page = _signed_in(browser, app_url, registry, "pieter")
+    page.goto("/nl/")
+    clicks = 0
+
+    def click(locator: object) -> None:
+        nonlocal clicks
+        clicks += 1
+        locator.click()  # type: ignore[attr-defined]
+
+    click(page.get_by_role("link", name="Een collega het recht ‘SSM Mandaatuitvoerder’ "
+                                         "toekennen"))
+    click(page.get_by_label("Lotte Janssens"))
+    click(page.get_by_role("button", name="Verder naar de bevestiging"))
+    main = page.locator("main").inner_text()
+    assert "Lotte Janssens krijgt het recht ‘SSM Mandaatuitvoerder’ bij Dossierwerk " \
+           "Vlaanderen BV vanaf" in main
+    assert "toegang tot de dossiers van" in main
+    click(page.get_by_role("button", name="Ja, ken ‘SSM Mandaatuitvoerder’ toe"))
+    assert clicks <= 5
+    assert "Lotte Janssens krijgt het recht ‘SSM Mandaatuitvoerder’ bij Dossierwerk " \
+           "Vlaanderen BV." in page.locator("main").inner_text()
+    page.goto(f"/nl/registry/check?person={lotte.id}&applicant={client}")
+    assert page.locator("main").inner_text().count("Ja: Lotte Janssens mag de dossiers") == 1
+    with registry.units() as uow:
+        relation = next(r for r in uow.repo.work_relations_of(lotte.id)
+                        if r.organisation_id == dossierwerk.id)
+        rights = [r for r in uow.repo.rights_on([relation.id]) if r.withdrawn_on is None]
+        assert [r.kind.value for r in rights] == ["SSM Mandaatuitvoerder"]
+        events = uow.events_about([("right", rights[0].id)], 10)
+        assert [e.action for e in events] == ["grant_right"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_personal_pages_are_accessible(browser: Browser, app_url: str,
+                                           registry: RegistryContext, lang: str) -> None:
+    page = _signed_in(browser, app_url, registry, "pieter", javascript=True)
+    page.goto(f"/{lang}/")
+    assert_accessible(page)
+    page.goto(f"/{lang}/flows/externe-dienstverlener/step")
+    assert_accessible(page)
+    page.goto(f"/{lang}/flows/externe-dienstverlener/step?uitvoerder-recht=ja")
+    assert_accessible(page)
+    page.get_by_label("Lotte Janssens").click()
+    page.locator("form[action$='grant/confirm'] button").click()
+    page.wait_for_url("**/grant/confirm?**")
+    assert_accessible(page)
