@@ -122,7 +122,7 @@ def _found(check: AuditCheck) -> set[tuple[str, str, str]]:
 
 def _rows(engine: Engine) -> int:
     tables = ("persons", "organisations", "work_relations", "rights", "local_admins",
-              "mandates", "dossiers")
+              "mandates", "dossiers", "right_requests")
     with engine.connect() as connection:
         return sum(connection.scalar(text(f"SELECT count(*) FROM {table}")) or 0
                    for table in tables)

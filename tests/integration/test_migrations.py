@@ -102,7 +102,7 @@ def test_the_sqlite_file_is_created_and_migrated_on_first_start_and_again_unchan
         journal = connection.execute(text("PRAGMA journal_mode")).scalar_one()
         foreign_keys = connection.execute(text("PRAGMA foreign_keys")).scalar_one()
     assert _schema_sql(again) == first
-    assert version == [("0007",)]
+    assert version == [("0008",)]
     assert (journal, foreign_keys) == ("wal", 1)
     assert _differences(again) == []
     again.dispose()
@@ -117,7 +117,7 @@ def test_the_migrations_are_found_inside_the_package() -> None:
     assert sorted(p.name for p in (location / "versions").glob("*.py")) == [
         "0001_initial.py", "0002_mandate_link_indexes.py", "0003_mandates_by_giver_and_taker.py",
         "0004_rules_the_database_keeps.py", "0005_audit_import_rows.py",
-        "0006_sign_in_sessions.py", "0007_audit_checks.py"]
+        "0006_sign_in_sessions.py", "0007_audit_checks.py", "0008_right_requests.py"]
 
 
 def test_alembic_can_migrate_a_database_named_by_url(tmp_path: Path) -> None:

@@ -56,6 +56,7 @@ from .orm import (
     mandates,
     organisations,
     persons,
+    right_requests,
     rights,
     work_relations,
 )
@@ -129,6 +130,11 @@ _COLUMNS: dict[str, tuple[Table, tuple[tuple[str, Callable[[Any], str | None]], 
         ("pending_transfer_to_id", _text), ("predecessor_id", _text))),
     "dossier": (dossiers, (("id", _text), ("applicant_kind", _text), ("applicant_id", _text),
                            ("title", _text), ("status", _text))),
+    "right_request": (right_requests, (
+        ("id", _text), ("organisation_id", _text), ("work_relation_id", _text),
+        ("person_id", _text), ("kind", _text), ("requested_at", _moment),
+        ("decided_by", _text), ("decided_at", _moment), ("granted", _flag),
+        ("right_id", _text))),
 }
 assert all(len(columns) + (entity == "organisation") == len(FIELDS[entity])
            for entity, (_, columns) in _COLUMNS.items())

@@ -20,6 +20,7 @@ from ..registry.model import (
     Party,
     Person,
     Right,
+    RightRequest,
     WorkRelation,
 )
 from ..registry.ports import AuditEvent, Entity, EntityRef, Page, Repository, UnitOfWork
@@ -32,7 +33,7 @@ class MemoryRepository:
     def __init__(self) -> None:
         self.entities: dict[type, dict[str, Entity]] = {
             kind: {} for kind in (Person, Organisation, WorkRelation, Right, LocalAdmin,
-                                  Mandate, Dossier)
+                                  Mandate, Dossier, RightRequest)
         }
         #: Sign-in sessions by id, in the order opened, and the provider subjects linked to
         #: persons ((issuer, subject): (person id, linked at)): part of the state the unit
@@ -115,6 +116,19 @@ class MemoryRepository:
     def dossiers_of(self, applicant: Party) -> Sequence[Dossier]:
         return [d for d in self.entities[Dossier].values()
                 if isinstance(d, Dossier) and d.applicant == applicant]
+
+    def right_request(self, request_id: str) -> RightRequest | None:
+        found = self.entities[RightRequest].get(request_id)
+        return found if isinstance(found, RightRequest) else None
+
+    def _requests(self) -> list[RightRequest]:
+        return [r for r in self.entities[RightRequest].values() if isinstance(r, RightRequest)]
+
+    def right_requests_at(self, organisation_id: str) -> Sequence[RightRequest]:
+        return [r for r in self._requests() if r.organisation_id == organisation_id]
+
+    def right_requests_of(self, person_id: str) -> Sequence[RightRequest]:
+        return [r for r in self._requests() if r.person_id == person_id]
 
     def persons(self, offset: int, limit: int) -> Page[Person]:
         people = sorted(self._people(), key=lambda p: p.name.lower())

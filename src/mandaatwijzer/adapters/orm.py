@@ -55,6 +55,7 @@ from ..registry.model import (
     Person,
     Right,
     RightKind,
+    RightRequest,
     Signature,
     WorkRelation,
 )
@@ -192,6 +193,21 @@ mandates = Table(
     Index(None, "predecessor_id", unique=True),
 )
 
+right_requests = Table(
+    "right_requests", metadata,
+    _seq(),
+    Column("id", ID, nullable=False, unique=True),
+    Column("organisation_id", ID, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("work_relation_id", ID, ForeignKey("work_relations.id"), nullable=False),
+    Column("person_id", ID, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("kind", _enum(RightKind, 40), nullable=False),
+    Column("requested_at", UtcDateTime(), nullable=False),
+    Column("decided_by", ID, nullable=True),
+    Column("decided_at", UtcDateTime(), nullable=True),
+    Column("granted", Boolean, nullable=True),
+    Column("right_id", ID, ForeignKey("rights.id"), nullable=True),
+)
+
 dossiers = Table(
     "dossiers", metadata,
     _seq(),
@@ -276,6 +292,7 @@ def start_mappers() -> None:
          transferred_to=_party_of(mandates, "transferred_to", nullable=True),
          pending_transfer_to=_party_of(mandates, "pending_transfer_to", nullable=True))
     _map(Dossier, dossiers, applicant=_party_of(dossiers, "applicant"))
+    _map(RightRequest, right_requests)
 
 
 def stop_mappers() -> None:
@@ -283,7 +300,8 @@ def stop_mappers() -> None:
     clear_mappers()
     # Unmapping removes the instrumented attributes, and with them the dataclass defaults
     # that they had replaced on the class: put those back.
-    for cls in (Person, Organisation, WorkRelation, Right, LocalAdmin, Mandate, Dossier):
+    for cls in (Person, Organisation, WorkRelation, Right, LocalAdmin, Mandate, Dossier,
+                RightRequest):
         for field in dataclasses.fields(cls):
             if field.default is not dataclasses.MISSING and field.name not in vars(cls):
                 setattr(cls, field.name, field.default)
@@ -298,6 +316,7 @@ __all__ = [
     "metadata",
     "organisations",
     "persons",
+    "right_requests",
     "rights",
     "start_mappers",
     "stop_mappers",

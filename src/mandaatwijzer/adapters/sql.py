@@ -31,6 +31,7 @@ from ..registry.model import (
     Party,
     Person,
     Right,
+    RightRequest,
     WorkRelation,
 )
 from ..registry.ports import AuditEvent, Entity, EntityRef, Page, Repository
@@ -47,6 +48,7 @@ from .orm import (
     mandates,
     organisations,
     persons,
+    right_requests,
     rights,
     work_relations,
 )
@@ -155,6 +157,18 @@ class SqlRepository:
         return self._all(select(Dossier).where(and_(dossiers.c.applicant_id == applicant.id,
                                                     dossiers.c.applicant_kind == applicant.kind))
                          .order_by(dossiers.c.seq))
+
+    def right_request(self, request_id: str) -> RightRequest | None:
+        return self.session.get(RightRequest, request_id)
+
+    def right_requests_at(self, organisation_id: str) -> Sequence[RightRequest]:
+        return self._all(select(RightRequest)
+                         .where(right_requests.c.organisation_id == organisation_id)
+                         .order_by(right_requests.c.seq))
+
+    def right_requests_of(self, person_id: str) -> Sequence[RightRequest]:
+        return self._all(select(RightRequest).where(right_requests.c.person_id == person_id)
+                         .order_by(right_requests.c.seq))
 
     def persons(self, offset: int, limit: int) -> Page[Person]:
         total = self.session.scalar(select(func.count()).select_from(persons)) or 0

@@ -45,6 +45,7 @@ from ._urls import (
     diagram_href,
     glossary_href,
     howto_href,
+    organisation_href,
     start_href,
     step_href,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "load_flow",
     "load_glossary",
     "node_view",
+    "organisation_href",
     "outline",
     "parse_query",
     "parse_query_lenient",

@@ -8,7 +8,7 @@ web application's route table (`web/_app.py`) serves exactly these paths, which
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 
 def _with(path: str, query: str) -> str:
@@ -38,6 +38,13 @@ def howto_href(flow_id: str, lang: str, slug: str, query: str = "") -> str:
 def diagram_href(flow_id: str, lang: str, query: str = "") -> str:
     """The flow as a diagram; with `query`, the path of those answers highlighted."""
     return _with(f"/{lang}/flows/{flow_id}/diagram", query)
+
+
+def organisation_href(flow_id: str, lang: str, organisation_id: str = "") -> str:
+    """For a signed-in person: be guided for the organisation `organisation_id`, or without
+    one, be asked again for which."""
+    path = f"/{lang}/flows/{flow_id}/organisation"
+    return f"{path}?{urlencode({'id': organisation_id})}" if organisation_id else path
 
 
 def glossary_href(lang: str, term_id: str = "", *, back: str = "") -> str:

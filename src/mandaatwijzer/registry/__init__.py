@@ -19,6 +19,7 @@ __all__ = [
     "policy",
     "ports",
     "queries",
+    "requests",
     "rules",
     "scoped",
     "services",

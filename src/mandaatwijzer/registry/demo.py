@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from . import services
+from . import requests, services
 from .errors import ConflictError
 from .identifiers import NationalNumber
 from .model import EntityGroup, Mandate, Organisation, Party, Person, RightKind
@@ -99,9 +99,10 @@ PERSONS: tuple[DemoPerson, ...] = (
             "Gewezen mandaatuitvoerder bij Dossierwerk Vlaanderen BV: haar recht werd tien "
             "dagen geleden ingetrokken."),
     _person("ahmed", "Ahmed El Amrani", date(1996, 3, 17), 77,
-            "New employee of Dossierwerk Vlaanderen BV: a work relation, no rights yet.",
+            "New employee of Dossierwerk Vlaanderen BV: a work relation, no rights yet; two "
+            "days ago he asked for ‘SSM Mandaatuitvoerder’.",
             "Nieuwe medewerker van Dossierwerk Vlaanderen BV: een werkrelatie, nog geen "
-            "rechten."),
+            "rechten; twee dagen geleden vroeg hij ‘SSM Mandaatuitvoerder’ aan."),
     _person("koen", "Koen De Smet", date(1969, 8, 21), 191,
             "Director (legal representative) of the service provider Subsidiehulp Kempen CV.",
             "Bestuurder (wettelijk vertegenwoordiger) van dienstverlener Subsidiehulp Kempen "
@@ -342,6 +343,9 @@ def _history(b: _Builder) -> None:
     # A right withdrawn, and a newcomer without rights.
     services.withdraw_right(b.uow, b.clock(-10), b.people["pieter"].id, lotte)
     b.employ(-7, "dossierwerk", "pieter", "ahmed")
+    # ... who asked his local administrators for a right two days ago: on Pieter's to-do list.
+    requests.request_right(b.uow, b.clock(-2), b.people["ahmed"].id, b.orgs["dossierwerk"].id,
+                           RightKind.MANDATE_EXECUTOR.value)
     # Awaiting the taker: a provider without a mandate manager.
     b.mandate(-5, "ruben", "kelder", "atelier")
     # A transfer proposed 3 days ago, awaiting Subsidiehulp Kempen.

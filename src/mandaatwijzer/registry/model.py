@@ -149,6 +149,28 @@ class LocalAdmin:
         return self.period.contains(day) and (self.withdrawn_on is None or day < self.withdrawn_on)
 
 
+@dataclass(eq=False)
+class RightRequest:
+    """A user's request for a right on their work relation, waiting for a decision of the
+    organisation's local administrators (or legal representatives): granted (with the right
+    it made) or declined."""
+
+    id: str
+    organisation_id: str
+    work_relation_id: str
+    person_id: str
+    kind: RightKind
+    requested_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    granted: bool | None = None
+    right_id: str | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.decided_at is None
+
+
 @dataclass(frozen=True, slots=True)
 class Signature:
     """Who signed for a side of a mandate, and when."""

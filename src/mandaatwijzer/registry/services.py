@@ -265,44 +265,57 @@ def add_work_relation(uow: UnitOfWork, clock: Clock, actor_id: str, organisation
 @_retried
 def grant_right(uow: UnitOfWork, clock: Clock, actor_id: str, work_relation_id: str,
                 kind: str, start: date | None = None, end: date | None = None) -> Right:
-    today = clock.now().date()
+    with uow.changing():
+        right = grant_in(uow, clock, actor_id, work_relation_id, kind, start, end)
+        uow.commit()
+    return right
+
+
+def right_kind(kind: str) -> RightKind:
+    """The right a text names, or the refusal naming the field `kind`."""
     try:
-        right_kind = RightKind(kind)
+        return RightKind(kind)
     except ValueError:
         raise ValidationError("kind", N_("{value} is not a right", value=repr(kind)),
                               N_("one of: {values}",
                                  values=", ".join(k.value for k in RightKind))) from None
-    with uow.changing():
-        actor = rules.person(uow.repo, actor_id)
-        relation = uow.repo.work_relation(work_relation_id)
-        if relation is None:
-            raise NotFoundError("work relation", work_relation_id)
-        org = rules.organisation(uow.repo, relation.organisation_id)
-        rules.require_user_management(org)
-        rules.require_rights_authority(uow.repo, actor, org, today)
-        rules.require_eid(actor, N_("grant rights on behalf of {organisation}",
-                                    organisation=org.name))
-        holder = rules.person(uow.repo, relation.person_id)
-        rules.enforce(rules.right_holder_refusal(right_kind, holder))
-        period = _period(start or today, end, today)
-        if period.start < relation.period.start:
-            raise ConflictError(N_("the work relation of {name} with {organisation} starts "
-                                   "on {start}, after the right would", name=holder.name,
-                                   organisation=org.name, start=relation.period.start))
-        if not relation.active(period.start):
-            assert relation.period.end is not None
-            raise ConflictError(N_("the work relation of {name} with {organisation} ended on "
-                                   "{end}", name=holder.name, organisation=org.name,
-                                   end=relation.period.end))
-        if any(r.kind is right_kind and _overlap(r, period)
-               for r in uow.repo.rights_on([relation.id])):
-            raise ConflictError(N_("{name} already holds ‘{right}’ at {organisation} for part "
-                                   "of that period", name=holder.name,
-                                   right=right_kind.value, organisation=org.name))
-        right = Right(new_id("R"), relation.id, right_kind, actor.id, period)
-        uow.repo.add(right)
-        _record(uow, clock, actor.id, "grant_right", right, None)
-        uow.commit()
+
+
+def grant_in(uow: UnitOfWork, clock: Clock, actor_id: str, work_relation_id: str,
+             kind: str, start: date | None = None, end: date | None = None) -> Right:
+    """Grant the right inside a change the caller opened (`uow.changing()`) and commits:
+    every rule of `grant_right`, its audit event, no commit."""
+    today = clock.now().date()
+    right_kind_ = right_kind(kind)
+    actor = rules.person(uow.repo, actor_id)
+    relation = uow.repo.work_relation(work_relation_id)
+    if relation is None:
+        raise NotFoundError("work relation", work_relation_id)
+    org = rules.organisation(uow.repo, relation.organisation_id)
+    rules.require_user_management(org)
+    rules.require_rights_authority(uow.repo, actor, org, today)
+    rules.require_eid(actor, N_("grant rights on behalf of {organisation}",
+                                organisation=org.name))
+    holder = rules.person(uow.repo, relation.person_id)
+    rules.enforce(rules.right_holder_refusal(right_kind_, holder))
+    period = _period(start or today, end, today)
+    if period.start < relation.period.start:
+        raise ConflictError(N_("the work relation of {name} with {organisation} starts "
+                               "on {start}, after the right would", name=holder.name,
+                               organisation=org.name, start=relation.period.start))
+    if not relation.active(period.start):
+        assert relation.period.end is not None
+        raise ConflictError(N_("the work relation of {name} with {organisation} ended on "
+                               "{end}", name=holder.name, organisation=org.name,
+                               end=relation.period.end))
+    if any(r.kind is right_kind_ and _overlap(r, period)
+           for r in uow.repo.rights_on([relation.id])):
+        raise ConflictError(N_("{name} already holds ‘{right}’ at {organisation} for part "
+                               "of that period", name=holder.name,
+                               right=right_kind_.value, organisation=org.name))
+    right = Right(new_id("R"), relation.id, right_kind_, actor.id, period)
+    uow.repo.add(right)
+    _record(uow, clock, actor.id, "grant_right", right, None)
     return right
 
 

@@ -14,7 +14,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from ..guide import LANGUAGES, glossary, glossary_href, start_href
+from ..guide import LANGUAGES, glossary, glossary_href, organisation_href, start_href
 from . import _formats, _i18n
 
 if TYPE_CHECKING:
@@ -134,7 +134,8 @@ def environment(lang: str) -> Environment:
     # `_` and `gettext` as the extension installs them, minus two hops (see _gettext).
     env.globals["_"] = env.globals["gettext"] = _gettext(translations)
     env.globals.update(lang=lang, languages=LANGUAGES, language_names=LANGUAGE_NAMES,
-                       start_href=start_href, glossary_href=glossary_href)
+                       start_href=start_href, glossary_href=glossary_href,
+                       organisation_href=organisation_href)
     env.filters["day"] = functools.partial(_formats.day, lang=lang)
     env.filters["moment"] = functools.partial(_formats.moment, lang=lang)
     env.filters["sentence"] = _formats.sentence

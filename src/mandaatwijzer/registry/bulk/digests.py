@@ -52,8 +52,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
                 "successor_id", "pending_transfer_to.kind", "pending_transfer_to.id",
                 "predecessor_id"),
     "dossier": ("id", "applicant.kind", "applicant.id", "title", "status"),
+    "right_request": ("id", "organisation_id", "work_relation_id", "person_id", "kind",
+                      "requested_at", "decided_by", "decided_at", "granted", "right_id"),
 }
-_MOMENTS = frozenset({"created_at", "giver_signature.at", "taker_signature.at", "stopped_at"})
+_MOMENTS = frozenset({"created_at", "giver_signature.at", "taker_signature.at", "stopped_at",
+                      "requested_at", "decided_at"})
 
 
 def _path(path: str) -> tuple[str, str | None, bool]:

@@ -209,6 +209,8 @@ class Action:
     awaiting: int = 0
     signs: bool = False
     helpers: tuple[str, ...] = ()
+    #: The person may ask for the right (a user of the organisation without it).
+    asks: bool = False
     refusal: Phrase | None = None
 
 
@@ -252,7 +254,11 @@ def outcome_action(repo: Repository, person_id: str, organisation_id: str, outco
                     if org.party in (m.giver, m.taker, m.pending_transfer_to))
         return Action(outcome, provider, awaiting=count if signs else 0, signs=signs)
     if outcome == ASKS:
-        return Action(outcome, provider, helpers=_local_admin_names(repo, org, day))
+        user = any(r.organisation_id == org.id and r.active(day)
+                   for r in repo.work_relations_of(person.id))
+        return Action(outcome, provider, helpers=_local_admin_names(repo, org, day),
+                      asks=user and not rules.holds_right(repo, person.id, org.id,
+                                                          RightKind.MANDATE_MANAGER, day))
     return None
 
 

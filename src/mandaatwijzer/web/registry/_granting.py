@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...api.registry import context
-from ...registry import rules, services, views
+from ...registry import requests, rules, services, views
 from ...registry.errors import ConflictError, ValidationError
 from ...registry.model import RightKind
 from . import _auth
@@ -19,12 +19,26 @@ from ._common import field_error, form_text, gettext, page, redirect, show, toda
 from ._users import _days, _href, _users_page
 
 
+def _asked(request: Request, form: FormData) -> tuple[str, str] | None:
+    """The work relation and the right of the request the form decides, if it decides one."""
+    asked = form_text(form, "request")
+    if not asked:
+        return None
+    with context(request).units() as uow:
+        viewer = rules.person(uow.repo, _auth.person_id(request))
+        row = requests.request_to_decide(uow.repo, viewer, asked, today(request))
+        return row.request.work_relation_id, row.request.kind.value
+
+
 def _read(request: Request, lang: str, form: FormData) -> tuple[
         str, RightKind | None, dict[str, date | None], list[dict[str, str]]]:
-    """The work relation, the right and its days of the form, or the errors beside its
-    fields."""
+    """The work relation, the right and its days of the form (or of the request it decides),
+    or the errors beside its fields."""
     _ = gettext(lang)
     relation, kind = form_text(form, "work_relation"), form_text(form, "kind")
+    asked = _asked(request, form)
+    if asked is not None:
+        relation, kind = asked
     errors = []
     if not relation:
         errors.append({"field": "work_relation", "message": _("Choose the user")})
@@ -38,7 +52,8 @@ def _read(request: Request, lang: str, form: FormData) -> tuple[
 
 
 def _values(form: FormData) -> dict[str, str]:
-    return {name: form_text(form, name) for name in ("work_relation", "kind", "start", "end")}
+    return {name: form_text(form, name)
+            for name in ("work_relation", "kind", "start", "end", "request")}
 
 
 def _confirmation(request: Request, lang: str, form: FormData) -> Response:
@@ -82,7 +97,14 @@ def grant(request: Request, lang: str) -> Response:
         return _users_page(request, lang, org_id, errors=errors, status=422,
                            values=_values(form))
     ctx = context(request)
+    asked = form_text(form, "request")
     try:
+        if asked:
+            # Granting a request: the right it asks for, from today, and the request closed.
+            decided = requests.grant_request(ctx.units(), ctx.clock, _auth.person_id(request),
+                                             asked, days["end"])
+            assert decided.right_id is not None
+            return redirect(f"/{lang}/registry/rights/{decided.right_id}?done=granted")
         right = services.grant_right(ctx.units(), ctx.clock, _auth.person_id(request),
                                      relation, kind.value, days["start"], days["end"])
     except ValidationError as error:
