@@ -30,6 +30,8 @@ GRANT_EXECUTOR, GRANT_MANAGER = "recht-mandaatuitvoerder", "recht-mandaatbeheerd
 GRANTS = {GRANT_EXECUTOR: RightKind.MANDATE_EXECUTOR, GRANT_MANAGER: RightKind.MANDATE_MANAGER}
 #: The outcome that concludes mandates, and the one that asks for the right to.
 CONCLUDES, ASKS = "mandaat-afsluiten", "vraag-recht"
+#: The outcomes that do nothing in the registry, but say what next and who can help.
+NO_EID, NO_RIGHT, NO_MANDATE = "geen-eid", "geen-recht", "geen-mandaat"
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +213,11 @@ class Action:
     helpers: tuple[str, ...] = ()
     #: The person may ask for the right (a user of the organisation without it).
     asks: bool = False
+    #: Who at the organisation can do it instead (with an eID): its local administrators and
+    #: mandate administrators, for someone without one.
+    others: tuple[str, ...] = ()
+    #: The person administers the organisation's users and rights.
+    administers: bool = False
     refusal: Phrase | None = None
 
 
@@ -236,6 +243,20 @@ def _local_admin_names(repo: Repository, org: Organisation, day: date) -> tuple[
     return tuple(sorted(names, key=str.lower))
 
 
+def _with_eid(repo: Repository, org: Organisation, person: Person,
+              day: date) -> tuple[str, ...]:
+    """The organisation's local administrators and mandate administrators with a Belgian eID,
+    the person aside: who can grant rights or conclude mandates for it."""
+    ids = {a.person_id for a in repo.local_admins_of(org.id) if a.active(day)}
+    relations = [r for r in repo.work_relations_at(org.id) if r.active(day)]
+    ids |= {r.person_id for r in relations if any(
+        right.kind is RightKind.MANDATE_MANAGER and right.active(day)
+        for right in repo.rights_on([r.id]))}
+    ids.discard(person.id)
+    people = [rules.person(repo, i) for i in ids]
+    return tuple(sorted((p.name for p in people if p.has_eid), key=str.lower))
+
+
 def outcome_action(repo: Repository, person_id: str, organisation_id: str, outcome: str,
                    day: date) -> Action | None:
     """What the outcome of the guide lets the person do now for the provider they are guided
@@ -253,6 +274,12 @@ def outcome_action(repo: Repository, person_id: str, organisation_id: str, outco
         count = sum(1 for m in awaiting.items
                     if org.party in (m.giver, m.taker, m.pending_transfer_to))
         return Action(outcome, provider, awaiting=count if signs else 0, signs=signs)
+    if outcome == NO_EID:
+        return Action(outcome, provider, others=_with_eid(repo, org, person, day))
+    if outcome in (NO_RIGHT, NO_MANDATE):
+        return Action(outcome, provider,
+                      administers=policy.has_authority(repo, person, org, day),
+                      signs=policy.signs_for(repo, person, org.party, day))
     if outcome == ASKS:
         user = any(r.organisation_id == org.id and r.active(day)
                    for r in repo.work_relations_of(person.id))
