@@ -94,6 +94,8 @@ ROUTES: dict[tuple[str, str], Guard] = {
     ("GET", "/mandates/{mandate_id}/history"): _read(policy.MANDATE_PARTY),
     ("GET", "/rights/{right_id}/history"): _read(policy.USERS_OF_ORGANISATION),
     ("GET", "/persons/{person_id}/history"): _read(policy.PERSON_VISIBLE),
+    ("GET", "/why"): Guard(SELF, reason="views.why: the check for the asker themself"),
+    ("GET", "/todo"): Guard(SELF, reason="views.todo: what waits for the asker"),
 }
 
 #: For each read and each system route a person may ask: who is refused, the address.

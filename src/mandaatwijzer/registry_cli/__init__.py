@@ -23,6 +23,7 @@ from ._admin import audit_app, demo, token_app
 from ._bulk import export, import_
 from ._mandates import applicants_for, awaiting_signature, mandate_app, may_manage, persons_for
 from ._people import admin_app, dossier_app, org_app, person_app, relation_app, right_app
+from ._why import todo, why
 
 registry_app = typer.Typer(
     help="The registry of persons, organisations, rights and mandates.", no_args_is_help=True)
@@ -31,7 +32,8 @@ for _group, _group_name in (
         (admin_app, "local-admin"), (right_app, "right"), (mandate_app, "mandate"),
         (dossier_app, "dossier"), (token_app, "token"), (audit_app, "audit")):
     registry_app.add_typer(_group, name=_group_name)
-for _command in (may_manage, applicants_for, persons_for, awaiting_signature, import_, export):
+for _command in (may_manage, why, todo, applicants_for, persons_for, awaiting_signature,
+                 import_, export):
     registry_app.command(_command.__name__.strip("_").replace("_", "-"))(_command)
 
 __all__ = ["demo", "registry_app"]

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from .. import guide
 from . import _i18n
 from ._render import render
-from .registry import Act, Personal, act, personal
+from .registry import Account, Act, Personal, account, act, personal
 
 
 def _language(lang: str) -> str:
@@ -94,7 +94,7 @@ def _glossary_entries(refs: list[dict[str, Any]], lang: str, back: str) -> list[
 def _step_page(request: Request, lang: str, flow: guide.Flow, state: guide.State, *,
                notice: bool = False, error: str | None = None, change: str | None = None,
                status: int = 200, known: Personal | None = None,
-               action: Act | None = None) -> Response:
+               action: Act | None = None, header: Account | None = None) -> Response:
     view = guide.state_view(state, guide.glossary(), lang, links_keep_answers=True)
     node = view["node"]
     query = view["answers"]  # state.query, made once: each use would encode the answers again
@@ -129,7 +129,7 @@ def _step_page(request: Request, lang: str, flow: guide.Flow, state: guide.State
     }
     template = "outcome.html" if node["kind"] == "outcome" and change is None else "question.html"
     return render(lang, template, path=request.url.path, query=request.url.query, status=status,
-                  **context)
+                  account=header, **context)
 
 
 async def root(request: Request) -> Response:
@@ -152,7 +152,7 @@ async def index(request: Request) -> Response:
                 for s in known.shortcuts]
             break
     return render(lang, "index.html", path=request.url.path, flows=flows, personal=known,
-                  shortcuts=shortcuts)
+                  shortcuts=shortcuts, account=await account(request))
 
 
 async def start(request: Request) -> Response:
@@ -163,7 +163,7 @@ async def start(request: Request) -> Response:
     return render(lang, "start.html", path=request.url.path, flow=flow, texts=texts,
                   terms=_glossary_entries(refs, lang, guide.start_href(flow.id, lang)),
                   step_href=guide.step_href(flow.id, lang),
-                  diagram_href=guide.diagram_href(flow.id, lang))
+                  diagram_href=guide.diagram_href(flow.id, lang), account=await account(request))
 
 
 async def step(request: Request) -> Response:
@@ -173,11 +173,13 @@ async def step(request: Request) -> Response:
     if known is not None and known.must_choose:
         return render(lang, "choose_organisation.html", path=request.url.path,
                       query=request.url.query, flow=flow, title=_title(flow, lang),
-                      personal=known, start_href=guide.start_href(flow.id, lang))
+                      personal=known, start_href=guide.start_href(flow.id, lang),
+                      account=await account(request))
     state, dropped = _replay(flow, request.url.query, known)
     action = await act(request, known, state.node.id, lang) \
         if known is not None and state.finished else None
-    return _step_page(request, lang, flow, state, notice=dropped, known=known, action=action)
+    return _step_page(request, lang, flow, state, notice=dropped, known=known, action=action,
+                      header=await account(request))
 
 
 async def answer(request: Request) -> Response:
@@ -195,7 +197,8 @@ async def answer(request: Request) -> Response:
     if not isinstance(value, str) or value not in question.options:
         change = question_id if question_id != state.node.id else None
         return _step_page(request, lang, flow, state, change=change, status=422, known=known,
-                          error=_i18n.translations(lang).gettext("Choose one of the answers"))
+                          error=_i18n.translations(lang).gettext("Choose one of the answers"),
+                          header=await account(request))
     new = guide.answer(state, question_id, value)
     return RedirectResponse(guide.step_href(flow.id, lang, new.query), status_code=303)
 
@@ -208,7 +211,8 @@ async def change(request: Request) -> Response:
     question_id = request.path_params["question"]
     if question_id not in state.answers:
         return RedirectResponse(guide.step_href(flow.id, lang, state.query), status_code=303)
-    return _step_page(request, lang, flow, state, change=question_id, known=known)
+    return _step_page(request, lang, flow, state, change=question_id, known=known,
+                      header=await account(request))
 
 
 async def howto(request: Request) -> Response:
@@ -228,7 +232,7 @@ async def howto(request: Request) -> Response:
                   flow=flow, page=page, back_href=back_href,
                   official=[{"href": link.href,
                              "label": flow.link_label(outcome.id, "external", lang)}
-                            for link in official])
+                            for link in official], account=await account(request))
 
 
 def _safe_back(back: str | None, lang: str) -> str | None:
@@ -247,7 +251,8 @@ async def glossary_page(request: Request) -> Response:
     terms = sorted(texts.terms.values(), key=lambda t: t.term.lower())
     return render(lang, "glossary.html", path=request.url.path, query=request.url.query,
                   terms=terms, official=texts.official,
-                  back_href=_safe_back(request.query_params.get("back"), lang))
+                  back_href=_safe_back(request.query_params.get("back"), lang),
+                  account=await account(request))
 
 
 async def diagram(request: Request) -> Response:
@@ -259,4 +264,4 @@ async def diagram(request: Request) -> Response:
                   flow=flow, svg=guide.render_svg(flow, lang, highlight),
                   outline=guide.outline(flow, lang), highlighted=highlight is not None,
                   back_href=guide.step_href(flow.id, lang, state.query) if state.steps
-                  else guide.start_href(flow.id, lang))
+                  else guide.start_href(flow.id, lang), account=await account(request))

@@ -16,7 +16,17 @@ from ...bootstrap import RegistryContext, build_context
 from ...config import Settings
 from ...registry.errors import RegistryError
 from ...registry.tokens import ADMIN, READ, SCOPES, WRITE
-from . import _admin, _context, _find, _history, _identity, _mandates, _people, _queries
+from . import (
+    _admin,
+    _context,
+    _find,
+    _history,
+    _identity,
+    _mandates,
+    _people,
+    _queries,
+    _why,
+)
 from ._context import context
 from ._errors import ApiError, api_error, registry_error, validation_error
 from ._identity import (
@@ -41,9 +51,10 @@ from ._views import page as page_view
 from ._views import person as person_view
 from ._views import right as right_view
 from ._views import work_relation as work_relation_view
+from ._why import fix_view, todo_view, why_view
 
 router = APIRouter(prefix="/api/registry", tags=["registry"])
-for _module in (_people, _mandates, _queries, _admin, _find, _history):
+for _module in (_people, _mandates, _queries, _admin, _find, _history, _why):
     router.include_router(_module.router)
 
 
@@ -76,6 +87,7 @@ __all__ = [
     "decision_view",
     "dossier_view",
     "eid_means",
+    "fix_view",
     "install",
     "local_admin_view",
     "mandate_view",
@@ -86,6 +98,8 @@ __all__ = [
     "right_view",
     "router",
     "session_rules",
+    "todo_view",
+    "why_view",
     "work_relation_view",
     "write_session",
 ]

@@ -15,11 +15,15 @@ from . import (
     _pages,
     _requests,
     _signin,
+    _todo,
     _transfers,
     _users,
+    _why,
 )
+from ._account import Account
 from ._guidance import Act, Personal, act, personal
 from ._signin import HANDSHAKE_COOKIE, HANDSHAKE_PATH, HANDSHAKE_SECONDS, relying_party
+from ._todo import account
 
 PARTY = "/{lang:lang}/registry/parties/{party}"
 ORGANISATION = "/{lang:lang}/registry/organisations/{org}"
@@ -29,6 +33,8 @@ PAGES = [
     Route("/{lang:lang}/flows/{flow}/organisation", _guidance.choose_organisation,
           methods=["GET"]),
     Route("/{lang:lang}/registry/check", _pages.check),
+    Route("/{lang:lang}/registry/why", _why.why, methods=["GET"]),
+    Route("/{lang:lang}/registry/todo", _todo.todo, methods=["GET"]),
     Route("/{lang:lang}/registry/search", _find.search_page, methods=["GET"]),
     Route("/{lang:lang}/registry/search", _find.search, methods=["POST"]),
     Route("/{lang:lang}/registry/mandates/{mandate}", _history.mandate, methods=["GET"]),
@@ -69,5 +75,5 @@ PAGES = [
     Route(f"{PARTY}/mandates/stop", _mandates.stop, methods=["POST"]),
 ]
 
-__all__ = ["HANDSHAKE_COOKIE", "HANDSHAKE_PATH", "HANDSHAKE_SECONDS", "PAGES", "Act",
-           "Personal", "act", "personal", "relying_party"]
+__all__ = ["HANDSHAKE_COOKIE", "HANDSHAKE_PATH", "HANDSHAKE_SECONDS", "PAGES", "Account", "Act",
+           "Personal", "account", "act", "personal", "relying_party"]

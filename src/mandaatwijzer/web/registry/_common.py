@@ -32,6 +32,7 @@ from ...registry.text import refuse_control
 from .. import _formats, _i18n
 from .._render import render
 from . import _auth
+from ._account import account_of
 
 Handler = Callable[[Request, str], Response]
 AsyncHandler = Callable[[Request, str], Awaitable[Response]]
@@ -63,7 +64,8 @@ def show(request: Request, lang: str, template: str, *, status: int = 200,
     signed_in = views.find_person(repo, found.person_id) if found is not None else None
     return render(lang, template, path=path or request.url.path,
                   query=request.url.query if path is None else "", status=status,
-                  signed_in=signed_in, demo=ctx.settings.demo, csrf_field=_auth.CSRF_FIELD,
+                  signed_in=signed_in, account=account_of(repo, signed_in, today(request)),
+                  demo=ctx.settings.demo, csrf_field=_auth.CSRF_FIELD,
                   csrf=_auth.token_for(ctx, found) if found and ctx.secret else "", **values)
 
 
