@@ -76,6 +76,12 @@ def test_a_local_administrator_without_the_right_grants_it_to_themself_from_the_
     relation = services.add_work_relation(world.ctx.units(), world.ctx.clock, luc.id,
                                           provider.id, luc.id)
     csrf = sign_in(world.client, luc)
+    # The check about oneself leads to what one can do about it.
+    check = _get(world, f"/nl/registry/check?applicant={world.id('bakery')}")
+    assert _links(check)["Wat je er zelf aan kunt doen"] == f"{WHY}?applicant={world.id('bakery')}"
+    other = _get(world, f"/nl/registry/check?person={world.id('Eva')}"
+                        f"&applicant={world.id('bakery')}")
+    assert "Wat je er zelf aan kunt doen" not in _links(other)
     page = _get(world, f"{WHY}?applicant={world.id('bakery')}")
     most = _main(page)
     assert "Luc Admin heeft ‘SSM Mandaatuitvoerder’ niet bij Provider BV" in most
