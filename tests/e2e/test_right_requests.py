@@ -149,3 +149,20 @@ def test_one_who_neither_decides_nor_asked_sees_no_requests(world: World) -> Non
     refused = world.client.get(_requests(world))
     assert refused.status_code == 403
     assert "Eva Employee" not in refused.text
+
+
+def test_a_request_waits_on_the_local_administrators_to_do_list(world: World) -> None:
+    asked = _ask(world, "Eva")
+    sign_in(world.client, world.people["Luc"])
+    todo = world.client.get("/nl/registry/todo")
+    assert "Eva Employee vraagt ‘SSM Mandaatbeheerder’ bij Provider BV" in text(todo.text)
+    grant = f"/nl/registry/organisations/{world.orgs['provider'].id}/users/grant/confirm" \
+            f"?request={asked}"
+    assert grant in [a["href"].replace("&amp;", "&") for a in elements(todo.text, "a")]
+    answer = world.client.get("/api/registry/todo").json()
+    assert [(r["id"], r["person_name"], r["kind"]) for r in answer["requests"]] == \
+        [(asked, "Eva Employee", MANAGER)]
+    assert answer["count"] >= 1
+    # Eva, who asked, has nothing to decide.
+    sign_in(world.client, world.people["Eva"])
+    assert world.client.get("/api/registry/todo").json()["requests"] == []

@@ -114,6 +114,10 @@ def todo(person_ref: c.PersonArg, as_json: c.JsonFlag = False, lang: c.Lang = No
         for ending in found.mandates_ending:
             c.out(_("mandate ends on {day}: {mandate}", day=ending.ends.isoformat(),
                     mandate=mandate_line(repo, ending.row.mandate, day)))
+        for asked in found.requests:
+            c.out(_("request to decide: {name} asks for ‘{right}’ at {organisation} ({id})",
+                    name=asked.person_name, right=asked.request.kind.value,
+                    organisation=asked.organisation_name, id=asked.id))
         c.out(_("{count} to do", count=found.count))
 
 

@@ -7,7 +7,7 @@ said in the request's Accept-Language (English without one), which `Content-Lang
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -111,6 +111,16 @@ class EndingMandate(BaseModel):
     ends: date
 
 
+class RightRequest(BaseModel):
+    id: str
+    person_id: str
+    person_name: str
+    organisation_id: str
+    organisation_name: str
+    kind: str
+    requested_at: datetime
+
+
 class Todo(BaseModel):
     count: int
     signatures: list[Signature] = Field(description="Mandates awaiting my signature")
@@ -122,6 +132,9 @@ class Todo(BaseModel):
     mandates_ending: list[EndingMandate] = Field(
         description=f"Mandates of the sides I sign for that end within "
                     f"{views.ENDING_WITHIN} days")
+    requests: list[RightRequest] = Field(
+        description="Requests for a right that await my decision (organisations I "
+                    "administer)")
 
 
 def todo_view(found: views.Todo, day: date) -> View:
@@ -137,7 +150,13 @@ def todo_view(found: views.Todo, day: date) -> View:
                                "organisation_name": e.organisation_name, "ends": e.ends}
                               for e in found.rights_ending],
             "mandates_ending": [{"mandate": mandate(e.row.mandate, day), "ends": e.ends}
-                                for e in found.mandates_ending]}
+                                for e in found.mandates_ending],
+            "requests": [{"id": r.id, "person_id": r.request.person_id,
+                          "person_name": r.person_name,
+                          "organisation_id": r.request.organisation_id,
+                          "organisation_name": r.organisation_name,
+                          "kind": r.request.kind.value, "requested_at": r.request.requested_at}
+                         for r in found.requests]}
 
 
 @router.get("/todo", response_model=Todo, responses=ERRORS)

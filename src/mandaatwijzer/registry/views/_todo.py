@@ -4,7 +4,7 @@
 - the transfers proposed to an organisation they sign for (to accept or refuse),
 - the rights of the organisations they administer that end within `ENDING_WITHIN` days,
 - the mandates of the sides they sign for that end within as many days,
-- (to come) the right requests that await their decision: `Todo.requests`.
+- the right requests of the organisations they administer that await their decision.
 
 Each item names the page where the person acts (the edges make its address).
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .. import policy, queries, rules
+from .. import policy, queries, requests, rules
 from ..model import Mandate, MandateStatus, Party, Person, Right
 from ..ports import Repository
 from ._mandates import MandateRow, by_creation, mandate_row
@@ -70,9 +70,8 @@ class Todo:
     transfers: tuple[Signature, ...]
     rights_ending: tuple[EndingRight, ...]
     mandates_ending: tuple[EndingMandate, ...]
-    #: The place for the right requests that await the person's decision (the right-request
-    #: entity adds its items here; they count like the others).
-    requests: tuple[object, ...] = ()
+    #: The right requests that await the person's decision, oldest first.
+    requests: tuple[requests.RequestRow, ...] = ()
 
     @property
     def count(self) -> int:
@@ -141,7 +140,8 @@ def todo(repo: Repository, person_id: str, day: date) -> Todo:
     person = rules.person(repo, person_id)
     signatures, transfers = _signatures(repo, person, day)
     return Todo(tuple(signatures), tuple(transfers), tuple(_rights_ending(repo, person, day)),
-                tuple(_mandates_ending(repo, person, day)))
+                tuple(_mandates_ending(repo, person, day)),
+                requests.requests_to_decide(repo, person, day))
 
 
 __all__ = ["ENDING_WITHIN", "EndingMandate", "EndingRight", "Signature", "Todo", "todo"]
