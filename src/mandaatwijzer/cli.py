@@ -141,7 +141,11 @@ def guide(
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print the state as JSON and stop.")] = False,
 ) -> None:
-    """Walk through a flow one statement at a time (or print a state with --answers --json)."""
+    """Walk through a flow one statement at a time (or print a state with --answers --json).
+
+    Links print as full addresses under MANDAATWIJZER_BASE_URL (default http://127.0.0.1:8000,
+    where `mandaatwijzer serve` answers); a how-to is printed in full.
+    """
     try:
         state = _guide_state(flow_id, lang, answers)
     except _guide.GuideError as error:
@@ -149,9 +153,16 @@ def guide(
     if as_json:
         _print_state(state, lang)
         return
+    from .config import base_url_from_env
     from .terminal import run
 
-    raise typer.Exit(run(state, _guide.glossary(), lang))
+    try:
+        # Links print as full addresses under the web guide's (docs/flows.md).
+        base_url = base_url_from_env()
+    except ValueError as error:
+        sys.stderr.write(f"mandaatwijzer: error: {error}\n")
+        raise typer.Exit(2) from None
+    raise typer.Exit(run(state, _guide.glossary(), lang, base_url=base_url))
 
 
 def serve(

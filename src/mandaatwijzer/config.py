@@ -10,6 +10,9 @@ from urllib.parse import urlsplit
 DEFAULT_DATABASE_URL = "sqlite:///mandaatwijzer.sqlite3"
 #: 1 MiB: the largest JSON body or form the app reads (no route takes a file upload).
 DEFAULT_MAX_BODY_BYTES = 1 << 20
+#: The address `make run` (`mandaatwijzer serve`) answers at: the terminal guide prints its
+#: links as full addresses under this one.
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 def _flag(value: str) -> bool:
@@ -150,6 +153,21 @@ def sign_in_from_env(env: Mapping[str, str]) -> SignInSettings | None:
         **claims)
 
 
+def base_url_from_env(env: Mapping[str, str] | None = None) -> str:
+    """MANDAATWIJZER_BASE_URL without a trailing slash: the web guide's public address.
+
+    The terminal guide prints an outcome's links (how-to pages, the glossary, the start) under
+    it, so that they are addresses a person can open. Raises ValueError when it is not an
+    http(s) address (http only on the loopback) or has a query or fragment.
+    """
+    env = os.environ if env is None else env
+    value = env.get("MANDAATWIJZER_BASE_URL", "").strip() or DEFAULT_BASE_URL
+    problem = _url_problem("MANDAATWIJZER_BASE_URL", value)
+    if problem:
+        raise ValueError(problem + ", e.g. https://mandaatwijzer.example.be")
+    return value.rstrip("/")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -172,6 +190,9 @@ class Settings:
     #: Sign-in through an OpenID Connect provider; None: nobody signs in on the pages (the
     #: guide and the token API still work). The demo starts a local provider and sets it.
     sign_in: SignInSettings | None = None
+    #: The web guide's public address (MANDAATWIJZER_BASE_URL), under which the terminal
+    #: guide prints the links of an outcome.
+    base_url: str = DEFAULT_BASE_URL
 
     def __repr__(self) -> str:
         secret = "'***'" if self.secret_key else "''"
@@ -217,6 +238,7 @@ class Settings:
             max_body_bytes=int(body),
             write_wait=write_wait,
             sign_in=sign_in,
+            base_url=base_url_from_env(env),
         )
 
 

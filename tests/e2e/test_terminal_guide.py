@@ -31,12 +31,17 @@ FLOW = "externe-dienstverlener"
 HOWTO = "https://www.vlaanderen.be/cjm/nl/ik-wil-rechten-en-mandaten-voor-een-externe-dienstverlener-instellen"
 OFFICIAL_GLOSSARY = "https://www.vlaanderen.be/cjm/nl/mandaten-en-rechten-begrippenlijst"
 DOWN, ENTER = "\x1b[B", "\r"
+#: The web guide's address the links are printed under (MANDAATWIJZER_BASE_URL's default).
+BASE = "http://127.0.0.1:8000"
 
 
 def guide_run(
-    entries: str, *args: str, lang: str = "nl", timeout: float = 30
+    entries: str, *args: str, lang: str = "nl", timeout: float = 30, base_url: str = ""
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}
+    env.pop("MANDAATWIJZER_BASE_URL", None)
+    if base_url:
+        env["MANDAATWIJZER_BASE_URL"] = base_url
     return subprocess.run(
         [sys.executable, "-m", "mandaatwijzer", "guide", *args, "--lang", lang],
         input=entries,
@@ -76,9 +81,9 @@ WALKS = [
         ),
         (
             "LEES HIER HOE JE DAT DOET: "
-            "/nl/flows/externe-dienstverlener/howto/recht-mandaatuitvoerder",
+            f"{BASE}/nl/flows/externe-dienstverlener/howto/recht-mandaatuitvoerder",
             f": {HOWTO}",
-            "TERUG NAAR HET BEGIN: /nl/flows/externe-dienstverlener",
+            f"TERUG NAAR HET BEGIN: {BASE}/nl/flows/externe-dienstverlener",
         ),
         (
             "1. Ik ben: (antwoord: LOKALE BEHEERDER)",
@@ -96,10 +101,11 @@ WALKS = [
             "Vlaamse mandaten.",
         ),
         (
-            "LEES HIER HOE JE DAT DOET: /nl/flows/externe-dienstverlener/howto/mandaat-afsluiten",
+            f"LEES HIER HOE JE DAT DOET: {BASE}/nl/flows/externe-dienstverlener/howto/"
+            "mandaat-afsluiten",
             f": {HOWTO}",
-            "/nl/glossary#ssm",
-            "/nl/glossary#dossier",
+            f"{BASE}/nl/glossary#ssm",
+            f"{BASE}/nl/glossary#dossier",
         ),
         (
             "1. Ik ben: (antwoord: MANDAATBEHEERDER)",
@@ -115,7 +121,7 @@ WALKS = [
             "Je wilt geen mandaat met een aanvrager afsluiten. Start opnieuw voor andere "
             "mogelijkheden.",
         ),
-        ("START OPNIEUW: /nl/flows/externe-dienstverlener",),
+        (f"START OPNIEUW: {BASE}/nl/flows/externe-dienstverlener",),
         (
             "Ik ben lokale beheerder van een externe dienstverlener in het Gebruikersbeheer van "
             "de Vlaamse overheid. (antwoord: Nee)",
@@ -128,16 +134,16 @@ WALKS = [
             "Je kunt geen rechten toekennen of mandaten afsluiten in naam van een externe "
             "dienstverlener.",
         ),
-        ("TERUG NAAR HET BEGIN: /nl/flows/externe-dienstverlener",),
+        (f"TERUG NAAR HET BEGIN: {BASE}/nl/flows/externe-dienstverlener",),
         ("1. Ik heb een Belgische eID. (antwoord: Nee)",),
     ),
     Walk(
         "en", "1\n1\n1\n2\n1\nq\n", "recht-mandaatbeheerder",
         (),
         (
-            ": /en/flows/externe-dienstverlener/howto/recht-mandaatbeheerder",
+            f": {BASE}/en/flows/externe-dienstverlener/howto/recht-mandaatbeheerder",
             f": {HOWTO}",
-            ": /en/flows/externe-dienstverlener\n",
+            f": {BASE}/en/flows/externe-dienstverlener\n",
         ),
         (
             "1. I am: (answer: LOCAL ADMINISTRATOR)",
@@ -148,7 +154,7 @@ WALKS = [
     Walk(
         "en", "2\n1\n1\n2\nq\n", "vraag-recht",
         (),
-        (": /en/flows/externe-dienstverlener\n", "/en/glossary#lokale-beheerder"),
+        (f": {BASE}/en/flows/externe-dienstverlener\n", f"{BASE}/en/glossary#lokale-beheerder"),
         ("3. I want to conclude a mandate with an applicant. (answer: Yes)",),
     ),
 ]
@@ -328,7 +334,7 @@ def test_commands_can_be_typed_as_words() -> None:
     assert "Eén stap terug." in result.stdout
 
 
-@pytest.mark.parametrize("entries", ["", "1\n", "2\n2\n", "g\n"])
+@pytest.mark.parametrize("entries", ["", "1\n", "2\n", "g\n"])
 def test_the_end_of_input_stops_with_one_line_on_stderr_and_no_traceback(entries: str) -> None:
     result = guide_run(entries)
 
@@ -338,6 +344,93 @@ def test_the_end_of_input_stops_with_one_line_on_stderr_and_no_traceback(entries
         "(typ q om te stoppen)\n"
     )
     assert result.stdout.endswith(": \n")
+
+
+@pytest.mark.parametrize(("entries", "lang", "outcome"), [
+    ("1\nja\nnee\nnee\n", "nl", "geen-mandaat"),
+    ("2\nj\nj\nn\n", "nl", "vraag-recht"),
+    ("LOKALE BEHEERDER\nJ\nJ\nN\nN\n", "nl", "geen-recht"),
+    ("1\nyes\ny\nno\nyes\n", "en", "recht-mandaatbeheerder"),
+    ("2\nn\n", "en", "geen-eid"),
+])
+def test_a_script_pipes_yes_and_no_words_and_the_guide_exits_zero_at_the_outcome(
+        entries: str, lang: str, outcome: str) -> None:
+    result = guide_run(entries, lang=lang)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    shown = after(result.stdout, "Uitkomst\n" if lang == "nl" else "Outcome\n")
+    assert shown.startswith(guide.flow(FLOW).text(outcome, lang) + "\n")
+
+
+def test_the_end_of_input_at_an_outcome_is_an_answer_not_an_error() -> None:
+    result = guide_run("2\n2\n")
+
+    assert result.returncode == 0
+    assert result.stderr == ""
+
+
+def test_links_print_under_the_base_url_setting_and_a_how_to_in_full() -> None:
+    result = guide_run("2\nja\nja\nja\n", base_url="https://mandaatwijzer.example.be/")
+
+    assert result.returncode == 0, result.stderr
+    shown = after(result.stdout, "Uitkomst\n")
+    address = "https://mandaatwijzer.example.be/nl/flows/externe-dienstverlener"
+    assert f"LEES HIER HOE JE DAT DOET: {address}/howto/mandaat-afsluiten\n" in shown
+    assert f"TERUG NAAR HET BEGIN: {address}\n" in shown
+    assert "https://mandaatwijzer.example.be/nl/glossary#ssm\n" in shown
+    assert ": /nl/" not in result.stdout
+    page = guide.howto_pages()["nl"]["mandaat-afsluiten"]
+    assert f"Hoe je dat doet: {page.title}\n{page.intro}\n" in shown
+    steps = "".join(f"{n}. {step}\n" for n, step in enumerate(page.steps, 1))
+    assert f"Stappen:\n{steps}Daarna:\n{page.after}\n" in shown
+
+
+def test_a_base_url_that_is_no_address_is_refused_before_the_guide_starts() -> None:
+    result = guide_run("q\n", base_url="http://example.be")
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("mandaatwijzer: error: MANDAATWIJZER_BASE_URL is ")
+    assert result.stdout == ""
+
+
+NOT_LOCAL_ADMIN = {
+    "nl": "Je bent geen lokale beheerder, dus je kunt geen rechten toekennen aan een collega. "
+          "De wegwijzer gaat verder met het afsluiten van een mandaat met een aanvrager.",
+    "en": "You are not the local administrator, so you cannot grant rights to a colleague. The "
+          "guide continues with concluding a mandate with an applicant.",
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_to_the_local_administrator_statement_says_where_the_guide_goes_next(
+        lang: str) -> None:
+    # LOKALE BEHEERDER, Ja, Nee: the line; then Ja, Ja to mandaat-afsluiten, without it.
+    result = guide_run("1\n1\n2\n1\n1\nq\n", lang=lang)
+
+    assert result.returncode == 0, result.stderr
+    question = "Vraag 4" if lang == "nl" else "Question 4"
+    wil_mandaat = guide.flow(FLOW).text("wil-mandaat", lang)
+    assert f"\n{NOT_LOCAL_ADMIN[lang]}\n{question}\n{wil_mandaat}\n" in result.stdout
+    assert result.stdout.count(NOT_LOCAL_ADMIN[lang]) == 1
+
+
+@pytest.mark.parametrize("entries", ["1\n1\n1\nq\n", "2\n1\nq\n", "2\n1\n1\n2\nq\n",
+                                     "1\n1\n1\n2\n2\nq\n", "1\n2\nq\n"])
+def test_no_other_answer_gets_that_line(entries: str) -> None:
+    result = guide_run(entries)
+
+    assert result.returncode == 0, result.stderr
+    assert NOT_LOCAL_ADMIN["nl"] not in result.stdout
+
+
+def test_the_arrow_keys_show_where_the_guide_goes_after_no() -> None:
+    # No; then at "I want to conclude a mandate …": Yes, No, back, restart, glossary, quit.
+    code, shown = arrow_walk(DOWN + ENTER + DOWN * 5 + ENTER, lang="en",
+                             answers="rol=lokale-beheerder&eid=ja")
+
+    assert code == 0
+    assert " ".join(NOT_LOCAL_ADMIN["en"].split()) in " ".join(shown.split())
 
 
 def test_quitting_at_an_outcome_exits_with_zero() -> None:
@@ -424,7 +517,7 @@ def arrow_walk(keys: str, lang: str = "nl", answers: str = "") -> tuple[int, str
     with create_pipe_input() as keyboard:
         keyboard.send_text(keys)
         ui = RichUI(_, console, input=keyboard, output=DummyOutput())
-        code = walk(state, guide.glossary(), lang, ui, _)
+        code = walk(state, guide.glossary(), lang, ui, _, base_url=BASE)
     file = console.file
     assert isinstance(file, io.StringIO)
     return code, file.getvalue()
@@ -438,7 +531,7 @@ def test_the_arrow_keys_walk_to_an_outcome_and_show_its_links_and_the_answers() 
     assert code == 0
     outcome = after(shown, "Uitkomst")
     assert "De mandaatbeheerder sluit in naam van de externe dienstverlener" in outcome
-    howto = "/nl/flows/externe-dienstverlener/howto/mandaat-afsluiten"
+    howto = f"{BASE}/nl/flows/externe-dienstverlener/howto/mandaat-afsluiten"
     assert f"• LEES HIER HOE JE DAT DOET\n  {howto}\n" in outcome
     assert HOWTO in outcome
     trace = after(outcome, "Antwoorden die hiertoe leidden:")

@@ -193,3 +193,31 @@ def test_the_no_eid_outcome_is_decided_by_the_eid_answer_alone() -> None:
 def test_the_right_outcomes_are_decided_by_every_answer_on_their_path() -> None:
     answers, _ = SEED_PATHS[3]
     assert [(s.question.id, s.answer) for s in _answered(answers).trace] == answers
+
+
+def test_after_no_to_the_local_administrator_statement_one_inferred_line_says_where_next() -> None:
+    """The seed has no "nee" box for it: the flow adds one line (inferred, nl and en), shown
+    where that answer leads and nowhere else on any of the eleven paths."""
+    for lang in guide.LANGUAGES:
+        after = FLOW.node_texts("is-lokale-beheerder", lang).after
+        assert list(after) == ["nee"]
+        assert after["nee"].source == "inferred"
+    shown = []
+    for answers, _outcome in SEED_PATHS:
+        for given in range(len(answers) + 1):
+            state = _answered(answers[:given])
+            for lang in guide.LANGUAGES:
+                node = guide.state_view(state, guide.glossary(), lang)["node"]
+                if "arrival" in node:
+                    shown.append((state.query, node["id"], node["arrival"]["source"], lang))
+    at_wil_mandaat = "eid=ja&is-lokale-beheerder=nee&rol=lokale-beheerder"
+    # Three paths pass there (6, 7, 8 of the seed reading), each in both languages.
+    assert shown == [(at_wil_mandaat, "wil-mandaat", "inferred", lang)
+                     for _ in range(3) for lang in guide.LANGUAGES]
+    nl = guide.state_view(guide.from_query(FLOW, at_wil_mandaat), guide.glossary(), "nl")
+    assert nl["node"]["arrival"] == {
+        "question": "is-lokale-beheerder", "answer": "nee", "source": "inferred",
+        "text": "Je bent geen lokale beheerder, dus je kunt geen rechten toekennen aan een "
+                "collega. De wegwijzer gaat verder met het afsluiten van een mandaat met een "
+                "aanvrager.",
+    }

@@ -224,6 +224,19 @@ def test_texts_for_a_node_option_or_link_the_flow_lacks_are_reported() -> None:
     ]
 
 
+def test_after_texts_must_be_for_an_option_of_a_question_in_every_language() -> None:
+    assert lines("after-texts-wrong") == [
+        "after-texts-wrong: eid: `after` text in 'nl' for option 'misschien', "
+        "which the question does not have",
+        "after-texts-wrong: uitvoeren: `after` texts in 'nl' on an outcome; expected them only "
+        "on a question, per option",
+        "after-texts-wrong: eid: `after` text for option 'ja' missing in 'en'",
+    ]
+    texts = fixture("after-texts-wrong").node_texts("eid", "nl").after
+    assert texts["ja"].source == "inferred"
+    assert texts["misschien"].source == "seed"
+
+
 # --- glossary ---------------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from mandaatwijzer.guide._diagram import (
     text_width,
     wrap,
 )
-from mandaatwijzer.guide._export import route_label
+from mandaatwijzer.guide._export import plain_route_label as route_label
 
 FLOW = guide.flow("externe-dienstverlener")
 EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "toegang"
@@ -140,7 +140,7 @@ def test_the_diagram_starts_at_the_flow_title_with_an_arrow_to_the_first_questio
 
 
 @pytest.mark.parametrize("lang", guide.LANGUAGES)
-def test_every_route_is_an_arrow_labelled_as_in_the_exports(lang: str) -> None:
+def test_every_route_is_an_arrow_labelled_as_in_the_outline(lang: str) -> None:
     root = parse(render_svg(FLOW, lang))
     routes = [(q, r) for q in FLOW.questions.values() for r in q.routes]
     for question, route in routes:
@@ -326,11 +326,12 @@ def test_the_svg_is_self_contained_without_script_style_or_external_reference(la
             assert not value.startswith("url(") or re.fullmatch(r"url\(#[\w-]+\)", value)
 
 
-def test_the_svg_scales_with_its_container() -> None:
+def test_the_svg_carries_its_own_size_for_the_page_to_fit_or_scroll() -> None:
     root = parse(render_svg(FLOW, "nl"))
-    assert root.get("width") == "100%"
-    assert root.get("height") is None
     left, top, width, height = map(float, root.get("viewBox", "").split())
+    # Its own size: a narrow page shows it at this size (its words readable) and scrolls it.
+    assert float(root.get("width", "0")) == pytest.approx(width, abs=0.1)
+    assert float(root.get("height", "0")) == pytest.approx(height, abs=0.1)
     boxes = [box(shape(g)) for g in with_class(root, "node")]
     assert left <= min(b[0] for b in boxes)
     assert max(b[2] for b in boxes) <= left + width
@@ -354,3 +355,43 @@ def test_text_and_arrows_meet_wcag_aa_contrast() -> None:
         for path in root.iter(f"{SVG}path"):
             if path.get("stroke"):
                 assert contrast(path.get("stroke", ""), "#ffffff") >= 3
+
+
+#: Every arrow of the flow in plain words: the answers that take it, by their labels.
+PLAIN_LABELS = {
+    "nl": {("rol", "eid"): "Elk antwoord", ("eid", "geen-eid"): "Nee",
+           ("eid", "is-lokale-beheerder"): "Ja (eerder gekozen: Lokale beheerder)",
+           ("eid", "wil-mandaat"): "Ja (eerder gekozen: Mandaatbeheerder)",
+           ("is-lokale-beheerder", "uitvoerder-recht"): "Ja",
+           ("is-lokale-beheerder", "wil-mandaat"): "Nee",
+           ("wil-mandaat", "geen-mandaat"): "Nee", ("wil-mandaat", "is-mandaatbeheerder"): "Ja"},
+    "en": {("rol", "eid"): "Any answer", ("eid", "geen-eid"): "No",
+           ("eid", "is-lokale-beheerder"): "Yes (chosen before: Local administrator)",
+           ("eid", "wil-mandaat"): "Yes (chosen before: Mandate administrator)",
+           ("is-lokale-beheerder", "wil-mandaat"): "No"},
+}
+
+
+@pytest.mark.parametrize("lang", guide.LANGUAGES)
+def test_the_arrows_speak_plainly_in_the_words_of_the_answers(lang: str) -> None:
+    root = parse(render_svg(FLOW, lang))
+    for (source, target), label in PLAIN_LABELS[lang].items():
+        [edge] = edge_groups(root, source, target)
+        assert joined(edge) == label
+    words = " / ".join(joined(edge) for edge in with_class(root, "edge-label"))
+    for jargon in ("anders", "otherwise", "=", "≠", "rol", "&"):
+        assert jargon not in words.split()
+        assert f" {jargon} " not in f" {words} "
+
+
+def test_answers_that_are_not_one_choice_per_question_are_all_other_cases(
+        tmp_path: Path) -> None:
+    routes = [
+        {"when": {"rol": "aanvrager", "heeft-eid": "ja"}, "goto": "zelf-doen"},
+        {"goto": "mandaat-nodig"},
+    ]
+    flow = example_copy(tmp_path, flow={"questions/rol/routes": routes})
+    first, rest = flow.questions["rol"].routes
+    assert route_label(flow, "rol", first, "nl") == "Aanvrager (eerder gekozen: Ja)"
+    assert route_label(flow, "rol", rest, "nl") == "In alle andere gevallen"
+    assert route_label(flow, "rol", rest, "en") == "In all other cases"

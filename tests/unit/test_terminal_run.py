@@ -12,6 +12,7 @@ from mandaatwijzer.terminal._i18n import translation
 from mandaatwijzer.terminal._screen import build, commands, definition
 
 FLOW = "externe-dienstverlener"
+BASE = "http://127.0.0.1:8000"
 
 
 class Keyboard(io.StringIO):
@@ -34,7 +35,7 @@ def run_with(
     monkeypatch.setattr("sys.stdin", stdin)
     monkeypatch.setattr("sys.stdout", stdout)
     state = guide.from_query(guide.flow(FLOW), answers)
-    return run(state, guide.glossary(), lang), stdout.getvalue()
+    return run(state, guide.glossary(), lang, base_url=BASE), stdout.getvalue()
 
 
 def test_run_walks_the_plain_prompts_to_an_outcome_and_quits_with_zero(
@@ -46,6 +47,20 @@ def test_run_walks_the_plain_prompts_to_an_outcome_and_quits_with_zero(
     assert "Uitkomst\nDe mandaatbeheerder sluit" in shown
     assert "\n4. Ik ben mandaatbeheerder van een externe dienstverlener" in shown
     assert "Officiële begrippenlijst: https://" in shown
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(("entries", "lang"), [
+    ("2\nj\nn\n", "nl"), ("1\nja\nnee\nnee\n", "nl"), ("2\nJ\nJ\nN\n", "nl"),
+    ("1\ny\nyes\nno\nn\n", "en"), ("2\nYes\nja\nNo\n", "en"),
+])
+def test_piped_yes_and_no_words_reach_an_outcome_and_the_end_of_input_there_is_zero(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], entries: str, lang: str
+) -> None:
+    code, shown = run_with(monkeypatch, Keyboard(entries), lang=lang)
+
+    assert code == 0
+    assert ("Uitkomst\n" if lang == "nl" else "Outcome\n") in shown
     assert capsys.readouterr().err == ""
 
 
@@ -91,14 +106,14 @@ def test_the_arrow_keys_are_used_only_when_both_ends_are_a_terminal(
 def test_the_start_screen_shows_the_start_page_and_its_glossary_terms() -> None:
     state = guide.start(guide.flow(FLOW))
 
-    screen = build(state, guide.glossary(), "nl")
+    screen = build(state, guide.glossary(), "nl", base_url=BASE)
 
     assert screen.title == "Externe dienstverlener"
     assert len(screen.intro) == 2
     assert [term.term for term in screen.terms] == [
         "externe-dienstverlener", "economische-actor", "ondernemingsnummer", "lokaal-bestuur",
     ]
-    assert build(state, guide.glossary(), "nl", again=True).intro == ()
+    assert build(state, guide.glossary(), "nl", base_url=BASE, again=True).intro == ()
 
 
 def test_the_commands_offered_depend_on_where_the_person_is() -> None:
@@ -106,7 +121,7 @@ def test_the_commands_offered_depend_on_where_the_person_is() -> None:
     _ = translation("en").gettext
 
     def keys(answers: str) -> str:
-        screen = build(guide.from_query(flow, answers), guide.glossary(), "en")
+        screen = build(guide.from_query(flow, answers), guide.glossary(), "en", base_url=BASE)
         return "".join(command.key for command in commands(screen, _))
 
     assert keys("") == "gq"
@@ -136,8 +151,32 @@ def test_run_handles_every_kind_of_entry_of_the_plain_prompts(
     assert shown.count("Uitkomst\n") == 2
     outcome = shown.rsplit("Uitkomst\n", 1)[1]
     assert "\nDe mandaatuitvoerder kan in naam van externe dienstverlener" in outcome
-    assert "\nLinks:\n- LEES HIER HOE JE DAT DOET: /nl/flows/" in outcome
+    assert f"\nLinks:\n- LEES HIER HOE JE DAT DOET: {BASE}/nl/flows/" in outcome
     assert "r = opnieuw, b = vorige, q = stoppen\nJe keuze: q\n" in outcome
+
+
+def test_every_link_of_an_outcome_is_a_full_address_under_the_base_url() -> None:
+    state = guide.from_query(guide.flow(FLOW), "rol=mandaatbeheerder&eid=ja&wil-mandaat=ja"
+                             "&is-mandaatbeheerder=ja")
+
+    screen = build(state, guide.glossary(), "nl", base_url="https://mw.example.be/gids/")
+
+    hrefs = [link.href for link in (*screen.links, *screen.terms)]
+    assert "https://mw.example.be/gids/nl/flows/externe-dienstverlener/howto/mandaat-afsluiten" \
+        in hrefs
+    assert "https://mw.example.be/gids/nl/glossary#ssm" in hrefs
+    assert "https://mw.example.be/gids/nl/flows/externe-dienstverlener" in hrefs
+    assert all(href.startswith("https://") for href in hrefs)
+
+
+def test_an_outcome_with_a_how_to_carries_its_text_and_others_none() -> None:
+    flow = guide.flow(FLOW)
+    pages = guide.howto_pages()["en"]
+    for path in guide.paths(flow):
+        screen = build(guide.from_query(flow, path.query), guide.glossary(), "en", base_url=BASE)
+        slugs = [str(link.href) for link in path.outcome.links if link.kind == "howto"]
+        assert [h.steps for h in screen.howtos] == [pages[slug].steps for slug in slugs]
+    assert build(guide.start(flow), guide.glossary(), "en", base_url=BASE).howtos == ()
 
 
 def test_a_term_missing_from_the_glossary_still_gets_its_label() -> None:

@@ -193,7 +193,20 @@ class _Check:
                 if value not in node.options:
                     self.add(node.id, f"label in {lang!r} for option {value!r}, "
                              "which the question does not have")
+            for value in node_texts.after:
+                if value not in node.options:
+                    self.add(node.id, f"`after` text in {lang!r} for option {value!r}, "
+                             "which the question does not have")
+            for other in LANGUAGES:
+                if other == lang or other not in flow.texts:
+                    continue
+                elsewhere = flow.node_texts(node.id, other).after.keys() & set(node.options)
+                for value in sorted(elsewhere - node_texts.after.keys()):
+                    self.add(node.id, f"`after` text for option {value!r} missing in {lang!r}")
         else:
+            if node_texts.after:
+                self.add(node.id, f"`after` texts in {lang!r} on an outcome; expected them "
+                         "only on a question, per option")
             kinds = {link.kind for link in node.links}
             for kind in sorted(kinds - node_texts.links.keys()):
                 self.add(node.id, f"label of the {kind} link missing in {lang!r}")

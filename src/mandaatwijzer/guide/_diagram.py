@@ -26,7 +26,7 @@ from itertools import pairwise
 from typing import Literal
 
 from ._engine import State
-from ._export import route_label
+from ._export import plain_route_label
 from ._model import Flow, Question
 
 FONT_SIZE = 13
@@ -226,7 +226,7 @@ def _layout(flow: Flow, lang: str) -> _Layout:
             if route.goto is None or flow.node(route.goto) is None:
                 continue
             edge = edges.setdefault((question.id, route.goto), _Edge(question.id, route.goto, []))
-            label = route_label(flow, question.id, route, lang)
+            label = plain_route_label(flow, question.id, route, lang)
             if label not in edge.labels:
                 edge.labels.append(label)
     layout = _Layout(nodes, list(edges.values()), [])
@@ -631,7 +631,10 @@ def _draw(flow: Flow, lang: str, layout: _Layout, on_nodes: set[str],
         "xmlns": "http://www.w3.org/2000/svg",
         "viewBox": " ".join(_num(v) for v in (layout.left, layout.top, layout.width,
                                               layout.height)),
-        "width": "100%",
+        # Its own size in px: the page fits it to a wide column, or shows it at this size (its
+        # words readable) and lets it scroll on a narrow screen (style.css, "Diagram").
+        "width": _num(layout.width),
+        "height": _num(layout.height),
         "role": "img",
         "aria-labelledby": "diagram-title diagram-desc",
         "class": "flow-diagram",

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from itertools import product
+from math import prod
 
 from ._model import Condition, Flow, Question, Route
 
 _OTHERWISE = {"nl": "anders", "en": "otherwise"}
 _ANY = {"nl": "elk antwoord", "en": "any answer"}
+_REST = {"nl": "in alle andere gevallen", "en": "in all other cases"}
+_EARLIER = {"nl": "eerder gekozen: {labels}", "en": "chosen before: {labels}"}
+_OR = {"nl": " of ", "en": " or "}
 
 
 def _condition_label(flow: Flow, condition: Condition, asked: str, lang: str) -> str:
@@ -28,6 +33,62 @@ def route_label(flow: Flow, asked: str, route: Route, lang: str) -> str:
         only = flow.questions[asked].routes == (route,) if asked in flow.questions else False
         return (_ANY if only else _OTHERWISE).get(lang, "otherwise")
     return " & ".join(_condition_label(flow, c, asked, lang) for c in route.conditions)
+
+
+def _spoken(label: str) -> str:
+    """A button's upper-case label as words in a sentence: `LOKALE BEHEERDER` → `Lokale
+    beheerder`; any other label (one with other characters than letters) unchanged."""
+    words = label.isupper() and all(ch.isalpha() or ch in " -'’" for ch in label)
+    return label[:1] + label[1:].lower() if words else label
+
+
+def plain_route_label(flow: Flow, asked: str, route: Route, lang: str) -> str:
+    """The route in the words of its answers, for people: the diagram and the outline.
+
+    Works out for which answers the route is the one taken (the earlier routes tried first),
+    and names them by their labels: `Nee`; `Ja (eerder gekozen: Lokale beheerder)` when an
+    earlier answer decides too; `Elk antwoord` when every answer leads there. A set of answers
+    that is not one choice per question is `In alle andere gevallen`. The exports for
+    developers (Mermaid, dot) keep `route_label`, which shows the condition as written.
+    """
+    question = flow.questions.get(asked)
+    if question is None or route not in question.routes:
+        return route_label(flow, asked, route, lang)
+    index = question.routes.index(route)
+    names = [asked, *sorted({c.question for r in question.routes[:index + 1]
+                             for c in r.conditions} - {asked})]
+    asked_ones = [flow.questions.get(name) for name in names]
+    if any(q is None for q in asked_ones):
+        return route_label(flow, asked, route, lang)
+    domains = [q.options for q in asked_ones if q is not None]
+    taken = []
+    for values in product(*domains):
+        answers = dict(zip(names, values, strict=True))
+        chosen, _ = question.route(answers)
+        if chosen is not None and question.routes.index(chosen) == index:
+            taken.append(values)
+    chosen_sets = [{values[i] for values in taken} for i in range(len(names))]
+    if not taken or len(taken) != prod(len(values) for values in chosen_sets):
+        return _cap(_REST.get(lang, _REST["en"]))
+    join = _OR.get(lang, _OR["en"])
+
+    def labels(number: int) -> str:
+        q = asked_ones[number]
+        assert q is not None
+        return join.join(_spoken(flow.option_label(q, value, lang))
+                         for value in q.options if value in chosen_sets[number])
+
+    own = labels(0) if chosen_sets[0] != set(domains[0]) else ""
+    earlier = ", ".join(
+        _EARLIER.get(lang, _EARLIER["en"]).format(labels=labels(i))
+        for i in range(1, len(names)) if chosen_sets[i] != set(domains[i]))
+    if own and earlier:
+        return _cap(f"{own} ({earlier})")
+    return _cap(own or earlier or _ANY.get(lang, _ANY["en"]))
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _edges(flow: Flow, lang: str) -> list[tuple[str, str, str]]:
@@ -106,9 +167,7 @@ def _outline(flow: Flow, node_id: str, lang: str, written: set[str]) -> OutlineN
     branches = []
     if isinstance(node, Question):
         for route in node.routes:
-            label = route_label(flow, node.id, route, lang)
-            if route.unconditional:
-                label = label[:1].upper() + label[1:]
+            label = plain_route_label(flow, node.id, route, lang)
             target = _outline(flow, route.goto, lang, written) if route.goto else None
             branches.append((label, target))
     return OutlineNode(node.kind, node_id, flow.text(node_id, lang), branches=tuple(branches))

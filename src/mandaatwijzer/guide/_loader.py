@@ -167,12 +167,13 @@ def _text_map(doc: Doc | None, default: Source) -> dict[str, Text]:
 
 
 def _node_texts(doc: Doc, default: Source) -> NodeTexts:
-    keys = doc.mapping(set(), {"text", "note", "options", "links"})
+    keys = doc.mapping(set(), {"text", "note", "options", "links", "after"})
     return NodeTexts(
         text=_text(keys.get("text"), default),
         note=_text(keys.get("note"), default),
         options=_text_map(keys.get("options"), default),
         links=_text_map(keys.get("links"), default),
+        after=_text_map(keys.get("after"), default),
         line=doc.line,
     )
 

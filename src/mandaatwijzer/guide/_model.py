@@ -111,6 +111,9 @@ class NodeTexts:
     note: Text | None = None
     options: Mapping[str, Text] = field(default_factory=dict)
     links: Mapping[str, Text] = field(default_factory=dict)
+    #: A question's line per option value, shown at the statement that answer leads to (it
+    #: says why the guide goes there); only where the flow would otherwise be silent.
+    after: Mapping[str, Text] = field(default_factory=dict)
     line: int = 0
 
 

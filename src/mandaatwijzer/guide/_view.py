@@ -71,21 +71,37 @@ def step_view(flow: Flow, step: Step, lang: str) -> dict[str, str]:
     }
 
 
+def arrival_view(state: State, lang: str) -> dict[str, str] | None:
+    """The flow's `after` line for the last answer, which says where it led; None if none."""
+    if not state.steps:
+        return None
+    last = state.steps[-1]
+    text = state.flow.node_texts(last.question.id, lang).after.get(last.answer)
+    if text is None:
+        return None
+    return {"question": last.question.id, "answer": last.answer, "text": text.value,
+            "source": text.source}
+
+
 def state_view(state: State, glossary: Glossary, lang: str, *,
                links_keep_answers: bool = False) -> dict[str, Any]:
     """The state as plain data (the JSON shape of the CLI and the API).
 
     With `links_keep_answers`, how-to links carry the answers, so that a how-to page can lead
-    back to the outcome (the web pages); the JSON shape leaves them out.
+    back to the outcome (the web pages); the JSON shape leaves them out. The node has an
+    `arrival` (`arrival_view`) when the flow explains where the last answer led.
     """
     flow = state.flow
     query = state.query  # a property that encodes the answers at each use: read it once
+    node = node_view(flow, glossary, state.node, lang, query=query if links_keep_answers else "")
+    arrival = arrival_view(state, lang)
+    if arrival is not None:
+        node["arrival"] = arrival
     return {
         "flow": flow.id,
         "lang": lang,
         "answers": query,
-        "node": node_view(flow, glossary, state.node, lang,
-                          query=query if links_keep_answers else ""),
+        "node": node,
         "trace": [step_view(flow, step, lang) for step in state.trace],
         "steps": [step_view(flow, step, lang) for step in state.steps],
     }

@@ -1,7 +1,8 @@
 """Plain numbered prompts: for pipes, scripts and screen readers. No colours, no boxes.
 
 Text is written unwrapped, one item a line, so that screen readers and scripts see whole
-sentences; the person answers by typing a number, an option's value or a command letter.
+sentences; the person answers by typing a number, an option's value or label, a command letter,
+or for a yes/no statement also j/n or y/yes/no in either language.
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from __future__ import annotations
 from typing import TextIO
 
 from ._i18n import Gettext
-from ._screen import Action, Command, Definition, Link, Screen, commands
+from ._screen import Action, Command, Definition, HowTo, Link, Screen, commands
+
+#: What may be typed for the options of a yes/no statement besides their number and label.
+YES_NO_WORDS = {"ja": ("ja", "j", "yes", "y"), "nee": ("nee", "n", "no")}
 
 
 class PlainUI:
@@ -59,6 +63,8 @@ class PlainUI:
 
     def _show_question(self, screen: Screen) -> None:
         _ = self._
+        if screen.arrival:
+            self._line(screen.arrival)
         self._line(_("Question {number}").format(number=screen.number))
         self._line(screen.text)
         for number, option in enumerate(screen.options, 1):
@@ -81,6 +87,8 @@ class PlainUI:
         if screen.note:
             self._line(screen.note)
         self._links(_("Links:"), screen.links)
+        for howto in screen.howtos:
+            self._howto(howto)
         self._links(_("Glossary terms:"), screen.terms)
         if screen.trace:
             self._line()
@@ -91,6 +99,21 @@ class PlainUI:
                 )
                 self._line(f"{number}. {answer}")
         self._line()
+
+    def _howto(self, howto: HowTo) -> None:
+        _ = self._
+        self._line()
+        self._line(f"{_('How to do it')}: {howto.title}")
+        self._line(howto.intro)
+        if howto.before:
+            self._line(_("Before you start") + ":")
+            for item in howto.before:
+                self._line(f"- {item}")
+        self._line(_("Steps") + ":")
+        for number, step in enumerate(howto.steps, 1):
+            self._line(f"{number}. {step}")
+        self._line(_("Afterwards") + ":")
+        self._line(howto.after)
 
     def show_definition(self, found: Definition) -> None:
         _ = self._
@@ -125,7 +148,8 @@ class PlainUI:
         if typed.isdigit() and 1 <= int(typed) <= len(screen.options):
             return Action("answer", screen.options[int(typed) - 1].value)
         for option in screen.options:
-            if typed in (option.value.casefold(), option.label.casefold()):
+            if typed in (option.value.casefold(), option.label.casefold(),
+                         *YES_NO_WORDS.get(option.value, ())):
                 return Action("answer", option.value)
         for command in keys:
             if typed in (command.key, command.word.casefold(), command.english):

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ._i18n import Gettext
-from ._screen import Action, Definition, Link, Screen, commands
+from ._screen import Action, Definition, HowTo, Link, Screen, commands
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -60,6 +60,8 @@ class RichUI:
             if not screen.again:
                 self._show_outcome(screen)
             return
+        if screen.arrival:
+            print_(Text(screen.arrival, style="italic"))
         if not screen.again:
             print_(Text(_("Question {number}").format(number=screen.number), style="dim"))
         print_(Text(screen.text, style="bold"))
@@ -74,7 +76,7 @@ class RichUI:
         self._console.print(Text(heading, style="bold"))
         for link in links:
             self._console.print(Text(f"• {link.label}"))
-            style = f"link {link.href}" if link.href.startswith("http") else "cyan"
+            style = f"link {link.href}" if link.href.startswith(("https:", "http:")) else "cyan"
             # Soft wrap: the terminal folds long lines, so an address is never cut in two.
             self._console.print(Text(f"  {link.href}", style=style), soft_wrap=True)
 
@@ -86,6 +88,8 @@ class RichUI:
             body.append(screen.note, style="")
         self._console.print(Panel(body, title=_("Outcome"), title_align="left", expand=False))
         self._links(_("Links:"), screen.links)
+        for howto in screen.howtos:
+            self._howto(howto)
         self._links(_("Glossary terms:"), screen.terms)
         if screen.trace:
             self._console.print()
@@ -97,6 +101,22 @@ class RichUI:
             for number, step in enumerate(screen.trace, 1):
                 table.add_row(str(number), step.question, step.answer)
             self._console.print(table)
+
+    def _howto(self, howto: HowTo) -> None:
+        _ = self._
+        body = Text(howto.intro)
+        if howto.before:
+            body.append("\n\n" + _("Before you start"), style="bold")
+            for item in howto.before:
+                body.append(f"\n• {item}")
+        body.append("\n\n" + _("Steps"), style="bold")
+        for number, step in enumerate(howto.steps, 1):
+            body.append(f"\n{number}. {step}")
+        body.append("\n\n" + _("Afterwards"), style="bold")
+        body.append("\n" + howto.after)
+        self._console.print()
+        self._console.print(Panel(body, title=f"{_('How to do it')}: {howto.title}",
+                                  title_align="left", expand=False))
 
     def show_definition(self, found: Definition) -> None:
         _ = self._

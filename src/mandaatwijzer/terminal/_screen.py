@@ -2,6 +2,10 @@
 
 Every flow text (statements, option labels, link labels) comes from the flow data via
 `state_view`; only the interface strings come from the gettext catalogs.
+
+A terminal cannot follow a site path, so every link of the guide is written as a full address
+under the web guide's base URL (MANDAATWIJZER_BASE_URL, `config.base_url_from_env`), and the
+project's own how-to behind "LEES HIER HOE JE DAT DOET" is printed in full beside its address.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..guide import Glossary, State, glossary_link, state_view
+from ..guide import Glossary, Outcome, State, glossary_link, howto_pages, state_view
 from ._i18n import Gettext
 
 ActionKind = Literal["answer", "back", "restart", "glossary", "quit"]
@@ -39,6 +43,17 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class HowTo:
+    """The project's own how-to behind a how-to link, as text: the terminal prints it."""
+
+    title: str
+    intro: str
+    before: tuple[str, ...]
+    steps: tuple[str, ...]
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
 class TraceItem:
     question: str
     answer: str
@@ -63,6 +78,9 @@ class Screen:
     intro: tuple[str, ...]
     #: 1 for the first statement; the number of answers given plus one.
     number: int
+    #: The flow's line about where the last answer led (an `after` text), shown before the
+    #: statement; empty when the flow has none.
+    arrival: str
     finished: bool
     text: str
     note: str
@@ -71,6 +89,8 @@ class Screen:
     links: tuple[Link, ...]
     #: Glossary terms linked from the statement or outcome (href points into the glossary).
     terms: tuple[Link, ...]
+    #: The how-to pages an outcome's how-to links lead to, in full.
+    howtos: tuple[HowTo, ...]
     #: The answers that led to an outcome.
     trace: tuple[TraceItem, ...]
     can_go_back: bool
@@ -83,14 +103,34 @@ class Definition:
     official: str
 
 
-def _links(items: list[dict[str, Any]]) -> tuple[Link, ...]:
+def _address(href: str, base_url: str) -> str:
+    """A site path (`/nl/...`) under `base_url`; an address that is already whole unchanged."""
+    return base_url.rstrip("/") + href if href.startswith("/") else href
+
+
+def _links(items: list[dict[str, Any]], base_url: str) -> tuple[Link, ...]:
     return tuple(
-        Link(str(i["kind"]), str(i["label"]), str(i["href"]), str(i.get("term", "")))
+        Link(str(i["kind"]), str(i["label"]), _address(str(i["href"]), base_url),
+             str(i.get("term", "")))
         for i in items
     )
 
 
-def build(state: State, glossary: Glossary, lang: str, *, again: bool = False) -> Screen:
+def _howtos(state: State, lang: str) -> tuple[HowTo, ...]:
+    if not isinstance(state.node, Outcome):
+        return ()
+    pages = howto_pages().get(lang, {})
+    found = []
+    for link in state.node.links:
+        page = pages.get(str(link.href)) if link.kind == "howto" else None
+        if page is not None:
+            found.append(HowTo(page.title, page.intro, page.before, page.steps, page.after))
+    return tuple(found)
+
+
+def build(state: State, glossary: Glossary, lang: str, *, base_url: str,
+          again: bool = False) -> Screen:
+    """What `state` shows; links are full addresses under `base_url` (the web guide's)."""
     view = state_view(state, glossary, lang)
     node = view["node"]
     flow_texts = state.flow.texts[lang]
@@ -110,12 +150,14 @@ def build(state: State, glossary: Glossary, lang: str, *, again: bool = False) -
         again=again,
         intro=tuple(text.value for text in shown_intro if text),
         number=len(state.steps) + 1,
+        arrival=str(node["arrival"]["text"]) if "arrival" in node and not again else "",
         finished=state.finished,
         text=str(node["text"]),
         note=str(node.get("note", "")),
         options=tuple(Option(str(o["value"]), str(o["label"])) for o in node["options"]),
-        links=_links([link for link in links if link["kind"] != "glossary"]),
-        terms=_links([link for link in links if link["kind"] == "glossary"]),
+        links=_links([link for link in links if link["kind"] != "glossary"], base_url),
+        terms=_links([link for link in links if link["kind"] == "glossary"], base_url),
+        howtos=() if again else _howtos(state, lang),
         trace=tuple(TraceItem(str(s["text"]), str(s["label"])) for s in view["trace"]),
         can_go_back=bool(state.steps),
     )

@@ -18,13 +18,23 @@ class UI(Protocol):
     def notice(self, message: str) -> None: ...
 
 
-def walk(state: State, glossary: Glossary, lang: str, ui: UI, _: Gettext) -> int:
-    """Walk from `state` until the person quits; returns the exit code (0)."""
+def walk(state: State, glossary: Glossary, lang: str, ui: UI, _: Gettext, *,
+         base_url: str) -> int:
+    """Walk from `state` until the person quits; returns the exit code (0).
+
+    The input may also end at an outcome (a script that pipes its answers in): the guide has
+    then answered, and that is 0 too. Ending anywhere else raises EOFError.
+    """
     again = False
     while True:
-        screen = build(state, glossary, lang, again=again)
+        screen = build(state, glossary, lang, base_url=base_url, again=again)
         ui.show(screen)
-        action = ui.choose(screen)
+        try:
+            action = ui.choose(screen)
+        except EOFError:
+            if screen.finished:
+                return 0
+            raise
         again = False
         if action.kind == "answer":
             state = answer(state, state.node.id, action.value)
@@ -65,14 +75,15 @@ def _say(message: str) -> None:
     sys.stderr.write(f"mandaatwijzer: {message}\n")
 
 
-def run(state: State, glossary: Glossary, lang: str) -> int:
+def run(state: State, glossary: Glossary, lang: str, *, base_url: str) -> int:
     """The interactive guide from `state`; returns the process exit code.
 
-    0 when the person quits, 1 when the input ends first, 130 on Ctrl-C. Never a traceback.
+    0 when the person quits or the input ends at an outcome, 1 when it ends before one, 130 on
+    Ctrl-C. Never a traceback. Links are printed as full addresses under `base_url`.
     """
     _ = translation(lang).gettext
     try:
-        return walk(state, glossary, lang, _make_ui(_), _)
+        return walk(state, glossary, lang, _make_ui(_), _, base_url=base_url)
     except KeyboardInterrupt:
         _say(_("interrupted"))
         return 130
