@@ -22,7 +22,6 @@ def _line(lang: str) -> str:
     return after["nee"].value
 
 
-@pytest.mark.xfail(strict=True, reason="question.html does not show node.arrival yet")
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_the_question_it_leads_to_says_where_the_guide_goes_next(lang: str) -> None:
     base = BASE.replace("/nl/", f"/{lang}/")

@@ -5,10 +5,12 @@ grant, both audited) or declines it; once decided, a request is not decided agai
 from __future__ import annotations
 
 import pytest
+from starlette.requests import Request
 
 from mandaatwijzer.registry import requests
 from mandaatwijzer.registry.errors import ConflictError, RuleViolationError
 from mandaatwijzer.registry.ports import Repository
+from mandaatwijzer.web.registry._common import back_to
 
 from .registry import World, build, csrf_of, sign_in
 from .web import elements, text
@@ -166,3 +168,22 @@ def test_a_request_waits_on_the_local_administrators_to_do_list(world: World) ->
     # Eva, who asked, has nothing to decide.
     sign_in(world.client, world.people["Eva"])
     assert world.client.get("/api/registry/todo").json()["requests"] == []
+
+
+
+@pytest.mark.parametrize(("method", "path", "page"), [
+    ("POST", "/nl/registry/organisations/O-1/requests/decline",
+     "/nl/registry/organisations/O-1/requests"),
+    ("POST", "/nl/registry/organisations/O-1/users/grant/confirm",
+     "/nl/registry/organisations/O-1/users"),
+    ("POST", "/nl/registry/organisations/O-1/requests", "/nl/registry/organisations/O-1/requests"),
+    ("GET", "/nl/registry/organisations/O-1/requests/new", "/nl/registry/organisations/O-1/"
+     "requests/new?kind=SSM+Mandaatbeheerder"),
+])
+def test_a_form_posted_after_the_session_ended_comes_back_to_its_page(
+        method: str, path: str, page: str) -> None:
+    """Signed out meanwhile: after signing in again, the page of the form, not its action."""
+    query = b"kind=SSM+Mandaatbeheerder" if method == "GET" else b""
+    request = Request({"type": "http", "method": method, "path": path, "query_string": query,
+                       "headers": []})
+    assert back_to(request) == page

@@ -109,9 +109,10 @@ def _refuse_control_characters(request: Request) -> None:
         refuse_control(name, value)
 
 
-#: The last part of a form's address that names its action: the page is the one above it.
+#: The last parts of a form's address that name its action: the page is the one above them
+#: (`/users/grant/confirm` → `/users`).
 _ACTIONS = frozenset({"add", "grant", "withdraw", "give", "stop", "find", "transfer",
-                      "appoint"})
+                      "appoint", "confirm", "decline"})
 
 
 def back_to(request: Request) -> str:
@@ -120,7 +121,10 @@ def back_to(request: Request) -> str:
     if request.method == "GET":
         return path + (f"?{request.url.query}" if request.url.query else "")
     head, _, last = path.rpartition("/")
-    return head if last in _ACTIONS else path
+    while last in _ACTIONS:
+        path = head
+        head, _, last = path.rpartition("/")
+    return path
 
 
 def sign_in_href(lang: str, *, eid: bool = False, next_page: str | None = None) -> str:
