@@ -12,8 +12,8 @@ Every click is counted; `CLICKS` holds each outcome's count, from the step page 
 Also: an answer of the registry the person overrides is followed and the page says it differs;
 refusals (not a local administrator, signed in without eID, no eID at all) end on a page that
 names the rule in Dutch; the eID refusals say what to do (sign in again with eID; the
-colleagues with an eID, where an eID comes from). The grant outcome's refusal does not yet say
-whom to ask instead: a strict xfail marks it.
+colleagues with an eID, where an eID comes from); the grant outcome's refusal says whom to
+ask instead.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from mandaatwijzer.registry import policy, rules, services
@@ -442,8 +441,6 @@ def test_one_who_is_not_a_local_administrator_is_told_the_rule(browser: Browser)
     _unchanged(world, before, rights)
 
 
-@pytest.mark.xfail(strict=True, reason="the grant outcome's refusal names the rule but not "
-                   "who can grant instead (views._guidance._grant: no helpers on a refusal)")
 def test_one_who_is_not_a_local_administrator_is_told_whom_to_ask(browser: Browser) -> None:
     world = build()
     with walk_of(browser, world, "Mia") as walk:
@@ -453,16 +450,15 @@ def test_one_who_is_not_a_local_administrator_is_told_whom_to_ask(browser: Brows
         assert "Luc Admin" in walk.page.locator(ACT).inner_text()
 
 
-def test_a_grant_signed_in_without_eid_is_refused_and_says_how_to_sign_in(
+def test_a_grant_signed_in_without_eid_says_how_to_sign_in_before_any_form(
         browser: Browser) -> None:
     world = build()
     before, rights = _access(world), {n: _held(world, n) for n in ("Eva", "Emil", "Mia")}
     with walk_of(browser, world, "Luc", acr=None) as walk:
         walk.answer("Ja")
-        walk.choose("Eva Employee")
-        walk.button("Verder naar de bevestiging")
-        walk.button(f"Ja, ken ‘{EXECUTOR}’ toe")
+        # Said at the outcome, before any form: with the way to sign in with eID.
         said = walk.text
-        assert "Hiervoor moet je je aanmelden met eID" in said, said
+        assert "Hiervoor meld je je aan met je eID" in said, said
         assert walk.page.get_by_role("link", name="Opnieuw aanmelden met eID").count() == 1
+        assert walk.page.get_by_role("button", name="Verder naar de bevestiging").count() == 0
     _unchanged(world, before, rights)

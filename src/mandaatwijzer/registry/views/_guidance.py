@@ -225,9 +225,10 @@ def _grant(repo: Repository, person: Person, org: Organisation, outcome: str,
            kind: RightKind, day: date) -> Action:
     provider = Provider(org.id, org.name)
     if not policy.has_authority(repo, person, org, day):
-        return Action(outcome, provider, kind, refusal=N_(
-            "only a local administrator or a legal representative of {organisation} grants "
-            "its users rights; you are neither", organisation=org.name))
+        return Action(outcome, provider, kind, helpers=_local_admin_names(repo, org, person, day),
+                      refusal=N_("only a local administrator or a legal representative of "
+                                 "{organisation} grants its users rights; you are neither",
+                                 organisation=org.name))
     relations = [r for r in repo.work_relations_at(org.id) if r.active(day)]
     holding = {r.work_relation_id for r in repo.rights_on([r.id for r in relations])
                if r.kind is kind and r.active(day)}
@@ -237,9 +238,12 @@ def _grant(repo: Repository, person: Person, org: Organisation, outcome: str,
     return Action(outcome, provider, kind, tuple(colleagues))
 
 
-def _local_admin_names(repo: Repository, org: Organisation, day: date) -> tuple[str, ...]:
+def _local_admin_names(repo: Repository, org: Organisation, person: Person,
+                       day: date) -> tuple[str, ...]:
+    """The organisation's local administrators by name, the person aside (never told to ask
+    themself)."""
     names = {rules.person(repo, a.person_id).name for a in repo.local_admins_of(org.id)
-             if a.active(day)}
+             if a.active(day) and a.person_id != person.id}
     return tuple(sorted(names, key=str.lower))
 
 
@@ -283,7 +287,7 @@ def outcome_action(repo: Repository, person_id: str, organisation_id: str, outco
     if outcome == ASKS:
         user = any(r.organisation_id == org.id and r.active(day)
                    for r in repo.work_relations_of(person.id))
-        return Action(outcome, provider, helpers=_local_admin_names(repo, org, day),
+        return Action(outcome, provider, helpers=_local_admin_names(repo, org, person, day),
                       asks=user and not rules.holds_right(repo, person.id, org.id,
                                                           RightKind.MANDATE_MANAGER, day))
     return None

@@ -15,7 +15,7 @@ from ... import guide
 from ...api.registry import SESSION_COOKIE, context
 from ...registry import views
 from . import _auth
-from ._common import sentences, today
+from ._common import sentences, sign_in_href, today
 
 #: The provider the person is guided for, when they act for several.
 ORGANISATION_COOKIE = "mw_guide_org"
@@ -67,6 +67,10 @@ class Act:
 
     action: views.Action
     refusal: str | None
+    #: How the person signed in: granting and signing need an eID sign-in, and the address
+    #: that asks for one and comes back here.
+    eid_sign_in: bool = True
+    eid_href: str = ""
 
 
 def _act(request: Request, organisation_id: str, outcome: str, lang: str) -> Act | None:
@@ -78,8 +82,10 @@ def _act(request: Request, organisation_id: str, outcome: str, lang: str) -> Act
                                       today(request))
     if action is None:
         return None
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     with sentences(lang):
-        return Act(action, str(action.refusal) if action.refusal is not None else None)
+        return Act(action, str(action.refusal) if action.refusal is not None else None,
+                   found.means.eid, sign_in_href(lang, eid=True, next_page=here))
 
 
 async def act(request: Request, known: Personal, outcome: str, lang: str) -> Act | None:
