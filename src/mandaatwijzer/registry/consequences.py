@@ -204,12 +204,6 @@ class Transferring:
 # --- the facts of a decision, as a change would leave them ------------------------------------
 
 
-def _allowed(repo: Repository, person_id: str, applicant: Party, day: date,
-             change: Change | None = None) -> bool:
-    facts = queries.gather_facts(repo, person_id, applicant, day)
-    return decide(change(facts) if change is not None else facts, day).allowed
-
-
 def _with_right(right: Right) -> Change:
     """The facts with `right` replaced by its changed copy."""
 
@@ -257,9 +251,13 @@ def _differences(repo: Repository, pairs: Iterable[tuple[str, Party]], day: date
     """For each (person, applicant): kept when the change turns a yes into a no (`gained`
     False) or a no into a yes (`gained` True); grouped by person, by name."""
     found: dict[str, list[queries.Applicant]] = {}
+    # The organisations' names are the same for every pair: read once (`queries.Names`).
+    names: queries.Names = {}
     for person_id, applicant in dict.fromkeys(pairs):
-        before = _allowed(repo, person_id, applicant, day)
-        after = _allowed(repo, person_id, applicant, day, change)
+        facts = queries.gather_facts(repo, person_id, applicant, day, names)
+        # One read, decided as it is and as the change would leave it.
+        before = decide(facts, day).allowed
+        after = decide(change(facts), day).allowed
         if before != after and after is gained:
             found.setdefault(person_id, []).append(_applicant(repo, applicant))
     accesses = []

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import TypeVar
 
 from . import rules
@@ -49,8 +50,26 @@ def _admin_names(repo: Repository, org_id: str, day: date) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def gather_facts(repo: Repository, person_id: str, applicant: Party, day: date) -> AccessFacts:
-    """Everything `decide` needs, read through the repository port."""
+#: The names of an organisation's local administrators ("admins") and holders of SSM
+#: Mandaatbeheerder ("managers") on one day, by (organisation, which): kept by a caller that
+#: gathers the facts of many pairs about the same organisations (`consequences`).
+Names = dict[tuple[str, str], tuple[str, ...]]
+
+
+def _names(names: Names | None, org_id: str, which: str,
+           read: Callable[[], tuple[str, ...]]) -> tuple[str, ...]:
+    if names is None:
+        return read()
+    found = names.get((org_id, which))
+    if found is None:
+        found = names[(org_id, which)] = read()
+    return found
+
+
+def gather_facts(repo: Repository, person_id: str, applicant: Party, day: date,
+                 names: Names | None = None) -> AccessFacts:
+    """Everything `decide` needs, read through the repository port (`names`: the names read
+    before on the same day, reused)."""
     person = rules.person(repo, person_id)
     applicant_entity: Person | Organisation = (
         rules.person(repo, applicant.id) if applicant.kind is PartyKind.PERSON
@@ -79,10 +98,12 @@ def gather_facts(repo: Repository, person_id: str, applicant: Party, day: date) 
         employments=tuple(employments),
         mandates=mandates,
         takers=takers,
-        local_admins={o: _admin_names(repo, o, day) for o in sorted(orgs)},
+        local_admins={o: _names(names, o, "admins", partial(_admin_names, repo, o, day))
+                      for o in sorted(orgs)},
         # Named when a mandate awaits a taker's signature, or an employer took none.
-        mandate_managers={o: _names_with_right(repo, o, RightKind.MANDATE_MANAGER, day)
-                          for o in {*takers, *(e.organisation.id for e in employments)}},
+        mandate_managers={o: _names(names, o, "managers", partial(
+            _names_with_right, repo, o, RightKind.MANDATE_MANAGER, day))
+            for o in {*takers, *(e.organisation.id for e in employments)}},
     )
 
 
