@@ -112,3 +112,22 @@ def test_the_personal_pages_are_accessible(browser: Browser, app_url: str,
     page.locator("form[action$='grant/confirm'] button").click()
     page.wait_for_url("**/grant/confirm?**")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_request_pages_are_accessible(browser: Browser, app_url: str,
+                                          registry: RegistryContext, lang: str) -> None:
+    """Ahmed's request in the demo: asking (the confirmation) as Jonas, a user without the
+    manager's right; deciding as Pieter, its local administrator."""
+    with registry.units() as uow:
+        dossierwerk = next(o.organisation_id for o in uow.repo.local_admin_roles_of(
+            _person(registry, "pieter").id))
+    requests = f"/{lang}/registry/organisations/{dossierwerk}/requests"
+    page = _signed_in(browser, app_url, registry, "jonas", javascript=True)
+    page.goto(f"{requests}/new?kind=SSM+Mandaatbeheerder")
+    assert page.locator("form[action$='/requests'] button").count() == 1
+    assert_accessible(page)
+    page = _signed_in(browser, app_url, registry, "pieter", javascript=True)
+    page.goto(requests)
+    assert page.locator("form[action$='/requests/decline']").count() == 1
+    assert_accessible(page)
