@@ -14,13 +14,13 @@ from playwright.sync_api import Browser, Page
 
 from mandaatwijzer.bootstrap import RegistryContext, build_context
 from mandaatwijzer.config import Settings
-from mandaatwijzer.registry import demo
+from mandaatwijzer.registry import demo, services
 from mandaatwijzer.registry.identifiers import NationalNumber
 from mandaatwijzer.registry.model import Person
 from mandaatwijzer.registry.ports import Clock
 from mandaatwijzer.web import create_app
 
-from ..e2e.registry import open_session
+from ..e2e.registry import build, open_session
 from ..serving import served
 from .guide_pages import LANGS, new_context
 from .test_axe import assert_accessible
@@ -131,3 +131,20 @@ def test_the_request_pages_are_accessible(browser: Browser, app_url: str,
     page.goto(requests)
     assert page.locator("form[action$='/requests/decline']").count() == 1
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_organisation_choice_is_accessible(browser: Browser, lang: str) -> None:
+    """Luc, a user of a second provider too, is asked for which one first."""
+    world = build()
+    services.add_work_relation(world.ctx.units(), world.ctx.clock, world.id("Otto"),
+                               world.orgs["other"].id, world.id("Luc"))
+    with served(world.client.app, "personal-guide-choice") as url:
+        context = new_context(browser, url, javascript=True)
+        context.add_cookies([{"name": "mw_session", "url": url, "httpOnly": True,
+                              "sameSite": "Lax",
+                              "value": open_session(world.ctx, world.people["Luc"])}])
+        page = context.new_page()
+        page.goto(f"/{lang}/flows/externe-dienstverlener/step")
+        assert page.locator("main a[href*='/organisation?id=']").count() == 2
+        assert_accessible(page)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from mandaatwijzer.registry import queries, services
 from mandaatwijzer.registry.ports import Repository
 
+from ..unit.registry.scenario import national_number
 from .registry import TODAY, World, build, sign_in
 from .web import elements, text
 
@@ -210,3 +211,25 @@ def test_the_home_page_leads_a_signed_in_person_to_what_they_can_do() -> None:
     assert "Welke collega krijgt ‘SSM Mandaatuitvoerder’ bij Provider BV?" in text(outcome)
     sign_in(world.client, world.people["Eva"])
     assert "Het recht vragen om mandaten af te sluiten" in text(_page(world, "/nl/"))
+
+
+def test_a_colleague_not_yet_registered_is_added_from_the_outcome_then_granted() -> None:
+    """The outcome registers a new colleague by national register number and name, makes
+    them a user, and goes on to the grant's confirmation for them."""
+    world = build()
+    sign_in(world.client, world.people["Luc"])
+    outcome = _outcome(world, "uitvoerder-recht=ja")
+    [form] = [f for f in elements(outcome, "form") if f["action"].endswith("/users/add")]
+    fields = {i["name"]: i.get("value", "") for i in elements(outcome, "input")
+              if i.get("type") == "hidden" and i.get("name") in ("csrf_token", "then_grant")}
+    number = national_number(77)
+    added = world.client.post(form["action"], data={**fields, "national_number": number,
+                                                    "name": "Nele Nieuw"})
+    assert added.status_code == 303
+    assert "/users/grant/confirm?" in added.headers["location"]
+    assert number not in added.headers["location"]
+    confirm = _page(world, added.headers["location"])
+    assert "Nele Nieuw krijgt het recht ‘SSM Mandaatuitvoerder’ bij Provider BV" in \
+        text(confirm)
+    assert "Nele Nieuw krijgt vanaf 3 maart 2025 toegang tot de dossiers van: Bakkerij NV." \
+        in text(confirm)

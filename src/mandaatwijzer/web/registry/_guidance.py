@@ -71,6 +71,8 @@ class Act:
     #: that asks for one and comes back here.
     eid_sign_in: bool = True
     eid_href: str = ""
+    #: The session's CSRF token, for the outcome's form that adds a colleague.
+    csrf: str = ""
 
 
 def _act(request: Request, organisation_id: str, outcome: str, lang: str) -> Act | None:
@@ -85,7 +87,8 @@ def _act(request: Request, organisation_id: str, outcome: str, lang: str) -> Act
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     with sentences(lang):
         return Act(action, str(action.refusal) if action.refusal is not None else None,
-                   found.means.eid, sign_in_href(lang, eid=True, next_page=here))
+                   found.means.eid, sign_in_href(lang, eid=True, next_page=here),
+                   _auth.token_for(context(request), found))
 
 
 async def act(request: Request, known: Personal, outcome: str, lang: str) -> Act | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -96,11 +97,12 @@ def add_user(request: Request, lang: str) -> Response:
                            errors=[{"field": "name", "message": message}])
     try:
         if found_id is None:
-            services.add_colleague(ctx.units(), ctx.clock, _auth.person_id(request), org_id,
-                                   number.value, name, start, end)
+            relation = services.add_colleague(ctx.units(), ctx.clock, _auth.person_id(request),
+                                              org_id, number.value, name, start, end)
         else:
-            services.add_work_relation(ctx.units(), ctx.clock, _auth.person_id(request),
-                                       org_id, found_id, start, end)
+            relation = services.add_work_relation(ctx.units(), ctx.clock,
+                                                  _auth.person_id(request), org_id, found_id,
+                                                  start, end)
     except ValidationError as error:
         # The period's fields of this form, not the grant form's.
         found_error = field_error(error)
@@ -111,6 +113,11 @@ def add_user(request: Request, lang: str) -> Response:
     except ConflictError as error:
         return _users_page(request, lang, org_id, status=409, errors=[
             {"field": "national_number", "message": error.message}])
+    then = form_text(form, "then_grant")
+    if then in {kind.value for kind in RightKind}:
+        # Added from a guide's outcome that grants a right: on to that grant's confirmation.
+        return redirect(_href(lang, org_id) + "/grant/confirm?" + urlencode(
+            {"work_relation": relation.id, "kind": then, "end": form_text(form, "end")}))
     return redirect(_href(lang, org_id) + "?done=added")
 
 
