@@ -14,26 +14,20 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import Browser, Page
 
-from mandaatwijzer.bootstrap import RegistryContext, build_context
-from mandaatwijzer.config import Settings
-from mandaatwijzer.registry import demo, queries
-from mandaatwijzer.registry.identifiers import NationalNumber
+from mandaatwijzer.bootstrap import RegistryContext
+from mandaatwijzer.registry import queries
 from mandaatwijzer.registry.model import Person
-from mandaatwijzer.registry.ports import Clock
 from mandaatwijzer.web import create_app
 
-from ..e2e.registry import open_session
 from ..serving import served
-from .guide_pages import LANGS, new_context
+from .demo_pages import demo_person, demo_registry, demo_tab
+from .guide_pages import LANGS
 from .test_axe import assert_accessible
 
 
 @pytest.fixture
 def registry() -> RegistryContext:
-    ctx = build_context(Settings(database_url="memory:", demo=True, secret_key="browser",
-                                 access_log=False), access_index=True)
-    demo.load_if_empty(ctx.units, Clock(datetime.now(UTC)))
-    return ctx
+    return demo_registry()
 
 
 @pytest.fixture
@@ -42,21 +36,8 @@ def app_url(registry: RegistryContext) -> Iterator[str]:
         yield url
 
 
-def _person(registry: RegistryContext, key: str) -> Person:
-    number = next(p.national_number for p in demo.PERSONS if p.key == key)
-    with registry.units() as uow:
-        found = uow.repo.person_by_number(NationalNumber.parse(number))
-        assert found is not None
-        return found
-
-
-def _signed_in(browser: Browser, url: str, registry: RegistryContext, key: str, *,
-               javascript: bool = False) -> Page:
-    context = new_context(browser, url, javascript=javascript)
-    context.add_cookies([{"name": "mw_session", "url": url, "httpOnly": True,
-                          "sameSite": "Lax",
-                          "value": open_session(registry, _person(registry, key))}])
-    return context.new_page()
+_person = demo_person
+_signed_in = demo_tab
 
 
 def _main(page: Page) -> str:
