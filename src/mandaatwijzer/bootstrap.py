@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .config import Settings, SignInSettings
 from .registry.audit import AuditLog
@@ -40,6 +40,12 @@ class RegistryContext:
     close: Callable[[], None] = field(default=lambda: None, repr=False)
     #: Checks a person's bearer access token with the sign-in provider; None without sign-in.
     access_tokens: AccessTokens | None = None
+    #: Starts what a long-running process loads before it answers from memory (the access
+    #: index, in a thread of its own), calling back with the seconds it took; and whether it
+    #: is done. Without an index: nothing to load, always ready.
+    warm_up: Callable[[Callable[[float], None]], None] = field(
+        default=lambda done: done(0.0), repr=False)
+    ready: Callable[[], bool] = field(default=lambda: True, repr=False)
 
     @property
     def persistent(self) -> bool:
@@ -81,16 +87,27 @@ def build_context(settings: Settings, *, access_index: bool = False,
     database.migrate(engine)
     sessions = database.session_factory(engine)
     readers = database.session_factory(database.reading(engine))
+    index = None
     if units is None:
-        index = None
         if access_index:
             from .adapters.access import AccessIndex
 
             index = AccessIndex.for_engine(engine)
         units = lambda: sql.SqlUnitOfWork(sessions, index, readers)  # noqa: E731
-    return RegistryContext(settings, units, tokens or SqlTokenStore(sessions, readers), clock,
-                           _secret(settings), SqlAuditLog(readers, sessions), engine.dispose,
-                           access_tokens)
+    context = RegistryContext(settings, units, tokens or SqlTokenStore(sessions, readers),
+                              clock, _secret(settings), SqlAuditLog(readers, sessions),
+                              engine.dispose, access_tokens)
+    if index is None:
+        return context
+    loading = index
+
+    def warm_up(done: Callable[[float], None]) -> None:
+        if loading.ready:
+            done(0.0)
+        else:
+            loading.start_loading(done)
+
+    return replace(context, warm_up=warm_up, ready=lambda: loading.ready)
 
 
 def _access_tokens(sign_in: SignInSettings | None) -> AccessTokens | None:

@@ -319,3 +319,36 @@ def test_threads_share_one_index(engine: Engine) -> None:
     for thread in threads:
         thread.join()
     assert [found[n] for n in range(4)] == [expected] * 4
+
+
+def test_a_check_during_the_first_load_is_answered_by_the_reader_without_waiting(
+        engine: Engine, reader: AccessReader, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading at a process's start (`start_loading`): a check meanwhile gets the reader's
+    answer at once; afterwards the index is ready and answers the same."""
+    generated.fill(engine, seed=6)
+    index = AccessIndex.for_engine(engine)
+    pairs = sample.pairs(reader.connection, 20, seed=2)
+    release, entered = threading.Event(), threading.Event()
+    load = AccessIndex._load
+
+    def slow_load(self: AccessIndex) -> Any:
+        entered.set()
+        assert release.wait(30)
+        return load(self)
+
+    monkeypatch.setattr(AccessIndex, "_load", slow_load)
+    took: list[float] = []
+    thread = index.start_loading(took.append)
+    assert entered.wait(30)
+    assert not index.ready
+    for person_id, applicant in pairs:
+        # Answered while the load is held: it would never return if it waited for it.
+        assert index.may_manage(reader.connection, person_id, applicant, dataset.DAY) == \
+            reader.may_manage(person_id, applicant, dataset.DAY)
+    release.set()
+    thread.join(60)
+    assert index.ready
+    assert len(took) == 1
+    for person_id, applicant in pairs:
+        assert index.may_manage(reader.connection, person_id, applicant, dataset.DAY) == \
+            reader.may_manage(person_id, applicant, dataset.DAY)

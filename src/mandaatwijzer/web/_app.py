@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -67,7 +69,16 @@ def create_app(settings: Settings | None = None,
                registry: registry_api.RegistryContext | None = None) -> FastAPI:
     """The app; `registry` (units of work, tokens, clock) is built from the settings if None."""
     settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The registry and its access index load in the background from the start; requests
+        # are answered meanwhile (/health/ready says when the index is in memory).
+        registry_api.warm_up(app.state)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Mandaatwijzer",
         summary="The decision guide for external service providers in KIOSK, as JSON.",
         version="0.1.0",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -525,6 +526,34 @@ class AccessIndex:
         self._connect = connect
         self._lock = threading.Lock()
         self._state: _State | None = None
+        #: A first load runs in the background (`start_loading`): checks meanwhile are
+        #: answered by the reader instead of waiting for it.
+        self._loading = False
+
+    @property
+    def ready(self) -> bool:
+        """Loaded: checks are answered from memory."""
+        return self._state is not None
+
+    def start_loading(self, done: Callable[[float], None] | None = None) -> threading.Thread:
+        """Load in a thread of its own (at a process's start), then call `done` with the
+        seconds it took; until then every check is answered by the reader, never held up."""
+        self._loading = True
+
+        def load() -> None:
+            started = time.monotonic()
+            try:
+                with self._lock:
+                    if self._state is None:
+                        self._load()
+            finally:
+                self._loading = False
+            if done is not None:
+                done(time.monotonic() - started)
+
+        thread = threading.Thread(target=load, name="mandaatwijzer-access-index", daemon=True)
+        thread.start()
+        return thread
 
     @classmethod
     def for_url(cls, url: str) -> AccessIndex:
@@ -555,6 +584,9 @@ class AccessIndex:
 
     def facts(self, connection: sqlite3.Connection | psycopg.Connection[Any],
               person_id: str, applicant: Party, day: date) -> AccessFacts:
+        if self._loading and self._state is None:
+            # Still loading at start: the reader answers, in a few statements.
+            return AccessReader(connection, borrowed=True).facts(person_id, applicant, day)
         source = _Source(connection)
         head = source.head()
         with self._lock:

@@ -20,6 +20,7 @@ from . import (
     _admin,
     _context,
     _find,
+    _health,
     _history,
     _identity,
     _mandates,
@@ -27,7 +28,7 @@ from . import (
     _queries,
     _why,
 )
-from ._context import context
+from ._context import context, warm_up
 from ._errors import ApiError, api_error, registry_error, validation_error
 from ._identity import (
     CSRF_FIELD,
@@ -63,6 +64,8 @@ def install(app: FastAPI, settings: Settings, ready: RegistryContext | None = No
     the context is built on first use."""
     _context.install(app.state, settings, ready)
     app.include_router(router)
+    app.add_route("/health/live", _health.live, methods=["GET"], include_in_schema=False)
+    app.add_route("/health/ready", _health.ready, methods=["GET"], include_in_schema=False)
     _identity.document_security(app)
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(RegistryError, registry_error)
@@ -99,6 +102,7 @@ __all__ = [
     "router",
     "session_rules",
     "todo_view",
+    "warm_up",
     "why_view",
     "work_relation_view",
     "write_session",

@@ -7,7 +7,9 @@ request also loads the demo dataset into an empty registry.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 
 from starlette.datastructures import State
 from starlette.requests import Request
@@ -17,6 +19,7 @@ from ...config import Settings
 from ...registry import demo
 
 _lock = threading.Lock()
+_log = logging.getLogger("mandaatwijzer")
 
 
 def install(state: State, settings: Settings, ready: RegistryContext | None) -> None:
@@ -26,7 +29,10 @@ def install(state: State, settings: Settings, ready: RegistryContext | None) -> 
 
 
 def context(request: Request) -> RegistryContext:
-    state = request.app.state
+    return _built(request.app.state)
+
+
+def _built(state: State) -> RegistryContext:
     found: RegistryContext | None = getattr(state, "registry_context", None)
     if found is None:
         with _lock:
@@ -38,3 +44,30 @@ def context(request: Request) -> RegistryContext:
                     demo.load_if_empty(found.units, found.clock)
                 state.registry_context = found
     return found
+
+
+def warm_up(state: State) -> threading.Thread:
+    """At the app's start, in a thread of its own: the context (migrations, the demo's
+    data) and then the access index, loaded in the background while the reader answers.
+    The log says when each is ready; `ready` says whether both are."""
+    def start() -> None:
+        started = time.monotonic()
+        try:
+            found = _built(state)
+        except Exception:  # the first request builds it again, and says what is wrong
+            _log.exception("the registry could not be opened at start")
+            return
+        _log.info("registry opened in %.1f s; loading the access index",
+                  time.monotonic() - started)
+        found.warm_up(lambda seconds: _log.info("access index ready in %.1f s", seconds))
+
+    thread = threading.Thread(target=start, name="mandaatwijzer-start", daemon=True)
+    thread.start()
+    return thread
+
+
+def ready(state: State) -> bool:
+    """The registry is open and answers checks from memory (or has nothing to load)."""
+    found: RegistryContext | None = getattr(state, "registry_context", None)
+    return found is not None and found.ready()
+
