@@ -166,3 +166,14 @@ def test_a_log_written_before_0006_still_verifies_after_it(empty_engine: Engine)
         session.commit()
         check = audit.verify(session)
     assert (check.ok, check.checked) == (True, 4)
+
+
+def test_the_head_the_start_checks_is_alembics_head() -> None:
+    """`database.HEAD` lets a command skip Alembic on a database at the head: it must be the
+    newest migration, or a database behind it would never be migrated."""
+    from alembic.script import ScriptDirectory
+
+    from mandaatwijzer.adapters import database
+
+    assert ScriptDirectory.from_config(database.alembic_config()).get_current_head() == \
+        database.HEAD
