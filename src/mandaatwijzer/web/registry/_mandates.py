@@ -164,11 +164,9 @@ def sign(request: Request, lang: str) -> Response:
 Finding = tuple[str, str]
 
 
-def _found(repo: Repository, party: Party, finding: Finding | None,
-           lang: str) -> tuple[views.Counterpart | None, list[dict[str, str]]]:
-    """The counterpart named by `finding`, or the error beside its field."""
-    if finding is None or not finding[1]:
-        return None, []
+def _lookup(repo: Repository, finding: Finding,
+            lang: str) -> tuple[Person | Organisation | None, list[dict[str, str]]]:
+    """The person or organisation `finding` names, or the error beside its field."""
     field, value = finding
     found: Person | Organisation | None
     try:
@@ -182,6 +180,17 @@ def _found(repo: Repository, party: Party, finding: Finding | None,
         return None, [field_error(error)]
     if found is None:
         return None, [_not_registered(field, lang)]
+    return found, []
+
+
+def _found(repo: Repository, party: Party, finding: Finding | None,
+           lang: str) -> tuple[views.Counterpart | None, list[dict[str, str]]]:
+    """The counterpart named by `finding`, or the error beside its field."""
+    if finding is None or not finding[1]:
+        return None, []
+    found, problems = _lookup(repo, finding, lang)
+    if found is None:
+        return None, problems
     return views.counterpart(repo, party, found), []
 
 

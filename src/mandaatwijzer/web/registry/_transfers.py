@@ -11,12 +11,11 @@ from ...api.registry import context
 from ...registry import rules, services, views
 from ...registry.consequences import MandateFacts, Transferring, mandate_facts
 from ...registry.errors import ConflictError, NotFoundError, ValidationError
-from ...registry.identifiers import EnterpriseNumber, InvalidIdentifierError
-from ...registry.model import Party
+from ...registry.model import Organisation, Party
 from ...registry.ports import Repository
 from . import _auth
-from ._common import field_error, form_text, gettext, page, redirect, show
-from ._mandates import _href, _side
+from ._common import form_text, gettext, page, redirect, show
+from ._mandates import _href, _lookup, _side
 
 
 def _new_taker(repo: Repository, mandate: MandateFacts, number: str,
@@ -24,13 +23,9 @@ def _new_taker(repo: Repository, mandate: MandateFacts, number: str,
     """The provider the enterprise number names, once the mandate's giver could give it a
     mandate; or the error beside the field."""
     _ = gettext(lang)
-    try:
-        found = views.organisation_with_number(repo, EnterpriseNumber.parse(number))
-    except InvalidIdentifierError as error:
-        return None, [field_error(error)]
-    if found is None:
-        return None, [{"field": "enterprise_number", "message": _(
-            "No organisation with this enterprise number is registered")}]
+    found, problems = _lookup(repo, ("enterprise_number", number), lang)
+    if not isinstance(found, Organisation):
+        return None, problems
     if found.party == mandate.taker.party:
         return None, [{"field": "enterprise_number", "message": _(
             "%(name)s holds this mandate already: enter the enterprise number of another "
