@@ -27,27 +27,29 @@ MAX_PAGE = 200
 T = TypeVar("T")
 
 
-def _names_with_right(repo: Repository, org_id: str, kind: RightKind,
-                      day: date) -> tuple[str, ...]:
+def right_holders(repo: Repository, org_id: str, kind: RightKind, day: date) -> list[Person]:
+    """The persons who hold `kind` at the organisation on `day` (through an active work
+    relation)."""
     relations = [r for r in repo.work_relations_at(org_id) if r.active(day)]
     holders = {r.work_relation_id for r in repo.rights_on([r.id for r in relations])
                if r.kind is kind and r.active(day)}
-    names = []
-    for relation in relations:
-        if relation.id in holders:
-            holder = repo.person(relation.person_id)
-            if holder is not None:
-                names.append(holder.name)
-    return tuple(sorted(names))
+    found = (repo.person(r.person_id) for r in relations if r.id in holders)
+    return [person for person in found if person is not None]
+
+
+def local_admins_at(repo: Repository, org_id: str, day: date) -> list[Person]:
+    """The organisation's local administrators on `day`."""
+    found = (repo.person(a.person_id) for a in repo.local_admins_of(org_id) if a.active(day))
+    return [person for person in found if person is not None]
+
+
+def _names_with_right(repo: Repository, org_id: str, kind: RightKind,
+                      day: date) -> tuple[str, ...]:
+    return tuple(sorted(person.name for person in right_holders(repo, org_id, kind, day)))
 
 
 def _admin_names(repo: Repository, org_id: str, day: date) -> tuple[str, ...]:
-    names = []
-    for admin in repo.local_admins_of(org_id):
-        holder = repo.person(admin.person_id) if admin.active(day) else None
-        if holder is not None:
-            names.append(holder.name)
-    return tuple(sorted(names))
+    return tuple(sorted(person.name for person in local_admins_at(repo, org_id, day)))
 
 
 #: The names of an organisation's local administrators ("admins") and holders of SSM

@@ -238,27 +238,25 @@ def _grant(repo: Repository, person: Person, org: Organisation, outcome: str,
     return Action(outcome, provider, kind, tuple(colleagues))
 
 
+def _others(people: list[Person], person: Person) -> tuple[str, ...]:
+    """The names of `people` (each once), the person aside (never told to ask themself)."""
+    found = {p.id: p.name for p in people if p.id != person.id}
+    return tuple(sorted(found.values(), key=str.lower))
+
+
 def _local_admin_names(repo: Repository, org: Organisation, person: Person,
                        day: date) -> tuple[str, ...]:
-    """The organisation's local administrators by name, the person aside (never told to ask
-    themself)."""
-    names = {rules.person(repo, a.person_id).name for a in repo.local_admins_of(org.id)
-             if a.active(day) and a.person_id != person.id}
-    return tuple(sorted(names, key=str.lower))
+    """The organisation's local administrators by name, the person aside."""
+    return _others(queries.local_admins_at(repo, org.id, day), person)
 
 
 def _with_eid(repo: Repository, org: Organisation, person: Person,
               day: date) -> tuple[str, ...]:
     """The organisation's local administrators and mandate administrators with a Belgian eID,
     the person aside: who can grant rights or conclude mandates for it."""
-    ids = {a.person_id for a in repo.local_admins_of(org.id) if a.active(day)}
-    relations = [r for r in repo.work_relations_at(org.id) if r.active(day)]
-    ids |= {r.person_id for r in relations if any(
-        right.kind is RightKind.MANDATE_MANAGER and right.active(day)
-        for right in repo.rights_on([r.id]))}
-    ids.discard(person.id)
-    people = [rules.person(repo, i) for i in ids]
-    return tuple(sorted((p.name for p in people if p.has_eid), key=str.lower))
+    people = [*queries.local_admins_at(repo, org.id, day),
+              *queries.right_holders(repo, org.id, RightKind.MANDATE_MANAGER, day)]
+    return _others([p for p in people if p.has_eid], person)
 
 
 def outcome_action(repo: Repository, person_id: str, organisation_id: str, outcome: str,
