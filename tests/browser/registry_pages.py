@@ -10,9 +10,19 @@ from contextlib import contextmanager
 from playwright.sync_api import Browser, BrowserContext, Page, Response
 
 from mandaatwijzer.api.registry import SESSION_COOKIE
+from mandaatwijzer.registry import services
 
-from ..e2e.registry import EID, World, open_session
+from ..e2e.registry import EID, World, build, open_session
 from .guide_pages import new_context
+
+
+def world_with_dossiers() -> World:
+    """The test world, Bakkerij NV with KIOSK dossiers (their page has a table)."""
+    world = build()
+    for title, status in [("Werkingssubsidie 2025", "submitted"), ("Aanvraag 2026", "draft")]:
+        services.add_dossier(world.ctx.units(), world.ctx.clock, world.orgs["bakery"].party,
+                             title, status)
+    return world
 
 
 def signed_in_context(browser: Browser, url: str, world: World, name: str, *,

@@ -19,11 +19,10 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from mandaatwijzer.registry import services
-
-from ..e2e.registry import World, build, open_session
+from ..e2e.registry import World, open_session
 from ..serving import served
 from .guide_pages import LANGS, distinct_pages, new_context
+from .registry_pages import world_with_dossiers
 
 WIDTHS = [320, 390, 1280]
 #: Where a person reads words that must not break: cells, buttons, links, headings.
@@ -84,12 +83,7 @@ MEASURE = """
 
 @pytest.fixture(scope="module")
 def world() -> World:
-    """The test world, Bakkerij NV with KIOSK dossiers (their page has a table)."""
-    world = build()
-    for title, status in [("Werkingssubsidie 2025", "submitted"), ("Aanvraag 2026", "draft")]:
-        services.add_dossier(world.ctx.units(), world.ctx.clock, world.orgs["bakery"].party,
-                             title, status)
-    return world
+    return world_with_dossiers()
 
 
 @pytest.fixture(scope="module")

@@ -34,19 +34,17 @@ def app_url(registry: RegistryContext) -> Iterator[str]:
         yield url
 
 
-_person = demo_person
-_signed_in = demo_tab
 
 
 def test_the_local_administrator_grants_lotte_the_executor_right_in_five_clicks(
         browser: Browser, app_url: str, registry: RegistryContext) -> None:
-    lotte = _person(registry, "lotte")
+    lotte = demo_person(registry, "lotte")
     with registry.units() as uow:
         dossierwerk = next(org for org in uow.repo.organisations_represented_by(
-            _person(registry, "griet").id) if org.name.startswith("Dossierwerk"))
+            demo_person(registry, "griet").id) if org.name.startswith("Dossierwerk"))
         client = next(m.giver.id for m in uow.repo.mandates_taken_by(dossierwerk.party)
                       if m.status(datetime.now(UTC).date()).value == "active")
-    page = _signed_in(browser, app_url, registry, "pieter")
+    page = demo_tab(browser, app_url, registry, "pieter")
     page.goto("/nl/")
     clicks = 0
 
@@ -81,7 +79,7 @@ def test_the_local_administrator_grants_lotte_the_executor_right_in_five_clicks(
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_personal_pages_are_accessible(browser: Browser, app_url: str,
                                            registry: RegistryContext, lang: str) -> None:
-    page = _signed_in(browser, app_url, registry, "pieter", javascript=True)
+    page = demo_tab(browser, app_url, registry, "pieter", javascript=True)
     page.goto(f"/{lang}/")
     assert_accessible(page)
     page.goto(f"/{lang}/flows/externe-dienstverlener/step")
@@ -101,13 +99,13 @@ def test_the_request_pages_are_accessible(browser: Browser, app_url: str,
     manager's right; deciding as Pieter, its local administrator."""
     with registry.units() as uow:
         dossierwerk = next(o.organisation_id for o in uow.repo.local_admin_roles_of(
-            _person(registry, "pieter").id))
+            demo_person(registry, "pieter").id))
     requests = f"/{lang}/registry/organisations/{dossierwerk}/requests"
-    page = _signed_in(browser, app_url, registry, "jonas", javascript=True)
+    page = demo_tab(browser, app_url, registry, "jonas", javascript=True)
     page.goto(f"{requests}/new?kind=SSM+Mandaatbeheerder")
     assert page.locator("form[action$='/requests'] button").count() == 1
     assert_accessible(page)
-    page = _signed_in(browser, app_url, registry, "pieter", javascript=True)
+    page = demo_tab(browser, app_url, registry, "pieter", javascript=True)
     page.goto(requests)
     assert page.locator("form[action$='/requests/decline']").count() == 1
     assert_accessible(page)

@@ -16,13 +16,12 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from mandaatwijzer.config import SignInSettings
-from mandaatwijzer.registry import services
 from mandaatwijzer.web._render import render
 
 from ..e2e.registry import SETTINGS, World, build
 from ..serving import served
 from .guide_pages import LANGS, new_context
-from .registry_pages import opened, signed_in_context
+from .registry_pages import opened, signed_in_context, world_with_dossiers
 from .test_axe import assert_accessible
 
 TOTP = "urn:be:vlaanderen:authmech:csamtotp"
@@ -30,12 +29,7 @@ TOTP = "urn:be:vlaanderen:authmech:csamtotp"
 
 @pytest.fixture(scope="module")
 def world() -> World:
-    """The test world, Bakkerij NV with KIOSK dossiers (their page has a table)."""
-    world = build()
-    for title, status in [("Werkingssubsidie 2025", "submitted"), ("Aanvraag 2026", "draft")]:
-        services.add_dossier(world.ctx.units(), world.ctx.clock, world.orgs["bakery"].party,
-                             title, status)
-    return world
+    return world_with_dossiers()
 
 
 @pytest.fixture(scope="module")

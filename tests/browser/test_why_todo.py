@@ -36,8 +36,6 @@ def app_url(registry: RegistryContext) -> Iterator[str]:
         yield url
 
 
-_person = demo_person
-_signed_in = demo_tab
 
 
 def _main(page: Page) -> str:
@@ -52,9 +50,9 @@ def _may(registry: RegistryContext, person: Person, applicant: Person) -> bool:
 
 def test_a_local_administrator_fixes_what_the_answer_says_from_the_answer(
         browser: Browser, app_url: str, registry: RegistryContext) -> None:
-    pieter, an = _person(registry, "pieter"), _person(registry, "an")
+    pieter, an = demo_person(registry, "pieter"), demo_person(registry, "an")
     assert not _may(registry, pieter, an)
-    page = _signed_in(browser, app_url, registry, "pieter")
+    page = demo_tab(browser, app_url, registry, "pieter")
     page.goto("/nl/registry/")
     page.get_by_role("link", name="Waarom mag ik niet?").click()
     page.get_by_label("Aanvrager", exact=True).select_option(label="An Mertens")
@@ -83,7 +81,7 @@ def _count(page: Page) -> int:
 
 def test_the_todo_count_in_the_guides_header_leads_to_the_list_and_its_actions(
         browser: Browser, app_url: str, registry: RegistryContext) -> None:
-    page = _signed_in(browser, app_url, registry, "elke")
+    page = demo_tab(browser, app_url, registry, "elke")
     page.goto("/nl/")
     assert "Elke Maes" in page.locator("header").inner_text()
     before = _count(page)
@@ -104,13 +102,13 @@ def test_the_todo_count_in_the_guides_header_leads_to_the_list_and_its_actions(
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_why_page_and_the_todo_list_are_accessible(
         browser: Browser, app_url: str, registry: RegistryContext, lang: str) -> None:
-    an = _person(registry, "an")
-    page = _signed_in(browser, app_url, registry, "pieter", javascript=True)
+    an = demo_person(registry, "an")
+    page = demo_tab(browser, app_url, registry, "pieter", javascript=True)
     page.goto(f"/{lang}/registry/why")
     assert_accessible(page)
     page.goto(f"/{lang}/registry/why?applicant={an.id}")
     assert_accessible(page)
-    elke = _signed_in(browser, app_url, registry, "elke", javascript=True)
+    elke = demo_tab(browser, app_url, registry, "elke", javascript=True)
     elke.goto(f"/{lang}/registry/todo")
     assert_accessible(elke)
     elke.goto(f"/{lang}/")
