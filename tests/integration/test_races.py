@@ -37,7 +37,7 @@ from mandaatwijzer.adapters.database import create_engine_for
 from mandaatwijzer.api.registry import SESSION_COOKIE
 from mandaatwijzer.bootstrap import RegistryContext, build_context
 from mandaatwijzer.config import Settings
-from mandaatwijzer.registry import services
+from mandaatwijzer.registry import requests, services
 from mandaatwijzer.registry.model import Mandate, Organisation, Person, RightKind
 from mandaatwijzer.registry.ports import Clock
 from mandaatwijzer.web import create_app
@@ -146,13 +146,18 @@ class Registry:
         secret = open_session(self.ctx, self.people[name])
         return [Browser.signed_in_as(base, secret) for base in self.bases]
 
-    def count(self, sql: str, **values: Any) -> int:
+    def value(self, sql: str, **values: Any) -> Any:
+        """The one value `sql` reads, on a connection of its own (closed before returning:
+        a SQLite connection's transaction holds the writers' turn)."""
         engine = create_engine_for(self.ctx.settings.database_url)
         try:
             with engine.connect() as connection:
-                return int(connection.execute(text(sql), values).scalar_one())
+                return connection.execute(text(sql), values).scalar_one()
         finally:
             engine.dispose()
+
+    def count(self, sql: str, **values: Any) -> int:
+        return int(self.value(sql, **values))
 
 
 def _seed(ctx: RegistryContext) -> tuple[dict[str, Person], dict[str, Organisation],
@@ -434,6 +439,55 @@ def test_each_form_posted_at_the_same_moment_changes_once(registry: Registry) ->
               "This mandate was already stopped, by Bart Baker on 3 March 2025.")
     assert r.count("SELECT count(*) FROM audit_events WHERE action = 'stop_mandate' AND "
                    "entity_id = :mandate", mandate=bakery) == 1
+
+    assert r.ctx.audit is not None
+    check = r.ctx.audit.verify()
+    assert check.ok, check
+
+
+def test_a_request_for_a_right_is_asked_granted_and_declined_once(registry: Registry) -> None:
+    """The requests for a right (registry/requests.py), by their pages' forms: asked once
+    however many ask at once, and each request decided once."""
+    r, p = registry, registry.people
+    provider = r.orgs["provider"]
+    org = f"/en/registry/organisations/{provider.id}"
+    eva, luc = r.browsers("Eva"), r.browsers("Luc")
+
+    ask = eva[0].form(f"{org}/requests/new?kind=SSM+Mandaatbeheerder", f"{org}/requests")
+    assert ask["kind"] == RightKind.MANDATE_MANAGER.value
+    refused_with(race_form(eva, f"{org}/requests", ask), f"{org}/requests?done=asked",
+                 "Eva Employee already asked for ‘SSM Mandaatbeheerder’ at Provider BV; the "
+                 "request awaits a decision")
+    assert r.count("SELECT count(*) FROM right_requests WHERE person_id = :eva",
+                   eva=p["Eva"].id) == 1
+    asked = "(SELECT id FROM right_requests WHERE person_id = :eva)"
+    assert r.count("SELECT count(*) FROM audit_events WHERE action = 'request_right' AND "
+                   f"entity_id = {asked}", eva=p["Eva"].id) == 1
+
+    # Granted through the grant's confirmation: one right, the request decided once.
+    request_id = r.value("SELECT id FROM right_requests WHERE person_id = :eva",
+                         eva=p["Eva"].id)
+    grant = luc[0].form(f"{org}/users/grant/confirm?request={request_id}",
+                        f"{org}/users/grant/confirm")
+    assert (grant["request"], grant["confirmed"]) == (request_id, "grant")
+    answers = race_form(luc, f"{org}/users/grant/confirm", grant)
+    right_id = r.value("SELECT right_id FROM right_requests WHERE id = :id", id=request_id)
+    done_once(answers, f"/en/registry/rights/{right_id}?done=granted",
+              "This request was granted already.")
+    assert r.count("SELECT count(*) FROM rights WHERE work_relation_id = :relation AND "
+                   "kind = 'SSM Mandaatbeheerder'", relation=r.relations["Eva"]) == 1
+    assert r.count("SELECT count(*) FROM audit_events WHERE action = 'grant_request' AND "
+                   "entity_id = :request", request=request_id) == 1
+
+    # Declined: once.
+    declined = requests.request_right(r.ctx.units(), r.ctx.clock, p["Eva"].id, provider.id,
+                                      RightKind.MANDATE_EXECUTOR.value).id
+    decline = luc[0].form(f"{org}/requests", f"{org}/requests/decline") | {"request": declined}
+    refused_with(race_form(luc, f"{org}/requests/decline", decline),
+                 f"{org}/requests?done=declined",
+                 "Nothing was changed: this request was declined already")
+    assert r.count("SELECT count(*) FROM audit_events WHERE action = 'decline_request' AND "
+                   "entity_id = :request", request=declined) == 1
 
     assert r.ctx.audit is not None
     check = r.ctx.audit.verify()
