@@ -76,10 +76,17 @@ def test_the_local_administrator_grants_lotte_the_executor_right_in_five_clicks(
         assert [e.action for e in events] == ["grant_right"]
 
 
+#: A desktop and a phone.
+WIDTHS = [1024, 390]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_personal_pages_are_accessible(browser: Browser, app_url: str,
-                                           registry: RegistryContext, lang: str) -> None:
+                                           registry: RegistryContext, lang: str,
+                                           width: int) -> None:
     page = demo_tab(browser, app_url, registry, "pieter", javascript=True)
+    page.set_viewport_size({"width": width, "height": 844})
     page.goto(f"/{lang}/")
     assert_accessible(page)
     page.goto(f"/{lang}/flows/externe-dienstverlener/step")
@@ -92,9 +99,11 @@ def test_the_personal_pages_are_accessible(browser: Browser, app_url: str,
     assert_accessible(page)
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_request_pages_are_accessible(browser: Browser, app_url: str,
-                                          registry: RegistryContext, lang: str) -> None:
+                                          registry: RegistryContext, lang: str,
+                                          width: int) -> None:
     """Ahmed's request in the demo: asking (the confirmation) as Jonas, a user without the
     manager's right; deciding as Pieter, its local administrator."""
     with registry.units() as uow:
@@ -102,17 +111,21 @@ def test_the_request_pages_are_accessible(browser: Browser, app_url: str,
             demo_person(registry, "pieter").id))
     requests = f"/{lang}/registry/organisations/{dossierwerk}/requests"
     page = demo_tab(browser, app_url, registry, "jonas", javascript=True)
+    page.set_viewport_size({"width": width, "height": 844})
     page.goto(f"{requests}/new?kind=SSM+Mandaatbeheerder")
     assert page.locator("form[action$='/requests'] button").count() == 1
     assert_accessible(page)
     page = demo_tab(browser, app_url, registry, "pieter", javascript=True)
+    page.set_viewport_size({"width": width, "height": 844})
     page.goto(requests)
     assert page.locator("form[action$='/requests/decline']").count() == 1
     assert_accessible(page)
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_organisation_choice_is_accessible(browser: Browser, lang: str) -> None:
+def test_the_organisation_choice_is_accessible(browser: Browser, lang: str,
+                                               width: int) -> None:
     """Luc, a user of a second provider too, is asked for which one first."""
     world = build()
     services.add_work_relation(world.ctx.units(), world.ctx.clock, world.id("Otto"),
@@ -123,6 +136,7 @@ def test_the_organisation_choice_is_accessible(browser: Browser, lang: str) -> N
                               "sameSite": "Lax",
                               "value": open_session(world.ctx, world.people["Luc"])}])
         page = context.new_page()
+        page.set_viewport_size({"width": width, "height": 844})
         page.goto(f"/{lang}/flows/externe-dienstverlener/step")
         assert page.locator("main a[href*='/organisation?id=']").count() == 2
         assert_accessible(page)

@@ -69,9 +69,12 @@ def _check(page: Page, url: str, status: int, lang: str) -> None:
     assert_accessible(page)
 
 
+@pytest.mark.parametrize("width", [1024, 390])
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_registry_pages_have_no_axe_violations(
-        signed_in: dict[str, Page], world: World, lang: str) -> None:
+        signed_in: dict[str, Page], world: World, lang: str, width: int) -> None:
+    for page in signed_in.values():
+        page.set_viewport_size({"width": width, "height": 844})
     provider, bakery = world.orgs["provider"], world.orgs["bakery"]
     number = world.orgs["other"].enterprise_number
     assert number is not None
@@ -108,13 +111,15 @@ def test_the_error_state_of_the_grant_form_has_no_axe_violations(
     assert_accessible(page)
 
 
+@pytest.mark.parametrize("width", [1024, 390])
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_mandates_page_with_a_person_found_has_no_axe_violations(
-        browser: Browser, registry_url: str, world: World, lang: str) -> None:
+        browser: Browser, registry_url: str, world: World, lang: str, width: int) -> None:
     """Found by national register number: a POST, so reached by the form on the page."""
     context = signed_in_context(browser, registry_url, world, "Anna", javascript=True)
     try:
         page = context.new_page()
+        page.set_viewport_size({"width": width, "height": 844})
         opened(page, f"/{lang}/registry/parties/{world.id('Anna')}/mandates", lang)
         page.locator("#national_number").fill(world.numbers["Otto"])
         with page.expect_navigation() as answer:

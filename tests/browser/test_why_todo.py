@@ -99,16 +99,20 @@ def test_the_todo_count_in_the_guides_header_leads_to_the_list_and_its_actions(
     assert "Overdrachten voorgesteld" not in _main(page)
 
 
+@pytest.mark.parametrize("width", [1024, 390])
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_why_page_and_the_todo_list_are_accessible(
-        browser: Browser, app_url: str, registry: RegistryContext, lang: str) -> None:
+        browser: Browser, app_url: str, registry: RegistryContext, lang: str,
+        width: int) -> None:
     an = demo_person(registry, "an")
     page = demo_tab(browser, app_url, registry, "pieter", javascript=True)
+    page.set_viewport_size({"width": width, "height": 844})
     page.goto(f"/{lang}/registry/why")
     assert_accessible(page)
     page.goto(f"/{lang}/registry/why?applicant={an.id}")
     assert_accessible(page)
     elke = demo_tab(browser, app_url, registry, "elke", javascript=True)
+    elke.set_viewport_size({"width": width, "height": 844})
     elke.goto(f"/{lang}/registry/todo")
     assert_accessible(elke)
     elke.goto(f"/{lang}/")
