@@ -5,21 +5,27 @@ without importing typer (whose parameter handling imports pydantic, ~200 ms on a
 machine; see docs/performance.md). Every other command line, and every one that the fast
 path does not recognise, goes to the typer application, which is built on first use of
 `app`. Both ways run the same code after parsing, so they print the same.
+
+A registry command line gets an application with only its command in it (`_app_for`), and
+typer's plain values are converted without pydantic (`_plain_params`): ADR 0012. The guide is
+imported where it is used, so a registry command never imports it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import json
 import os
+import re
 import sys
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-from . import guide as _guide  # the package, not the `guide` command below
-
 if TYPE_CHECKING:
     import typer
 
+    from . import guide as _guide  # the package, not the `guide` command below
     from .guide import State
 
     app: typer.Typer
@@ -48,6 +54,8 @@ def flow_check(
 ) -> None:
     """Check flows: routing, texts in every language, glossary links and addresses."""
     from pathlib import Path
+
+    from . import guide as _guide
 
     try:
         packaged = [_guide.load_flow(_guide.flows_folder() / f) for f in _guide.flow_ids()]
@@ -79,6 +87,8 @@ def flow_paths(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List every path from the start to an outcome, with a stable id."""
+    from . import guide as _guide
+
     try:
         flow = _guide.flow(flow_id)
         _guide.language(lang)
@@ -108,6 +118,8 @@ def flow_export(
     lang: Annotated[str, typer.Option("--lang", "-l", help=_LANG_HELP)] = "nl",
 ) -> None:
     """Export the flow as a Mermaid or Graphviz diagram, or as an indented text outline."""
+    from . import guide as _guide
+
     try:
         flow = _guide.flow(flow_id)
         _guide.language(lang)
@@ -123,12 +135,16 @@ def flow_export(
 
 def _guide_state(flow_id: str, lang: str, answers: str | None) -> State:
     """The state `guide` starts from; raises the GuideError to report."""
+    from . import guide as _guide
+
     flow = _guide.flow(flow_id)
     _guide.language(lang)
     return _guide.from_query(flow, answers or "")
 
 
 def _print_state(state: State, lang: str) -> None:
+    from . import guide as _guide
+
     _print_json(_guide.state_view(state, _guide.glossary(), lang))
 
 
@@ -146,6 +162,8 @@ def guide(
     Links print as full addresses under MANDAATWIJZER_BASE_URL (default http://127.0.0.1:8000,
     where `mandaatwijzer serve` answers); a how-to is printed in full.
     """
+    from . import guide as _guide
+
     try:
         state = _guide_state(flow_id, lang, answers)
     except _guide.GuideError as error:
@@ -214,20 +232,27 @@ def serve(
         stop_provider()
 
 
-@cache
-def _build_app() -> typer.Typer:
-    """The typer application. Typer is imported here, not at the top: see the module doc."""
+def _root() -> typer.Typer:
+    """The application's top, without its commands. Typer is imported here, not at the top:
+    see the module doc."""
     global typer  # the commands' annotations and bodies name the module `typer`
     import typer
 
-    application = typer.Typer(
+    return typer.Typer(
         name="mandaatwijzer",
         help="Mandaatwijzer: the decision guide and registry for external service providers "
              "in KIOSK.",
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        cls=_group_class(),
     )
+
+
+@cache
+def _build_app() -> typer.Typer:
+    """The typer application, every command in it."""
+    application = _root()
     flows = typer.Typer(help="Inspect, check and export the packaged flows.", no_args_is_help=True)
     application.add_typer(flows, name="flow")
     flows.command("check")(flow_check)
@@ -240,6 +265,125 @@ def _build_app() -> typer.Typer:
     application.command("demo")(demo)
     globals().update(app=application, flow_app=flows)
     return application
+
+
+def _app_for(args: list[str]) -> typer.Typer | None:
+    """The application with only the registry command that `args` names (`registry person
+    list ...`, `demo ...`), built and imported alone; None when `args` names none plainly
+    (then the whole application decides). The command is the same object in both, so its
+    parsing, help and errors are the same (ADR 0012)."""
+    if not args or args[0] not in ("registry", "demo"):
+        return None
+    from . import registry_cli
+
+    registry = registry_cli.registry_app_for(args[1:]) if args[0] == "registry" else None
+    if registry is None and args[0] == "registry":
+        return None
+    application = _root()
+    if registry is None:  # `demo`: the top stays a group (of `demo` and an empty `registry`)
+        registry = typer.Typer()
+        application.command("demo")(registry_cli.demo)
+    application.add_typer(registry, name="registry")
+    return application
+
+
+# --- typer's conversion of plain values, without pydantic (ADR 0012) -------------------------
+
+#: What Python's `int` and pydantic read as the same number (pydantic also takes "1_000",
+#: " 7" or "٣": those, and every value out of bounds, go to typer's own conversion).
+_PLAIN_INT = re.compile(r"-?[0-9]{1,18}")
+_NOT_PLAIN = object()
+
+
+def _plain_value(annotation: Any, info: Any, value: Any, ctx: Any) -> Any:
+    """`value` (from the command line or a default) converted as typer converts it, for the
+    plain types the commands use (str, int, list[str], an enum), or `_NOT_PLAIN`."""
+    if annotation is str:
+        return value if isinstance(value, str) else _NOT_PLAIN
+    if annotation is int and not info.clamp:
+        if isinstance(value, str) and _PLAIN_INT.fullmatch(value):
+            number = int(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            return _NOT_PLAIN
+        too_small = info.min is not None and number < info.min
+        too_big = info.max is not None and number > info.max
+        return _NOT_PLAIN if too_small or too_big else number
+    if annotation == list[str]:
+        plain = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+        return list(value) if plain else _NOT_PLAIN
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        from typer._param_types import coerce_cli_choice
+
+        try:
+            return coerce_cli_choice(value, choices=tuple(annotation),
+                                     case_sensitive=info.case_sensitive, ctx=ctx)
+        except ValueError:
+            return _NOT_PLAIN
+    return _NOT_PLAIN
+
+
+@cache
+def _plain_param_class() -> type[Any] | None:
+    """A typer runtime parameter that converts plain values itself and leaves anything else
+    (errors too, so their messages stay typer's) to typer's pydantic conversion; None when
+    this typer has no such layer (typer before 0.20 converts through click's types)."""
+    try:
+        from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
+    except ImportError:  # pragma: no cover - another typer
+        return None
+
+    @dataclasses.dataclass(frozen=True)
+    class PlainParam(RuntimeParam):
+        descriptor: TypeDescriptor
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            found = _plain_value(self.annotation, self.parameter_info, value, ctx)
+            if found is not _NOT_PLAIN:
+                return found
+            return build_runtime_param(self.descriptor)._coerce_value(value, param, ctx)
+
+    return PlainParam
+
+
+def _plain_params(command: Any) -> None:
+    """Every parameter of `command` and its sub-commands that typer would convert through
+    pydantic (imported and set up at the first value: about 60 ms) converts its plain values
+    itself."""
+    plain = _plain_param_class()
+    if plain is None:
+        return
+    params = list(command.params)
+    if not command.context_settings:  # its help option as its context will make it (--help)
+        from typer._click import Context
+
+        params.append(command.get_help_option(Context(command)))
+    for param in params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None or getattr(param, "_runtime_param", False) is not None:
+            continue
+        if descriptor.file_annotation is None and descriptor.parameter_info.parser is None:
+            param._runtime_param = plain(parameter_info=descriptor.parameter_info,
+                                         annotation=descriptor.annotation,
+                                         descriptor=descriptor)
+    for sub in getattr(command, "commands", {}).values():
+        _plain_params(sub)
+
+
+@cache
+def _group_class() -> type[Any]:
+    from typer.core import TyperGroup
+
+    class Group(TyperGroup):
+        """The top group: before it runs, its commands convert plain values without
+        pydantic."""
+
+        def main(self, *args: Any, **kwargs: Any) -> Any:
+            _plain_params(self)
+            return super().main(*args, **kwargs)
+
+    return Group
 
 
 def __getattr__(name: str) -> Any:
@@ -306,6 +450,8 @@ def _fast_path(args: list[str]) -> int | None:
     if parsed is None:
         return None
     flow_id, lang, answers = parsed
+    from . import guide as _guide
+
     try:
         try:
             state = _guide_state(flow_id, lang, answers)
@@ -323,7 +469,10 @@ def _fast_path(args: list[str]) -> int | None:
 
 
 def main() -> None:
-    code = _fast_path(sys.argv[1:])
+    args = sys.argv[1:]
+    code = _fast_path(args)
     if code is not None:
         sys.exit(code)
-    _build_app()()
+    completing = any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ)
+    application = None if completing else _app_for(args)
+    (application or _build_app())()

@@ -12,28 +12,110 @@ National register numbers are personal data: they are accepted as an argument, a
 on stdin, printed only masked, and never echoed in an error. Only `registry export persons`
 writes them in full, to a file or a pipe (it refuses a terminal).
 
-Imported only when the typer application is built (see cli.py).
+Imported only when the typer application is built (see cli.py). The command modules are
+imported when a command of theirs is needed: `registry_app` (every command, for help and
+tests) imports them all, `registry_app_for` only the one that holds the command a command
+line names (ADR 0012: a registry command starts in the time its own work takes).
 """
 
 from __future__ import annotations
 
-import typer
+import copy
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from ._admin import audit_app, demo, token_app
-from ._bulk import export, import_
-from ._mandates import applicants_for, awaiting_signature, mandate_app, may_manage, persons_for
-from ._people import admin_app, dossier_app, org_app, person_app, relation_app, right_app
-from ._why import todo, why
+if TYPE_CHECKING:
+    import typer
 
-registry_app = typer.Typer(
-    help="The registry of persons, organisations, rights and mandates.", no_args_is_help=True)
-for _group, _group_name in (
-        (person_app, "person"), (org_app, "org"), (relation_app, "work-relation"),
-        (admin_app, "local-admin"), (right_app, "right"), (mandate_app, "mandate"),
-        (dossier_app, "dossier"), (token_app, "token"), (audit_app, "audit")):
-    registry_app.add_typer(_group, name=_group_name)
-for _command in (may_manage, why, todo, applicants_for, persons_for, awaiting_signature,
-                 import_, export):
-    registry_app.command(_command.__name__.strip("_").replace("_", "-"))(_command)
+    from ._admin import demo as demo
+    registry_app: typer.Typer
 
-__all__ = ["demo", "registry_app"]
+#: The sub-commands of `registry`, in the order help lists them: a group (a typer application
+#: of its own) or a command (a function), and the module and name that hold it.
+PARTS: dict[str, tuple[str, str]] = {
+    "person": ("_people", "person_app"),
+    "org": ("_people", "org_app"),
+    "work-relation": ("_people", "relation_app"),
+    "local-admin": ("_people", "admin_app"),
+    "right": ("_people", "right_app"),
+    "mandate": ("_mandates", "mandate_app"),
+    "dossier": ("_people", "dossier_app"),
+    "token": ("_admin", "token_app"),
+    "audit": ("_admin", "audit_app"),
+    "may-manage": ("_mandates", "may_manage"),
+    "why": ("_why", "why"),
+    "todo": ("_why", "todo"),
+    "applicants-for": ("_mandates", "applicants_for"),
+    "persons-for": ("_mandates", "persons_for"),
+    "awaiting-signature": ("_mandates", "awaiting_signature"),
+    "import": ("_bulk", "import_"),
+    "export": ("_bulk", "export"),
+}
+
+_HELP = "The registry of persons, organisations, rights and mandates."
+
+
+def _part(name: str) -> Any:
+    module, attribute = PARTS[name]
+    return getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+
+
+def _new_app() -> typer.Typer:
+    import typer
+
+    return typer.Typer(help=_HELP, no_args_is_help=True)
+
+
+def _add(app: typer.Typer, name: str, part: Any) -> None:
+    import typer
+
+    if isinstance(part, typer.Typer):
+        app.add_typer(part, name=name)
+    else:
+        app.command(name)(part)
+
+
+def _build() -> typer.Typer:
+    app = _new_app()
+    for name in PARTS:
+        _add(app, name, _part(name))
+    return app
+
+
+def registry_app_for(args: list[str]) -> typer.Typer | None:
+    """The `registry` application with only the command that `args` (what follows
+    `registry` on the command line) names, as `registry_app` holds it: `person list ...`
+    gives `registry` with the group `person` holding only `list`. None when `args` does not
+    name one command plainly (help, an option first, an unknown name): then the whole
+    application decides, as it always did."""
+    name = args[0] if args else ""
+    if name not in PARTS:
+        return None
+    part = _part(name)
+    import typer
+
+    if isinstance(part, typer.Typer):
+        wanted = args[1] if len(args) > 1 else ""
+        found = [info for info in part.registered_commands if info.name == wanted]
+        if not found or part.registered_groups or part.registered_callback:
+            return None
+        part = copy.copy(part)
+        part.registered_commands = found
+    app = _new_app()
+    _add(app, name, part)
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    """`registry_app` (every command) and `demo`, built or imported on first use (PEP 562)."""
+    if name == "registry_app":
+        globals()["registry_app"] = built = _build()
+        return built
+    if name == "demo":
+        from ._admin import demo as command
+
+        return command
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["PARTS", "demo", "registry_app", "registry_app_for"]

@@ -1,0 +1,121 @@
+"""A registry command built alone, and typer's conversion of plain values without pydantic
+(ADR 0012), behave as the whole typer application does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import typer
+import typer.main
+from typer._click import Context
+from typer._click.exceptions import BadParameter
+from typer._coercion import build_runtime_param
+from typer.testing import CliRunner
+
+from mandaatwijzer import cli
+
+
+def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    subs = getattr(command, "commands", None)
+    if subs is None:
+        yield path, command
+        return
+    for name, sub in subs.items():
+        yield from _commands(sub, (*path, name))
+
+
+WHOLE = typer.main.get_command(cli.app)
+COMMANDS = sorted(_commands(WHOLE))
+REGISTRY = [path for path, _ in COMMANDS if path[0] in ("registry", "demo")]
+
+
+def test_every_registry_command_is_built_alone() -> None:
+    assert len(REGISTRY) > 25
+    for path in REGISTRY:
+        alone = cli._app_for([*path, "--help"])
+        assert alone is not None, path
+        assert [p for p, _ in _commands(typer.main.get_command(alone))
+                if p[0] in ("registry", "demo")] == [path]
+
+
+@pytest.mark.parametrize("args", [
+    [], ["registry"], ["registry", "--help"], ["registry", "person"], ["registry", "nobody"],
+    ["registry", "person", "nobody"], ["registry", "--lang", "nl", "todo"], ["guide"],
+    ["flow", "check"],
+])
+def test_what_names_no_command_plainly_is_left_to_the_whole_application(
+        args: list[str]) -> None:
+    assert cli._app_for(args) is None
+
+
+@pytest.mark.parametrize("tail", [["--help"], ["--no-such-option"], ["--limit", "x"], ["a"] * 9])
+@pytest.mark.parametrize("path", REGISTRY, ids=" ".join)
+def test_a_command_alone_answers_as_in_the_whole_application(path: tuple[str, ...],
+                                                             tail: list[str]) -> None:
+    args = [*path, *tail]
+    alone = cli._app_for(args)
+    assert alone is not None
+    runner = CliRunner()
+    whole = runner.invoke(cli.app, args, prog_name="mandaatwijzer", env={"COLUMNS": "100"})
+    found = runner.invoke(alone, args, prog_name="mandaatwijzer", env={"COLUMNS": "100"})
+    assert (found.exit_code, found.stdout, found.stderr) == (
+        whole.exit_code, whole.stdout, whole.stderr)
+    assert whole.exit_code in (0, 2)  # help or a usage error: the command's body never ran
+
+
+SAMPLES: list[Any] = ["", "a", "nl", " 5", "5", "05", "-3", "0", "1", "65535", "65536", "1_000",
+                      "0x10", "٣", "5.0", "99999999999999999999", "persons", "Persons",
+                      "mandates", 0, 50, True, None, ("a", "b"), [], ("registry:read",)]
+
+
+def _answer(runtime: Any, value: Any, param: Any, ctx: Context) -> tuple[str, Any]:
+    try:
+        return "value", runtime.coerce(value, param=param, ctx=ctx)
+    except BadParameter as error:
+        return "error", error.format_message()
+
+
+def _params() -> Iterator[tuple[str, Any, Any]]:
+    for path, command in COMMANDS:
+        for param in command.params:
+            if getattr(param, "type_descriptor", None) is not None:
+                yield " ".join(path), command, param
+
+
+@pytest.mark.parametrize(("where", "command", "param"), list(_params()),
+                         ids=lambda x: x if isinstance(x, str) else "")
+def test_plain_values_convert_as_typer_converts_them(where: str, command: Any,
+                                                     param: Any) -> None:
+    plain = cli._plain_param_class()
+    assert plain is not None
+    descriptor = param.type_descriptor
+    ours = plain(parameter_info=descriptor.parameter_info, annotation=descriptor.annotation,
+                 descriptor=descriptor)
+    typers = build_runtime_param(descriptor)
+    ctx = Context(command)
+    for value in SAMPLES:
+        if (param.multiple or param.nargs == -1) != isinstance(value, tuple | list):
+            continue
+        found, expected = _answer(ours, value, param, ctx), _answer(typers, value, param, ctx)
+        assert found == expected, (where, param.name, value)
+        assert type(found[1]) is type(expected[1]), (where, param.name, value)
+
+
+def test_a_registry_command_imports_neither_pydantic_nor_the_guide() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.argv = ['mandaatwijzer', 'registry', 'person', 'list']\n"
+            "from mandaatwijzer.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('pydantic', 'fastapi', "
+            "'starlette', 'jinja2', 'rich', 'alembic', 'yaml') or m.startswith("
+            "('mandaatwijzer.guide', 'mandaatwijzer.api', 'mandaatwijzer.web'))]\n"
+            "print(sorted(bad), file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False, timeout=60,
+                            env={**os.environ, "MANDAATWIJZER_DATABASE_URL": "memory:"})
+    assert result.stderr.strip().splitlines()[-1] == "[]"
