@@ -28,7 +28,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
@@ -117,9 +116,15 @@ class SqlSignInStore:
                   "linked_at": datetime.now(UTC)}
         dialect = self._session.connection().dialect.name
         upsert: Any
+        # The dialects' modules here, not at the top: every command opens the registry, and
+        # PostgreSQL's costs about 20 ms to import (docs/performance.md, issue 15).
         if dialect == "postgresql":
+            from sqlalchemy.dialects import postgresql
+
             upsert = postgresql.insert(sign_in_subjects).values(values)
         elif dialect == "sqlite":
+            from sqlalchemy.dialects import sqlite
+
             upsert = sqlite.insert(sign_in_subjects).values(values)
         else:
             raise NotImplementedError(f"no upsert of a linked subject on {dialect}")
