@@ -65,6 +65,34 @@ def test_decides_as_the_reader_on_a_generated_registry(engine: Engine,
     assert 0 < allowed < len(pairs) + 160  # both outcomes occur
 
 
+def _mandate_fields(mandates: Any) -> list[tuple[Any, ...]]:
+    def signature(found: Any) -> Any:
+        return None if found is None else (found.by, found.at)
+    return [(m.id, m.giver, m.taker, m.period, m.created_by, m.created_at, m.type,
+             signature(m.giver_signature), signature(m.taker_signature), m.stopped_by,
+             m.stopped_at, m.transferred_to, m.successor_id, m.pending_transfer_to,
+             m.predecessor_id) for m in mandates]
+
+
+def test_holds_every_field_of_every_mandate_the_reader_reads(engine: Engine,
+                                                             reader: AccessReader) -> None:
+    """The mandates are packed in memory (adapters/access/packed.py); the facts handed out
+    hold the same mandates, field by field, as the reader's."""
+    generated.fill(engine, seed=5)
+    index = AccessIndex.for_engine(engine)
+    compared = 0
+    for person_id, applicant in sample.pairs(reader.connection, 120, seed=9):
+        found = index.facts(reader.connection, person_id, applicant, dataset.DAY)
+        expected = reader.facts(person_id, applicant, dataset.DAY)
+        assert _mandate_fields(found.mandates) == _mandate_fields(expected.mandates)
+        routes = (expected.mandates if expected.route_mandates is None
+                  else expected.route_mandates)
+        assert sorted(_mandate_fields(found.route_mandates), key=repr) == \
+            sorted(_mandate_fields(routes), key=repr)
+        compared += len(found.mandates)
+    assert compared > 500
+
+
 def test_unknown_person_or_applicant(engine: Engine, reader: AccessReader) -> None:
     generated.fill(engine, seed=5)
     index = AccessIndex.for_engine(engine)

@@ -16,7 +16,7 @@ import gc
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,7 +27,6 @@ from ...registry.access import AccessFacts, Decision, Employment, decide
 from ...registry.errors import NotFoundError
 from ...registry.model import (
     LocalAdmin,
-    Mandate,
     Organisation,
     Party,
     PartyKind,
@@ -36,11 +35,10 @@ from ...registry.model import (
     RightKind,
     WorkRelation,
 )
+from .packed import NOTHING_GIVEN, MandatesGiven, Tables
 from .reader import (
     AccessReader,
-    Parties,
     build_local_admin,
-    build_mandate,
     build_organisation,
     build_person,
     build_relation,
@@ -137,34 +135,6 @@ def _where(statement: str, condition: str, postgresql: bool) -> str:
 # --- the facts in memory --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _MandatesGiven:
-    """The KIOSK mandates one applicant gave: all, in the order they were made, and by taker
-    (persons and organisations apart, by id: string keys hash fastest)."""
-
-    all: tuple[Mandate, ...]
-    to_person: Mapping[str, tuple[Mandate, ...]]
-    to_organisation: Mapping[str, tuple[Mandate, ...]]
-
-    @classmethod
-    def of(cls, mandates: Sequence[Mandate]) -> _MandatesGiven:
-        to: dict[PartyKind, dict[str, list[Mandate]]] = {kind: {} for kind in PartyKind}
-        for mandate in mandates:
-            to[mandate.taker.kind].setdefault(mandate.taker.id, []).append(mandate)
-        person, organisation = ({key: tuple(made) for key, made in to[kind].items()}
-                                for kind in (PartyKind.PERSON, PartyKind.ORGANISATION))
-        return cls(tuple(mandates), person, organisation)
-
-    def with_(self, mandate: Mandate) -> _MandatesGiven:
-        """A copy with `mandate` replacing the one with its id, or added."""
-        to_person, to_organisation = dict(self.to_person), dict(self.to_organisation)
-        _put(to_person if mandate.taker.kind is PartyKind.PERSON else to_organisation,
-             mandate.taker.id, mandate)
-        return _MandatesGiven(_replaced(self.all, mandate), to_person, to_organisation)
-
-
-_NOTHING_GIVEN = _MandatesGiven((), {}, {})
-
 E = TypeVar("E", Person, Organisation)
 
 
@@ -180,7 +150,7 @@ class _PartyFacts(Generic[E]):
 
     entity: E
     employments: tuple[Employment, ...] = ()
-    given: _MandatesGiven = _NOTHING_GIVEN
+    given: MandatesGiven = NOTHING_GIVEN
 
 
 class _Organisations(Mapping[str, Organisation]):
@@ -250,7 +220,8 @@ class _State:
     staff: dict[str, tuple[WorkRelation, ...]] = field(default_factory=dict)
     rights_on: dict[str, tuple[Right, ...]] = field(default_factory=dict)
     admins: dict[str, tuple[LocalAdmin, ...]] = field(default_factory=dict)
-    parties: Parties = field(default_factory=Parties)
+    #: The parties and strings the packed mandates name by number.
+    tables: Tables = field(default_factory=Tables)
     #: Names of an organisation's administrators on a day, as worked out when first asked
     #: for: ("admins" or "managers", organisation id, day). Emptied by every change.
     names: dict[tuple[str, str, date], tuple[str, ...]] = field(default_factory=dict)
@@ -268,14 +239,14 @@ class _State:
         old = self.persons.get(key)
         self.persons[key] = _PartyFacts(build_person(key, number, name, has_eid),
                                         self._employments(key),
-                                        _NOTHING_GIVEN if old is None else old.given)
+                                        NOTHING_GIVEN if old is None else old.given)
 
     def organisation(self, key: str, name: str, group: str, number: str | None,
                      representatives: set[str]) -> None:
         old = self.organisations.get(key)
         self.organisations[key] = _PartyFacts(
             build_organisation(key, name, group, number, representatives),
-            given=_NOTHING_GIVEN if old is None else old.given)
+            given=NOTHING_GIVEN if old is None else old.given)
         self._employ(relation.person_id for relation in self.staff.get(key, ()))
 
     def relation(self, relation_id: str, person_id: str, org_id: str, start: str,
@@ -294,12 +265,14 @@ class _State:
     def admin(self, admin_id: str, org_id: str, *values: Any) -> None:
         _put(self.admins, org_id, build_local_admin(admin_id, org_id, *values))
 
-    def mandate(self, giver_kind: str, giver_id: str, *values: Any) -> None:
-        made = self._mandate(giver_kind, giver_id, *values)
-        self._give(giver_kind, giver_id, lambda given: given.with_(made))
+    def mandate(self, giver_kind: str, giver_id: str, mandate_id: str, *values: Any) -> None:
+        giver = self.tables.parties.party(giver_kind, giver_id)
+        taker, record = self.tables.pack(*values)
+        self._give(giver_kind, giver_id,
+                   lambda given: given.with_(giver, mandate_id, taker, record))
 
     def _give(self, giver_kind: str, giver_id: str,
-              give: Callable[[_MandatesGiven], _MandatesGiven]) -> None:
+              give: Callable[[MandatesGiven], MandatesGiven]) -> None:
         """Replace the mandates the giver gave by `give(those it gave)`. (A giver the registry
         does not hold is never asked about: checks on it are refused as unknown.)"""
         if giver_kind == PartyKind.PERSON:
@@ -311,11 +284,6 @@ class _State:
             org = self.organisations.get(giver_id)
             if org is not None:
                 self.organisations[giver_id] = _PartyFacts(org.entity, given=give(org.given))
-
-    def _mandate(self, giver_kind: str, giver_id: str, *values: Any) -> Mandate:
-        giver = self.parties(giver_kind, giver_id)
-        assert giver is not None
-        return build_mandate(giver, self.parties, *values)
 
     def _employments(self, person_id: str) -> tuple[Employment, ...]:
         organisations, rights_on = self.organisations, self.rights_on
@@ -365,11 +333,18 @@ class _State:
             by_org.setdefault(row[1], []).append(build_local_admin(*row))
         self.admins = {key: tuple(found) for key, found in by_org.items()}
         # The mandates come grouped by giver (ORDER BY giver, then the order they were made).
+        pack, party = self.tables.pack, self.tables.parties.party
         for (giver_kind, giver_id), given_rows in groupby(mandates, key=lambda row: row[:2]):
-            made = [self._mandate(*row) for row in given_rows]
+            giver = party(giver_kind, giver_id)
+            made = [(row[2], *pack(*row[3:])) for row in given_rows]
 
-            def add(given: _MandatesGiven, made: list[Mandate] = made) -> _MandatesGiven:
-                return _MandatesGiven.of((*given.all, *made))
+            def add(given: MandatesGiven, giver: Party = giver,
+                    made: list[tuple[str, int, bytes]] = made) -> MandatesGiven:
+                if not len(given):
+                    return MandatesGiven.of(giver, made)
+                for mandate_id, taker, record in made:
+                    given = given.with_(giver, mandate_id, taker, record)
+                return given
             self._give(giver_kind, giver_id, add)
 
     # Reading.
@@ -383,12 +358,12 @@ class _State:
             else self.organisations.get(applicant.id))
         if entry is None:
             raise NotFoundError(applicant.kind.value, applicant.id)
-        employments, given = found.employments, entry.given
-        route_mandates = given.to_person.get(person_id, ())
-        to_organisation = given.to_organisation
-        if to_organisation:
-            for employment in employments:
-                route_mandates += to_organisation.get(employment.relation.organisation_id, ())
+        employments, given, tables = found.employments, entry.given, self.tables
+        known = tables.parties.known
+        takers = [known("person", person_id)]
+        for employment in employments:
+            takers.append(known("organisation", employment.relation.organisation_id))
+        route_mandates = given.to(tables, takers)
         names = self.namers.get(day)
         if names is None:
             if len(self.namers) >= MAX_DAYS:
@@ -397,7 +372,8 @@ class _State:
                 _AdministratorNames(self.takers, "admins", self.admin_names, day, self.names),
                 _AdministratorNames(self.takers, "managers", self.manager_names, day, self.names))
         # Every organisation as `takers`: a superset of the takers, looked up by id.
-        return AccessFacts(found.entity, entry.entity, employments, given.all, self.takers,
+        return AccessFacts(found.entity, entry.entity, employments, given.all(tables),
+                           self.takers,
                            names[0], names[1], route_mandates)
 
     def admin_names(self, day: date, org_id: str) -> tuple[str, ...]:

@@ -106,6 +106,9 @@ _RightRecord = _record_class(Right)
 _MandateRecord = _record_class(Mandate)
 _LocalAdminRecord = _record_class(LocalAdmin)
 
+#: A mandate of the access facts from its fields, in `Mandate`'s order.
+mandate_record: Callable[..., Mandate] = _MandateRecord
+
 
 #: One `date` object per day read (the days in a registry are a few thousand): faster than
 #: parsing, and the access index's millions of periods share them, so that comparing the
