@@ -108,7 +108,8 @@ def test_a_registry_command_imports_neither_pydantic_nor_the_guide() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; sys.argv = ['mandaatwijzer', 'registry', 'person', 'list']\n"
+    code = ("import sys\n"
+            "sys.argv = ['mandaatwijzer', 'registry', 'person', 'list', '--json']\n"
             "from mandaatwijzer.cli import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('pydantic', 'fastapi', "

@@ -2,7 +2,8 @@
 
 Thin, like the rest of the command line: parse, call one use case, print, in the words of
 the catalog in the language of `--lang` (else the locale's: `_common.speaking`); `--json`
-prints the API's fields for the same objects (`api.registry`'s views). A domain error
+prints the API's fields for the same objects (`plain_views`, which the API answers with, so
+that a command never imports the web framework). A domain error
 becomes one line on stderr and the error's exit code (6 invalid, 7 forbidden by a rule,
 8 not found, 9 conflict); `may-manage` exits 10 when the answer is no, `audit verify` 11
 when the log is broken, and 2 means the set-up is wrong (settings, files, a command that

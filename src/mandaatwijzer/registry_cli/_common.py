@@ -244,8 +244,8 @@ check_paging = queries.check_paging
 
 
 def print_page(page: Page[T], item: Callable[[T], Any]) -> None:
-    """A page as the API's listings give it (`api.registry.page_view`)."""
-    from ..api.registry import page_view
+    """A page as the API's listings give it (`plain_views.page`)."""
+    from ..plain_views import page as page_view
 
     print_json(page_view(page, [item(i) for i in page.items]))
 
@@ -312,7 +312,7 @@ def person_line(found: Person) -> str:
 
 def print_persons(page: Page[Person], as_json: bool) -> None:
     if as_json:
-        from ..api.registry import person_view
+        from ..plain_views import person as person_view
 
         print_page(page, person_view)
         return

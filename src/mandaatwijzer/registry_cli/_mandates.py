@@ -23,7 +23,7 @@ MandateArg = Annotated[str, typer.Argument(metavar="MANDATE", help="Mandate id."
 
 def mandate_json(mandate: Mandate, day: date) -> dict[str, Any]:
     """A mandate as the API gives it (`GET /api/registry/mandates/{id}`)."""
-    from ..api.registry import mandate_view
+    from ..plain_views import mandate as mandate_view
 
     return mandate_view(mandate, day)
 
@@ -189,7 +189,7 @@ def _link_line(link: Link) -> str:
 def _print_decision(decision: Decision, person: str, applicant: str) -> None:
     """The answer first, then why: each route that holds, or each gap with who can fix it
     and the guide page that says how."""
-    from ..api.registry import decision_view
+    from ..plain_views import decision as decision_view
 
     when = decision.day.isoformat()
     if decision.allowed:
@@ -230,7 +230,7 @@ def may_manage(person_ref: c.PersonArg, applicant_ref: c.ApplicantArg, at: c.At 
         applicant = c.entity(repo, applicant_ref, "applicant")
         decision = queries.may_manage(repo, person.id, applicant.party, day)
         if as_json:
-            from ..api.registry import decision_view
+            from ..plain_views import decision as decision_view
 
             c.print_json(decision_view(decision, c.language()))
         else:

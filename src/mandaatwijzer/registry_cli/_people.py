@@ -55,7 +55,7 @@ def _right_line(right: Right, day: date) -> str:
 def _relations_json(relations: Sequence[WorkRelation], rights: Sequence[Right],
                     holder: Callable[[WorkRelation], Person], day: date) -> list[dict[str, Any]]:
     """Work relations as the API lists them: the person and the rights inside each."""
-    from ..api.registry import work_relation_view
+    from ..plain_views import work_relation as work_relation_view
 
     return [work_relation_view(r, holder(r), [g for g in rights if g.work_relation_id == r.id],
                                day) for r in relations]
@@ -136,7 +136,8 @@ def person_show(person_ref: c.PersonArg, as_json: c.JsonFlag = False,
             details.local_admin_roles
         relations, rights, mandates = details.work_relations, details.rights, details.mandates
         if as_json:
-            from ..api.registry import local_admin_view, person_view
+            from ..plain_views import local_admin as local_admin_view
+            from ..plain_views import person as person_view
 
             c.print_json({**person_view(person),
                           "legal_representative_of": [o.id for o in represents],
@@ -194,7 +195,7 @@ def org_list(offset: c.Offset = 0, limit: c.Limit = 50, as_json: c.JsonFlag = Fa
     with c.uow() as uow:
         page = views.organisations(uow.repo, offset, limit)
         if as_json:
-            from ..api.registry import organisation_view
+            from ..plain_views import organisation as organisation_view
 
             c.print_page(page, organisation_view)
             return
@@ -215,7 +216,8 @@ def org_show(org_ref: OrganisationArg, as_json: c.JsonFlag = False,
         org, admins, mandates = details.organisation, details.local_admins, details.mandates
         relations, rights = details.work_relations, details.rights
         if as_json:
-            from ..api.registry import local_admin_view, organisation_view
+            from ..plain_views import local_admin as local_admin_view
+            from ..plain_views import organisation as organisation_view
 
             holders = {r.person_id: c.person(repo, r.person_id) for r in relations}
             c.print_json({**organisation_view(org),
@@ -348,7 +350,7 @@ def dossier_list(applicant_ref: c.ApplicantArg, as_json: c.JsonFlag = False,
         dossiers = views.dossiers(uow.repo, None, c.party(uow.repo, applicant_ref, "applicant"),
                                   c.today())
         if as_json:
-            from ..api.registry import dossier_view
+            from ..plain_views import dossier as dossier_view
 
             c.print_json([dossier_view(d) for d in dossiers])
             return

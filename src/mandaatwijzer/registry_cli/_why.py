@@ -69,7 +69,7 @@ def why(person_ref: c.PersonArg, applicant_ref: c.ApplicantArg, as_json: c.JsonF
     each with who can fix it and, when PERSON may, the command that does it. Exits 0 when
     allowed, 10 when denied. With --json: what GET /api/registry/why answers.
     """
-    from ..api.registry import why_view
+    from ..plain_views import why as why_view
 
     with c.uow() as uow:
         repo = uow.repo
@@ -92,7 +92,7 @@ def todo(person_ref: c.PersonArg, as_json: c.JsonFlag = False, lang: c.Lang = No
 
     With --json: what GET /api/registry/todo answers.
     """
-    from ..api.registry import todo_view
+    from ..plain_views import todo as todo_view
 
     day = c.today()
     with c.uow() as uow:

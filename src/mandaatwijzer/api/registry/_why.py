@@ -6,19 +6,20 @@ said in the request's Accept-Language (English without one), which `Content-Lang
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from ...plain_views import fix as fix_view
+from ...plain_views import todo as todo_view
+from ...plain_views import why as why_view
 from ...registry import views
 from .._language import negotiate, speaking
 from . import _schemas
 from ._deps import Authenticated, Ctx, QueryId, SignedIn, today
 from ._errors import ERRORS
-from ._views import View, decision, mandate, party, right
 
 router = APIRouter(route_class=Authenticated)
 
@@ -48,28 +49,6 @@ class Why(BaseModel):
     allowed: bool
     routes: list[_schemas.Route]
     gaps: list[WhyGap] = Field(description="The one that matters most first")
-
-
-def fix_view(fix: views.Fix | None) -> View | None:
-    if fix is None:
-        return None
-    return {"kind": fix.kind.value, "party": party(fix.party), "party_name": fix.party_name,
-            "work_relation_id": fix.work_relation_id,
-            "right": fix.right.value if fix.right is not None else None,
-            "mandate_id": fix.mandate_id}
-
-
-def why_view(found: views.Why, lang: str) -> View:
-    """The check's view (`decision_view`), its gaps in the order that matters, each with the
-    person's fix; said in the language of the block it is read in (the gaps' texts are)."""
-    checked = found.checked
-    ordered = dataclasses.replace(checked.decision,
-                                  gaps=tuple(reason.gap for reason in found.reasons))
-    view = decision(ordered, lang)
-    for gap, reason in zip(view["gaps"], found.reasons, strict=True):
-        gap["fix"] = fix_view(reason.fix)
-    view["applicant_name"] = checked.applicant_name
-    return view
 
 
 def _said(request: Request, response: Response) -> str:
@@ -135,28 +114,6 @@ class Todo(BaseModel):
     requests: list[RightRequest] = Field(
         description="Requests for a right that await my decision (organisations I "
                     "administer)")
-
-
-def todo_view(found: views.Todo, day: date) -> View:
-    def signature(item: views.Signature) -> View:
-        return {"mandate": mandate(item.row.mandate, day), "side": party(item.side),
-                "side_name": item.side_name}
-
-    return {"count": found.count,
-            "signatures": [signature(s) for s in found.signatures],
-            "transfers": [signature(s) for s in found.transfers],
-            "rights_ending": [{"right": right(e.right, day), "holder_name": e.holder_name,
-                               "organisation_id": e.organisation_id,
-                               "organisation_name": e.organisation_name, "ends": e.ends}
-                              for e in found.rights_ending],
-            "mandates_ending": [{"mandate": mandate(e.row.mandate, day), "ends": e.ends}
-                                for e in found.mandates_ending],
-            "requests": [{"id": r.id, "person_id": r.request.person_id,
-                          "person_name": r.person_name,
-                          "organisation_id": r.request.organisation_id,
-                          "organisation_name": r.organisation_name,
-                          "kind": r.request.kind.value, "requested_at": r.request.requested_at}
-                         for r in found.requests]}
 
 
 @router.get("/todo", response_model=Todo, responses=ERRORS)
