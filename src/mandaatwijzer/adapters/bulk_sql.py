@@ -1,4 +1,4 @@
-"""The SQL `BulkStore`: set-wise lookups, executemany inserts and streamed scans at Core level.
+"""The SQL `BulkStore`: set-wise lookups, bulk inserts and streamed scans at Core level.
 
 It works on the unit of work's `session.connection()`, so everything it writes belongs to the
 unit of work's transaction (written by `commit()` with the audit event, or rolled back). It
@@ -232,6 +232,8 @@ class SqlBulkStore:
             table: f"INSERT INTO {table} ({', '.join(columns)}) "
                    f"VALUES ({', '.join([mark] * len(columns))})"
             for table, columns in _COLUMNS.items()}
+        self._copies = {table: f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+                        for table, columns in _COLUMNS.items()}
         if self.sqlite:  # a fixed number of parameters: one prepared statement, reused
             self._where, self._chunk = f" IN ({', '.join([mark] * CHUNK)})", CHUNK
         else:
@@ -320,12 +322,23 @@ class SqlBulkStore:
             cursor.close()
 
     def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
-        if rows:
-            cursor = self.connection.connection.cursor()
-            try:
+        """The rows into `table`, in the unit of work's transaction: `executemany` on SQLite,
+        `COPY ... FROM STDIN` on PostgreSQL (psycopg 3's `cursor.copy`, the values adapted as
+        for an INSERT): 1M mandates in 41 s instead of 71-86 s with `executemany`
+        (docs/performance.md, "10 million mandates on PostgreSQL")."""
+        if not rows:
+            return
+        cursor = self.connection.connection.cursor()
+        try:
+            if self.sqlite:
                 cursor.executemany(self._inserts[table], rows)
-            finally:
-                cursor.close()
+                return
+            with cast(Any, cursor).copy(self._copies[table]) as copy:
+                write_row = copy.write_row
+                for row in rows:
+                    write_row(row)
+        finally:
+            cursor.close()
 
     def insert(self, kind: type[Record], records: Sequence[Record]) -> None:
         if not records:
