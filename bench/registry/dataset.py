@@ -218,6 +218,8 @@ class Dataset:
                         withdrawn = _days(rng, -19, 0)
                     elif r < 0.12:
                         right_end = _days(rng, -19, -1)
+                        if right_end < granted:  # a relation that starts later: no end
+                            right_end = None  # (PostgreSQL's rights_hold_once refuses it)
                     rights.append((f"R-{counter:07d}{_LETTER[kind]}", relation_id, kind,
                                    "P-0000001", granted, right_end, withdrawn,
                                    "P-0000001" if withdrawn else None))
