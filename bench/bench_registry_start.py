@@ -17,8 +17,10 @@ without arguments in `ARGUMENTS` below stops the benchmark. Each is run as a fre
 - *writes*: `token create`, which cannot be refused after the start: it adds a token to the
   benchmark's own copy of the registry (never to the file given with `--large`).
 
-Next to them, for reference: `python -c pass` (the interpreter's own start) and the guide's
-`guide externe-dienstverlener --answers 'eid=ja&rol=mandaatbeheerder' --json`.
+Next to them, for reference: `python -c pass` (the interpreter's own start), the guide's
+`guide externe-dienstverlener --answers 'eid=ja&rol=mandaatbeheerder' --json`, and
+`python -c 'import sqlalchemy.orm, typer'`: the libraries every registry command needs, its
+floor.
 
 The registries, each a copy of its own in a temporary folder:
 
@@ -316,6 +318,8 @@ def bench(name: str, db: Path, large: bool, folder: Path, args: argparse.Namespa
     runs: dict[str, tuple[list[str], Case | None]] = {
         "python -c pass": ([python, "-c", "pass"], None),
         "guide ... --json": ([python, "-m", "mandaatwijzer", *GUIDE], None),
+        # What every registry command imports and cannot do without: the floor.
+        "import sqlalchemy.orm, typer": ([python, "-c", "import sqlalchemy.orm, typer"], None),
     }
     runs.update({key: ([python, "-m", "mandaatwijzer", *case.args], case)
                  for key, case in cases.items()})

@@ -114,9 +114,29 @@ def test_a_registry_command_imports_neither_pydantic_nor_the_guide() -> None:
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('pydantic', 'fastapi', "
             "'starlette', 'jinja2', 'rich', 'alembic', 'yaml') or m.startswith("
-            "('mandaatwijzer.guide', 'mandaatwijzer.api', 'mandaatwijzer.web'))]\n"
+            "('mandaatwijzer.guide', 'mandaatwijzer.api', 'mandaatwijzer.web', "
+            "'mandaatwijzer.registry.views._find', 'mandaatwijzer.registry.views._history', "
+            "'mandaatwijzer.registry.views._guidance'))]\n"
             "print(sorted(bad), file=sys.stderr)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=False, timeout=60,
                             env={**os.environ, "MANDAATWIJZER_DATABASE_URL": "memory:"})
     assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_the_views_lazy_names_are_their_imports() -> None:
+    """`registry.views` imports a read's module on first use of its name: the names it
+    looks up at run time (`_WHERE`) are the ones it imports for the type checker, and
+    `__all__`."""
+    import ast
+    from pathlib import Path
+
+    from mandaatwijzer.registry import views
+
+    tree = ast.parse(Path(views.__file__).read_text(encoding="utf-8"))
+    imported = {alias.asname or alias.name: (node.module, alias.name)
+                for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level
+                for alias in node.names}
+    assert imported == views._WHERE
+    assert sorted(views.__all__) == sorted(views._WHERE)
+    assert all(getattr(views, name) is not None for name in views.__all__)

@@ -5,108 +5,242 @@ The web pages, the JSON API and the command line call these and render the resul
 not read the repository themselves. A viewer is a `Person`, or None for the system (a token,
 the operator of the command line). The access decision itself and its paged listings live in
 `registry/queries.py`; `check` and the listings here add the policy.
+
+Each function's module is imported when its name is first used (PEP 562): a command of the
+command line imports the reads it makes and not the others (issue 15: a command's start).
 """
 
-from ._access import Checked, applicants_for, awaiting_signature, check, persons_for
-from ._consequences import granting, refusal, signing, stopping, transferring, withdrawal
-from ._find import (
-    MAX_QUERY,
-    USER_LISTS,
-    Download,
-    Hit,
-    HitKind,
-    Role,
-    RoleCode,
-    holds_national_number,
-    mandates_csv,
-    refuse_number_in_address,
-    search,
-    users_csv,
-)
-from ._guidance import FLOW as GUIDED_FLOW
-from ._guidance import (
-    Action,
-    Colleague,
-    Guidance,
-    Known,
-    Provider,
-    Shortcut,
-    guidance,
-    outcome_action,
-    shortcuts,
-)
-from ._history import (
-    HISTORY_LIMIT,
-    AuditState,
-    History,
-    HistoryEntry,
-    MandatePage,
-    PersonPage,
-    RightPage,
-    Signed,
-    audit_state,
-    mandate_history,
-    person_history,
-    right_history,
-)
-from ._mandates import (
-    DOSSIER_STATUSES,
-    OPEN_STATES,
-    ApplicantDossiers,
-    Counterpart,
-    DossierRow,
-    MandateRow,
-    Side,
-    applicant_dossiers,
-    awaiting_from,
-    by_creation,
-    counterpart,
-    dossiers,
-    finds_persons,
-    given_by,
-    mandate,
-    mandate_row,
-    mandates_of_party,
-    signing_side,
-    taken_by,
-)
-from ._names import (
-    entity_by_reference,
-    find_person,
-    name_of,
-    organisation_by_reference,
-    organisation_with_number,
-    party_of,
-    person_by_reference,
-    person_with_number,
-)
-from ._people import (
-    OrganisationDetails,
-    OrganisationUsers,
-    PersonDetails,
-    User,
-    local_admins,
-    organisation,
-    organisation_by_number,
-    organisation_details,
-    organisation_name,
-    organisation_users,
-    organisations,
-    person,
-    person_by_number,
-    person_details,
-    person_name,
-    persons,
-)
-from ._places import (
-    Membership,
-    Overview,
-    checker_choices,
-    memberships,
-    overview,
-)
-from ._todo import ENDING_WITHIN, EndingMandate, EndingRight, Signature, Todo, todo
-from ._why import Candidate, Fix, FixKind, Reason, Why, why, why_candidates
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._access import Checked, applicants_for, awaiting_signature, check, persons_for
+    from ._consequences import granting, refusal, signing, stopping, transferring, withdrawal
+    from ._find import (
+        MAX_QUERY,
+        USER_LISTS,
+        Download,
+        Hit,
+        HitKind,
+        Role,
+        RoleCode,
+        holds_national_number,
+        mandates_csv,
+        refuse_number_in_address,
+        search,
+        users_csv,
+    )
+    from ._guidance import FLOW as GUIDED_FLOW
+    from ._guidance import (
+        Action,
+        Colleague,
+        Guidance,
+        Known,
+        Provider,
+        Shortcut,
+        guidance,
+        outcome_action,
+        shortcuts,
+    )
+    from ._history import (
+        HISTORY_LIMIT,
+        AuditState,
+        History,
+        HistoryEntry,
+        MandatePage,
+        PersonPage,
+        RightPage,
+        Signed,
+        audit_state,
+        mandate_history,
+        person_history,
+        right_history,
+    )
+    from ._mandates import (
+        DOSSIER_STATUSES,
+        OPEN_STATES,
+        ApplicantDossiers,
+        Counterpart,
+        DossierRow,
+        MandateRow,
+        Side,
+        applicant_dossiers,
+        awaiting_from,
+        by_creation,
+        counterpart,
+        dossiers,
+        finds_persons,
+        given_by,
+        mandate,
+        mandate_row,
+        mandates_of_party,
+        signing_side,
+        taken_by,
+    )
+    from ._names import (
+        entity_by_reference,
+        find_person,
+        name_of,
+        organisation_by_reference,
+        organisation_with_number,
+        party_of,
+        person_by_reference,
+        person_with_number,
+    )
+    from ._people import (
+        OrganisationDetails,
+        OrganisationUsers,
+        PersonDetails,
+        User,
+        local_admins,
+        organisation,
+        organisation_by_number,
+        organisation_details,
+        organisation_name,
+        organisation_users,
+        organisations,
+        person,
+        person_by_number,
+        person_details,
+        person_name,
+        persons,
+    )
+    from ._places import (
+        Membership,
+        Overview,
+        checker_choices,
+        memberships,
+        overview,
+    )
+    from ._todo import ENDING_WITHIN, EndingMandate, EndingRight, Signature, Todo, todo
+    from ._why import Candidate, Fix, FixKind, Reason, Why, why, why_candidates
+
+#: Each public name: the module that holds it and its name there.
+_WHERE: dict[str, tuple[str, str]] = {
+    "DOSSIER_STATUSES": ("_mandates", "DOSSIER_STATUSES"),
+    "ENDING_WITHIN": ("_todo", "ENDING_WITHIN"),
+    "GUIDED_FLOW": ("_guidance", "FLOW"),
+    "HISTORY_LIMIT": ("_history", "HISTORY_LIMIT"),
+    "MAX_QUERY": ("_find", "MAX_QUERY"),
+    "OPEN_STATES": ("_mandates", "OPEN_STATES"),
+    "USER_LISTS": ("_find", "USER_LISTS"),
+    "Action": ("_guidance", "Action"),
+    "ApplicantDossiers": ("_mandates", "ApplicantDossiers"),
+    "AuditState": ("_history", "AuditState"),
+    "Candidate": ("_why", "Candidate"),
+    "Checked": ("_access", "Checked"),
+    "Colleague": ("_guidance", "Colleague"),
+    "Counterpart": ("_mandates", "Counterpart"),
+    "DossierRow": ("_mandates", "DossierRow"),
+    "Download": ("_find", "Download"),
+    "EndingMandate": ("_todo", "EndingMandate"),
+    "EndingRight": ("_todo", "EndingRight"),
+    "Fix": ("_why", "Fix"),
+    "FixKind": ("_why", "FixKind"),
+    "Guidance": ("_guidance", "Guidance"),
+    "History": ("_history", "History"),
+    "HistoryEntry": ("_history", "HistoryEntry"),
+    "Hit": ("_find", "Hit"),
+    "HitKind": ("_find", "HitKind"),
+    "Known": ("_guidance", "Known"),
+    "MandatePage": ("_history", "MandatePage"),
+    "MandateRow": ("_mandates", "MandateRow"),
+    "Membership": ("_places", "Membership"),
+    "OrganisationDetails": ("_people", "OrganisationDetails"),
+    "OrganisationUsers": ("_people", "OrganisationUsers"),
+    "Overview": ("_places", "Overview"),
+    "PersonDetails": ("_people", "PersonDetails"),
+    "PersonPage": ("_history", "PersonPage"),
+    "Provider": ("_guidance", "Provider"),
+    "Reason": ("_why", "Reason"),
+    "RightPage": ("_history", "RightPage"),
+    "Role": ("_find", "Role"),
+    "RoleCode": ("_find", "RoleCode"),
+    "Shortcut": ("_guidance", "Shortcut"),
+    "Side": ("_mandates", "Side"),
+    "Signature": ("_todo", "Signature"),
+    "Signed": ("_history", "Signed"),
+    "Todo": ("_todo", "Todo"),
+    "User": ("_people", "User"),
+    "Why": ("_why", "Why"),
+    "applicant_dossiers": ("_mandates", "applicant_dossiers"),
+    "applicants_for": ("_access", "applicants_for"),
+    "audit_state": ("_history", "audit_state"),
+    "awaiting_from": ("_mandates", "awaiting_from"),
+    "awaiting_signature": ("_access", "awaiting_signature"),
+    "by_creation": ("_mandates", "by_creation"),
+    "check": ("_access", "check"),
+    "checker_choices": ("_places", "checker_choices"),
+    "counterpart": ("_mandates", "counterpart"),
+    "dossiers": ("_mandates", "dossiers"),
+    "entity_by_reference": ("_names", "entity_by_reference"),
+    "find_person": ("_names", "find_person"),
+    "finds_persons": ("_mandates", "finds_persons"),
+    "given_by": ("_mandates", "given_by"),
+    "granting": ("_consequences", "granting"),
+    "guidance": ("_guidance", "guidance"),
+    "holds_national_number": ("_find", "holds_national_number"),
+    "local_admins": ("_people", "local_admins"),
+    "mandate": ("_mandates", "mandate"),
+    "mandate_history": ("_history", "mandate_history"),
+    "mandate_row": ("_mandates", "mandate_row"),
+    "mandates_csv": ("_find", "mandates_csv"),
+    "mandates_of_party": ("_mandates", "mandates_of_party"),
+    "memberships": ("_places", "memberships"),
+    "name_of": ("_names", "name_of"),
+    "organisation": ("_people", "organisation"),
+    "organisation_by_number": ("_people", "organisation_by_number"),
+    "organisation_by_reference": ("_names", "organisation_by_reference"),
+    "organisation_details": ("_people", "organisation_details"),
+    "organisation_name": ("_people", "organisation_name"),
+    "organisation_users": ("_people", "organisation_users"),
+    "organisation_with_number": ("_names", "organisation_with_number"),
+    "organisations": ("_people", "organisations"),
+    "outcome_action": ("_guidance", "outcome_action"),
+    "overview": ("_places", "overview"),
+    "party_of": ("_names", "party_of"),
+    "person": ("_people", "person"),
+    "person_by_number": ("_people", "person_by_number"),
+    "person_by_reference": ("_names", "person_by_reference"),
+    "person_details": ("_people", "person_details"),
+    "person_history": ("_history", "person_history"),
+    "person_name": ("_people", "person_name"),
+    "person_with_number": ("_names", "person_with_number"),
+    "persons": ("_people", "persons"),
+    "persons_for": ("_access", "persons_for"),
+    "refusal": ("_consequences", "refusal"),
+    "refuse_number_in_address": ("_find", "refuse_number_in_address"),
+    "right_history": ("_history", "right_history"),
+    "search": ("_find", "search"),
+    "shortcuts": ("_guidance", "shortcuts"),
+    "signing": ("_consequences", "signing"),
+    "signing_side": ("_mandates", "signing_side"),
+    "stopping": ("_consequences", "stopping"),
+    "taken_by": ("_mandates", "taken_by"),
+    "todo": ("_todo", "todo"),
+    "transferring": ("_consequences", "transferring"),
+    "users_csv": ("_find", "users_csv"),
+    "why": ("_why", "why"),
+    "why_candidates": ("_why", "why_candidates"),
+    "withdrawal": ("_consequences", "withdrawal"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    found = _WHERE.get(name)
+    if found is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = found
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
+
 
 __all__ = [
     "DOSSIER_STATUSES",
