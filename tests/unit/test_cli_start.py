@@ -110,8 +110,12 @@ def test_a_registry_command_imports_neither_pydantic_nor_the_guide() -> None:
 
     code = ("import sys\n"
             "sys.argv = ['mandaatwijzer', 'registry', 'person', 'list', '--json']\n"
+            "import os\n"
+            "ended = []\n"
+            "os._exit = ended.append  # the command ends its process without the teardown\n"
             "from mandaatwijzer.cli import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "assert ended == [0], ended\n"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('pydantic', 'fastapi', "
             "'starlette', 'jinja2', 'rich', 'alembic', 'yaml') or m.startswith("
             "('mandaatwijzer.guide', 'mandaatwijzer.api', 'mandaatwijzer.web', "

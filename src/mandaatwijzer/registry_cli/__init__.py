@@ -107,6 +107,14 @@ def registry_app_for(args: list[str]) -> typer.Typer | None:
     return app
 
 
+def close_contexts() -> None:
+    """Close the database connections of every registry this process opened."""
+    from ._common import CONTEXTS
+
+    for found in CONTEXTS.values():
+        found.close()
+
+
 def __getattr__(name: str) -> Any:
     """`registry_app` (every command) and `demo`, built or imported on first use (PEP 562)."""
     if name == "registry_app":
@@ -119,4 +127,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["PARTS", "demo", "registry_app", "registry_app_for"]
+__all__ = ["PARTS", "close_contexts", "demo", "registry_app", "registry_app_for"]
