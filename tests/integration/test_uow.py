@@ -200,3 +200,33 @@ def test_all_or_nothing_commits_everything_with_a_sound_audit_chain(
     with Session(engine) as session:
         result = audit.verify(session)
     assert (result.checked, result.problem) == (2, None)
+
+
+def test_names_of_many_parties_are_read_at_once_with_uncommitted_ones(
+        uow: SqlUnitOfWork) -> None:
+    """`Repository.names`: the names of the parties the registry holds (more than one
+    statement's worth of ids), an entity added in the block included, unknown ones left out;
+    the memory repository answers alike."""
+    from mandaatwijzer.adapters.memory import MemoryUnitOfWork
+    from mandaatwijzer.adapters.sql import NAMES_AT_ONCE
+    from mandaatwijzer.registry.model import EntityGroup, Organisation, Party, PartyKind
+
+    count = NAMES_AT_ONCE + 20
+    memory = MemoryUnitOfWork()
+    for unit in (uow, memory):
+        with unit:
+            for key in range(count):
+                unit.repo.add(_person(key, f"Person {key}"))
+            unit.repo.add(Organisation("O-1", "Claes NV", EntityGroup.ECONOMIC_ACTOR))
+            unit.commit()
+    asked = [Party(PartyKind.PERSON, f"P-{key}") for key in range(count)]
+    asked += [Party(PartyKind.ORGANISATION, "O-1"), Party(PartyKind.PERSON, "P-unknown"),
+              Party(PartyKind.ORGANISATION, "P-1")]  # a person's id is no organisation's
+    expected = {Party(PartyKind.PERSON, f"P-{key}"): f"Person {key}" for key in range(count)}
+    expected[Party(PartyKind.ORGANISATION, "O-1")] = "Claes NV"
+    for unit in (uow, memory):
+        with unit:
+            unit.repo.add(_person(count, "Added Now"))
+            found = unit.repo.names([*asked, Party(PartyKind.PERSON, f"P-{count}")])
+            assert found == {**expected, Party(PartyKind.PERSON, f"P-{count}"): "Added Now"}
+            assert unit.repo.names([]) == {}

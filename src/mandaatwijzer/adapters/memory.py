@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -18,6 +18,7 @@ from ..registry.model import (
     Mandate,
     Organisation,
     Party,
+    PartyKind,
     Person,
     Right,
     RightRequest,
@@ -63,6 +64,15 @@ class MemoryRepository:
     def organisation(self, organisation_id: str) -> Organisation | None:
         found = self.entities[Organisation].get(organisation_id)
         return found if isinstance(found, Organisation) else None
+
+    def names(self, parties: Collection[Party]) -> dict[Party, str]:
+        found: dict[Party, str] = {}
+        for party in parties:
+            entity = self.person(party.id) if party.kind is PartyKind.PERSON \
+                else self.organisation(party.id)
+            if entity is not None:
+                found[party] = entity.name
+        return found
 
     def organisation_by_number(self, number: EnterpriseNumber) -> Organisation | None:
         return next((o for o in self._orgs() if o.enterprise_number == number), None)

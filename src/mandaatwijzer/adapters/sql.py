@@ -12,7 +12,7 @@ transaction as the changes they describe.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from types import TracebackType
@@ -29,6 +29,7 @@ from ..registry.model import (
     Mandate,
     Organisation,
     Party,
+    PartyKind,
     Person,
     Right,
     RightRequest,
@@ -53,6 +54,9 @@ from .orm import (
     work_relations,
 )
 from .sign_ins import SqlSignInStore
+
+#: Ids in one `IN (...)` of `names` (SQLite allows 32,766 parameters a statement).
+NAMES_AT_ONCE = 500
 
 E = TypeVar("E")
 
@@ -84,6 +88,17 @@ class SqlRepository:
     def organisation_by_number(self, number: EnterpriseNumber) -> Organisation | None:
         return self._one(select(Organisation)
                          .where(organisations.c.enterprise_number == number))
+
+    def names(self, parties: Collection[Party]) -> dict[Party, str]:
+        found: dict[Party, str] = {}
+        for kind, table in ((PartyKind.PERSON, persons),
+                            (PartyKind.ORGANISATION, organisations)):
+            ids = sorted({party.id for party in parties if party.kind is kind})
+            for start in range(0, len(ids), NAMES_AT_ONCE):
+                found.update((Party(kind, key), name) for key, name in self.session.execute(
+                    select(table.c.id, table.c.name)
+                    .where(table.c.id.in_(ids[start:start + NAMES_AT_ONCE]))))
+        return found
 
     def work_relation(self, relation_id: str) -> WorkRelation | None:
         return self.session.get(WorkRelation, relation_id)

@@ -131,12 +131,6 @@ class Applicant:
     name: str
 
 
-def _applicant(repo: Repository, party: Party) -> Applicant | None:
-    entity = repo.person(party.id) if party.kind is PartyKind.PERSON \
-        else repo.organisation(party.id)
-    return Applicant(party, entity.name) if entity is not None else None
-
-
 def _kiosk_mandates(mandates: Iterable[Mandate], day: date) -> list[Mandate]:
     return [m for m in mandates if m.type == "KIOSK" and m.in_force(day)]
 
@@ -159,11 +153,10 @@ def applicants_for(repo: Repository, person_id: str, day: date, offset: int = 0,
             candidates += [m.giver for m in _kiosk_mandates(repo.mandates_taken_by(employer),
                                                             day)]
     candidates += [m.giver for m in _kiosk_mandates(repo.mandates_taken_by(person.party), day)]
-    found = []
-    for party in dict.fromkeys(candidates):
-        applicant = _applicant(repo, party)
-        if applicant is not None and may_manage(repo, person.id, party, day).allowed:
-            found.append(applicant)
+    parties = list(dict.fromkeys(candidates))
+    names = repo.names(parties)  # a provider's staff have hundreds of candidates
+    found = [Applicant(party, names[party]) for party in parties
+             if party in names and may_manage(repo, person.id, party, day).allowed]
     found.sort(key=lambda a: (a.party != person.party, a.name.lower(), a.party.id))
     return _page(found, offset, limit)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -10,7 +10,7 @@ import typer
 
 from ..registry import access, queries, services, views
 from ..registry.access import Decision, Link
-from ..registry.model import Mandate, MandateStatus
+from ..registry.model import Mandate, MandateStatus, Party
 from ..registry.ports import Clock, Repository, UnitOfWork
 from . import _common as c
 from ._common import _
@@ -39,16 +39,34 @@ def status_text(status: MandateStatus) -> str:
     }.get(status, status.value)
 
 
-def mandate_line(repo: Repository, mandate: Mandate, day: date) -> str:
+def _sides(mandates: Iterable[Mandate]) -> Iterator[Party | None]:
+    for mandate in mandates:
+        yield from (mandate.giver, mandate.taker, mandate.pending_transfer_to,
+                    mandate.transferred_to)
+
+
+def mandate_lines(repo: Repository, mandates: Sequence[Mandate], day: date) -> list[str]:
+    """A line per mandate, the names of all their sides read at once."""
+    names = views.names_of(repo, _sides(mandates))
+    return [mandate_line(repo, mandate, day, names) for mandate in mandates]
+
+
+def mandate_line(repo: Repository, mandate: Mandate, day: date,
+                 names: Mapping[Party, str] | None = None) -> str:
+    if names is None:
+        names = views.names_of(repo, _sides((mandate,)))
+
+    def name(side: Party | None) -> str:
+        return "-" if side is None else names[side]
     line = _("mandate {id} [{status}] {giver} -> {taker}, {period}", id=mandate.id,
-             status=status_text(mandate.status(day)), giver=c.name(repo, mandate.giver),
-             taker=c.name(repo, mandate.taker), period=c.period(mandate.period))
+             status=status_text(mandate.status(day)), giver=name(mandate.giver),
+             taker=name(mandate.taker), period=c.period(mandate.period))
     if mandate.pending_transfer_to is not None:
         line += _("; transfer to {taker} awaits its signature",
-                  taker=c.name(repo, mandate.pending_transfer_to))
+                  taker=name(mandate.pending_transfer_to))
     if mandate.successor_id is not None:
         line += _("; transferred to {taker} (mandate {successor})",
-                  taker=c.name(repo, mandate.transferred_to), successor=mandate.successor_id)
+                  taker=name(mandate.transferred_to), successor=mandate.successor_id)
     return line
 
 
@@ -156,8 +174,8 @@ def mandate_list(
         if as_json:
             c.print_json([mandate_json(m, day) for m in mandates])
             return
-        for mandate in mandates:
-            c.out(mandate_line(repo, mandate, day))
+        for line in mandate_lines(repo, mandates, day):
+            c.out(line)
 
 
 # --- the access question and the listings -----------------------------------------------------
@@ -280,7 +298,7 @@ def awaiting_signature(person_ref: c.PersonArg, at: c.At = None, offset: c.Offse
         if as_json:
             c.print_page(page, lambda m: mandate_json(m, day))
             return
-        for mandate in page.items:
-            c.out(mandate_line(uow.repo, mandate, day))
+        for line in mandate_lines(uow.repo, page.items, day):
+            c.out(line)
     c.page_footer(page)
 

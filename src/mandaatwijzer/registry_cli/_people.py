@@ -23,7 +23,7 @@ from ..registry.model import (
 from ..registry.ports import Repository
 from . import _common as c
 from ._common import _
-from ._mandates import mandate_json, mandate_line
+from ._mandates import mandate_json, mandate_lines
 
 person_app = typer.Typer(help="Register, list and show persons.", no_args_is_help=True)
 org_app = typer.Typer(help="Register, list and show organisations.", no_args_is_help=True)
@@ -77,8 +77,8 @@ def _print_roles(repo: Repository, day: date, admins: Sequence[LocalAdmin],
         for right in rights:
             if right.work_relation_id == relation.id:
                 c.out(f"  {_right_line(right, day)}")
-    for mandate in mandates:
-        c.out(mandate_line(repo, mandate, day))
+    for line in mandate_lines(repo, mandates, day):
+        c.out(line)
 
 
 # --- persons -----------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..errors import NotFoundError, ValidationError
 from ..identifiers import EnterpriseNumber, NationalNumber
 from ..model import Organisation, Party, PartyKind, Person
@@ -14,6 +16,14 @@ def name_of(repo: Repository, party: Party) -> str:
     entity = repo.person(party.id) if party.kind is PartyKind.PERSON \
         else repo.organisation(party.id)
     return entity.name if entity is not None else party.id
+
+
+def names_of(repo: Repository, parties: Iterable[Party | None]) -> dict[Party, str]:
+    """The names of these parties (their ids for those not registered), read at once: a
+    listing of hundreds of mandates would read each side's name on its own."""
+    wanted = {party for party in parties if party is not None}
+    found = repo.names(wanted)
+    return {party: found.get(party, party.id) for party in wanted}
 
 
 def find_person(repo: Repository, person_id: str) -> Person | None:
