@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .. import policy, queries, rules
-from ..model import EntityGroup, Organisation, Person, Right, WorkRelation
+from ..model import EntityGroup, Organisation, Party, Person, Right, WorkRelation
 from ..ports import Repository
 from ._mandates import MandateRow, mandates_of_sides
-from ._names import name_of
+from ._names import names_of
 
 
 @dataclass
@@ -86,6 +86,9 @@ def checker_choices(repo: Repository, person: Person,
     """Whom the person may ask about, and about which applicants: ids and names, by name."""
     persons = {person.id: person.name}
     applicants: dict[str, str] = {person.id: person.name}
+    # The givers' names are read at once below (a provider takes a thousand mandates or
+    # more); each keeps its place in the listing meanwhile.
+    givers: list[Party] = []
     for membership in memberships(repo, person, day):
         org = membership.organisation
         applicants[org.id] = org.name
@@ -95,9 +98,14 @@ def checker_choices(repo: Repository, person: Person,
                 if holder is not None:
                     persons[holder.id] = holder.name
         for mandate in repo.mandates_taken_by(org.party):
-            applicants[mandate.giver.id] = name_of(repo, mandate.giver)
+            applicants.setdefault(mandate.giver.id, "")
+            givers.append(mandate.giver)
     for mandate in repo.mandates_taken_by(person.party):
-        applicants[mandate.giver.id] = name_of(repo, mandate.giver)
+        applicants.setdefault(mandate.giver.id, "")
+        givers.append(mandate.giver)
+    named = names_of(repo, givers)
+    for giver in givers:
+        applicants[giver.id] = named[giver]
     for applicant in queries.applicants_for(repo, person.id, day, 0, queries.MAX_PAGE).items:
         applicants[applicant.party.id] = applicant.name
 
