@@ -229,6 +229,34 @@ def test_a_unit_of_work_sees_its_own_changes_and_the_index_only_committed_ones(
             reader.may_manage(emile, zoe, day)
 
 
+def test_a_unit_of_work_reads_the_newest_event_once_per_transaction(
+        engine: Engine, reader: AccessReader, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page that checks many applicants (a provider's clients) reads the audit log's newest
+    event once, not once per check (on PostgreSQL a round trip each); a new transaction, after
+    a commit, reads it again and sees the change."""
+    index = AccessIndex.for_engine(engine)
+    uow = SqlUnitOfWork(session_factory(engine), index)
+    with scenario.predictable_ids(monkeypatch):
+        s = scenario.build(uow)
+    emile, zoe, day = s.persons["emile"], s.person("zoe"), Clock().now().date()
+    heads: list[tuple[int, str]] = []
+    read_head = index.head
+    monkeypatch.setattr(index, "head", lambda connection: heads.append(read_head(connection))
+                        or heads[-1])
+    parties = [zoe, *(Party(PartyKind.PERSON, key) for key in s.persons.values())]
+    with uow:
+        before = [queries.may_manage(uow.repo, emile, party, day) for party in parties]
+    assert len(heads) == 1
+    assert before == [reader.may_manage(emile, party, day) for party in parties]
+    assert not before[0].allowed
+    _mandate_to_emile(uow, s)
+    with uow:
+        assert queries.may_manage(uow.repo, emile, zoe, day).allowed
+        assert queries.may_manage(uow.repo, emile, zoe, day).allowed
+    assert len(heads) == 2
+    assert heads[1][0] > heads[0][0]
+
+
 def test_a_caller_behind_the_index_gets_its_own_view_without_a_reload(
         engine: Engine, reader: AccessReader, monkeypatch: pytest.MonkeyPatch) -> None:
     """With concurrent requests the index may already hold a change that a caller's

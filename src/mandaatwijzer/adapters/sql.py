@@ -68,6 +68,8 @@ class SqlRepository:
         #: Answers `access_facts` from memory while the unit of work changed nothing.
         self.access_index = access_index
         self._changed_nothing = changed_nothing
+        #: The newest audit event the index was asked on, in which transaction.
+        self._head: tuple[object, tuple[int, str]] | None = None
         _hold_loaded_entities(session)
 
     def _all(self, statement: Select[E]) -> list[E]:
@@ -149,7 +151,14 @@ class SqlRepository:
         connection = session.connection().connection.driver_connection
         assert connection is not None
         if quiet and self.access_index is not None:
-            return self.access_index.facts(connection, person_id, applicant, day)
+            # The newest audit event read once per transaction: the same for every check of
+            # one page on SQLite (a read transaction is one snapshot), and on PostgreSQL the
+            # state of the page's first check (one round trip less per check).
+            transaction = session.get_transaction()
+            if self._head is None or self._head[0] is not transaction:
+                self._head = (transaction, self.access_index.head(connection))
+            return self.access_index.facts(connection, person_id, applicant, day,
+                                           self._head[1])
         return AccessReader(connection, borrowed=True).facts(person_id, applicant, day)
 
     def mandates_given_by(self, giver: Party) -> Sequence[Mandate]:

@@ -558,13 +558,21 @@ class AccessIndex:
         registry the caller's connection sees."""
         return decide(self.facts(connection, person_id, applicant, day), day)
 
+    def head(self, connection: sqlite3.Connection | psycopg.Connection[Any]) -> tuple[int, str]:
+        """The newest audit event the connection sees: (seq, hash)."""
+        return _Source(connection).head()
+
     def facts(self, connection: sqlite3.Connection | psycopg.Connection[Any],
-              person_id: str, applicant: Party, day: date) -> AccessFacts:
+              person_id: str, applicant: Party, day: date,
+              head: tuple[int, str] | None = None) -> AccessFacts:
+        """The facts on the state the connection sees, or at `head` (`head()` read before in
+        the caller's transaction: a page that checks a thousand applicants reads it once)."""
         if self._loading and self._state is None:
             # Still loading at start: the reader answers, in a few statements.
             return AccessReader(connection, borrowed=True).facts(person_id, applicant, day)
         source = _Source(connection)
-        head = source.head()
+        if head is None:
+            head = source.head()
         with self._lock:
             state = self._current(source, head)
             if state is not None:

@@ -106,8 +106,10 @@ def checker_choices(repo: Repository, person: Person,
     named = names_of(repo, givers)
     for giver in givers:
         applicants[giver.id] = named[giver]
-    for applicant in queries.applicants_for(repo, person.id, day, 0, queries.MAX_PAGE).items:
-        applicants[applicant.party.id] = applicant.name
+    # Every applicant `queries.applicants_for` would add is listed already: the person, the
+    # organisations they represent or work for, and the givers of the mandates those (and the
+    # person) took; deciding access for each of a provider's thousand clients is left to the
+    # check itself.
 
     def listed(found: dict[str, str]) -> list[dict[str, str]]:
         return [{"id": k, "name": v} for k, v in sorted(found.items(),
