@@ -230,3 +230,32 @@ def test_names_of_many_parties_are_read_at_once_with_uncommitted_ones(
             found = unit.repo.names([*asked, Party(PartyKind.PERSON, f"P-{count}")])
             assert found == {**expected, Party(PartyKind.PERSON, f"P-{count}"): "Added Now"}
             assert unit.repo.names([]) == {}
+
+
+def test_the_givers_of_the_mandates_a_party_took_in_the_order_they_were_made(
+        uow: SqlUnitOfWork) -> None:
+    """`Repository.givers_to`: one giver per mandate the party took (a giver twice when it
+    gave two), oldest first, none of other takers'; SQL and memory alike."""
+    from datetime import date
+
+    from mandaatwijzer.adapters.memory import MemoryUnitOfWork
+    from mandaatwijzer.registry.model import Mandate, Party, PartyKind, Period
+
+    def person(key: int) -> Party:
+        return Party(PartyKind.PERSON, f"P-{key}")
+
+    provider, other = Party(PartyKind.PERSON, "P-9"), Party(PartyKind.PERSON, "P-8")
+    made = [(person(3), provider), (person(1), provider), (person(2), other),
+            (person(3), provider)]
+    for unit in (uow, MemoryUnitOfWork()):
+        with unit:
+            for key in (1, 2, 3, 8, 9):
+                unit.repo.add(_person(key))
+            for number, (giver, taker) in enumerate(made):
+                unit.repo.add(Mandate(f"M-{number}", giver, taker, Period(date(2025, 1, 1)),
+                                      giver.id, CLOCK.now()))
+            unit.commit()
+        with unit:
+            assert unit.repo.givers_to(provider) == [person(3), person(1), person(3)]
+            assert unit.repo.givers_to(other) == [person(2)]
+            assert unit.repo.givers_to(person(1)) == []

@@ -117,6 +117,9 @@ class MemoryRepository:
     def mandates_taken_by(self, taker: Party) -> Sequence[Mandate]:
         return [m for m in self._mandates() if m.taker == taker]
 
+    def givers_to(self, taker: Party) -> Sequence[Party]:
+        return [m.giver for m in self.mandates_taken_by(taker)]
+
     def mandates_pending_transfer_to(self, taker: Party) -> Sequence[Mandate]:
         return [m for m in self._mandates() if m.pending_transfer_to == taker]
 

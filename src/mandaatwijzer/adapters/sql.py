@@ -167,6 +167,12 @@ class SqlRepository:
     def mandates_taken_by(self, taker: Party) -> Sequence[Mandate]:
         return self._mandates_by("taker", taker)
 
+    def givers_to(self, taker: Party) -> Sequence[Party]:
+        return [Party(PartyKind(kind), key) for kind, key in self.session.execute(
+            select(mandates.c.giver_kind, mandates.c.giver_id)
+            .where(and_(mandates.c.taker_id == taker.id, mandates.c.taker_kind == taker.kind))
+            .order_by(mandates.c.seq))]
+
     def mandates_pending_transfer_to(self, taker: Party) -> Sequence[Mandate]:
         return self._mandates_by("pending_transfer_to", taker)
 

@@ -97,12 +97,12 @@ def checker_choices(repo: Repository, person: Person,
                 holder = repo.person(relation.person_id)
                 if holder is not None:
                     persons[holder.id] = holder.name
-        for mandate in repo.mandates_taken_by(org.party):
-            applicants.setdefault(mandate.giver.id, "")
-            givers.append(mandate.giver)
-    for mandate in repo.mandates_taken_by(person.party):
-        applicants.setdefault(mandate.giver.id, "")
-        givers.append(mandate.giver)
+        for giver in repo.givers_to(org.party):
+            applicants.setdefault(giver.id, "")
+            givers.append(giver)
+    for giver in repo.givers_to(person.party):
+        applicants.setdefault(giver.id, "")
+        givers.append(giver)
     named = names_of(repo, givers)
     for giver in givers:
         applicants[giver.id] = named[giver]
