@@ -207,11 +207,11 @@ def test_names_of_many_parties_are_read_at_once_with_uncommitted_ones(
     """`Repository.names`: the names of the parties the registry holds (more than one
     statement's worth of ids), an entity added in the block included, unknown ones left out;
     the memory repository answers alike."""
+    from mandaatwijzer.adapters.bulk_sql import CHUNK
     from mandaatwijzer.adapters.memory import MemoryUnitOfWork
-    from mandaatwijzer.adapters.sql import NAMES_AT_ONCE
     from mandaatwijzer.registry.model import EntityGroup, Organisation, Party, PartyKind
 
-    count = NAMES_AT_ONCE + 20
+    count = CHUNK + 20
     memory = MemoryUnitOfWork()
     for unit in (uow, memory):
         with unit:

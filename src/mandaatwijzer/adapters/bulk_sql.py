@@ -71,7 +71,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _chunks(items: Collection[str]) -> Iterator[list[str]]:
+def chunks(items: Collection[str]) -> Iterator[list[str]]:
+    """`items` in lists of at most `CHUNK`, one per `IN (...)` lookup."""
     listed = list(items)
     for start in range(0, len(listed), CHUNK):
         yield listed[start:start + CHUNK]
@@ -291,7 +292,7 @@ class SqlBulkStore:
             return cast(Mapping[str, R], self._organisations(ids))
         table = _TABLES[kind]
         found: dict[str, Record] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             read = _READERS[kind]
             for row in self.connection.execute(_select(table).where(table.c.id.in_(chunk))):
                 found[row.id] = read(row)

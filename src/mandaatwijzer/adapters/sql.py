@@ -40,7 +40,7 @@ from . import audit
 from ._holding import AllOrNothing
 from ._refusals import refusal_for
 from .access import AccessIndex, AccessReader
-from .bulk_sql import SqlBulkStore
+from .bulk_sql import SqlBulkStore, chunks
 from .database import write_lock
 from .orm import (
     dossiers,
@@ -54,9 +54,6 @@ from .orm import (
     work_relations,
 )
 from .sign_ins import SqlSignInStore
-
-#: Ids in one `IN (...)` of `names` (SQLite allows 32,766 parameters a statement).
-NAMES_AT_ONCE = 500
 
 E = TypeVar("E")
 
@@ -95,11 +92,9 @@ class SqlRepository:
         found: dict[Party, str] = {}
         for kind, table in ((PartyKind.PERSON, persons),
                             (PartyKind.ORGANISATION, organisations)):
-            ids = sorted({party.id for party in parties if party.kind is kind})
-            for start in range(0, len(ids), NAMES_AT_ONCE):
+            for chunk in chunks({party.id for party in parties if party.kind is kind}):
                 found.update((Party(kind, key), name) for key, name in self.session.execute(
-                    select(table.c.id, table.c.name)
-                    .where(table.c.id.in_(ids[start:start + NAMES_AT_ONCE]))))
+                    select(table.c.id, table.c.name).where(table.c.id.in_(chunk))))
         return found
 
     def work_relation(self, relation_id: str) -> WorkRelation | None:

@@ -332,20 +332,16 @@ class _State:
         for row in admins:
             by_org.setdefault(row[1], []).append(build_local_admin(*row))
         self.admins = {key: tuple(found) for key, found in by_org.items()}
-        # The mandates come grouped by giver (ORDER BY giver, then the order they were made).
+        # The mandates come grouped by giver (ORDER BY giver, then the order they were made):
+        # each giver's rows are its one group, and its entry has none yet.
         pack, party = self.tables.pack, self.tables.parties.party
         for (giver_kind, giver_id), given_rows in groupby(mandates, key=lambda row: row[:2]):
-            giver = party(giver_kind, giver_id)
-            made = [(row[2], *pack(*row[3:])) for row in given_rows]
+            given = MandatesGiven.of(party(giver_kind, giver_id),
+                                     [(row[2], *pack(*row[3:])) for row in given_rows])
 
-            def add(given: MandatesGiven, giver: Party = giver,
-                    made: list[tuple[str, int, bytes]] = made) -> MandatesGiven:
-                if not len(given):
-                    return MandatesGiven.of(giver, made)
-                for mandate_id, taker, record in made:
-                    given = given.with_(giver, mandate_id, taker, record)
+            def loaded(_: MandatesGiven, given: MandatesGiven = given) -> MandatesGiven:
                 return given
-            self._give(giver_kind, giver_id, add)
+            self._give(giver_kind, giver_id, loaded)
 
     # Reading.
 

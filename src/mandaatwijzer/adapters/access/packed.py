@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, overload
 
 from ...registry.model import Mandate, Party, PartyKind, Period, Signature
-from .reader import day
+from .reader import day, moment
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -171,11 +171,9 @@ def _signature(by: str, micros: int) -> Signature:
     return signature
 
 
-def _micros(moment: str | None) -> int:
-    """A moment as the statements give it (naive UTC text), in microseconds since 1970."""
-    if moment is None:
-        return _NO_MOMENT
-    return (datetime.fromisoformat(moment + "+00:00") - _EPOCH) // _MICROSECOND
+def _micros(stored: str | None) -> int:
+    """A stored moment (`reader.moment`) in microseconds since 1970."""
+    return _NO_MOMENT if stored is None else (moment(stored) - _EPOCH) // _MICROSECOND
 
 
 def _moment(micros: int) -> datetime:
