@@ -103,33 +103,65 @@ def test_plain_values_convert_as_typer_converts_them(where: str, command: Any,
         assert type(found[1]) is type(expected[1]), (where, param.name, value)
 
 
-def test_a_registry_command_imports_neither_pydantic_nor_the_guide() -> None:
+def _imported_by(argv: list[str], url: str, which: str) -> list[str]:
+    """The modules a registry command imports that `which` (an expression over a module's
+    name `m`) selects, in a process of its own, on the database at `url`; the command must end
+    its process without the teardown (`os._exit(0)`)."""
+    import json
     import os
     import subprocess
     import sys
 
     code = ("import sys\n"
-            "sys.argv = ['mandaatwijzer', 'registry', 'person', 'list', '--json']\n"
+            f"sys.argv = ['mandaatwijzer', *{argv!r}]\n"
             "import os\n"
             "ended = []\n"
             "os._exit = ended.append  # the command ends its process without the teardown\n"
             "from mandaatwijzer.cli import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "assert ended == [0], ended\n"
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('pydantic', 'fastapi', "
-            "'starlette', 'jinja2', 'rich', 'alembic', 'yaml') or m.startswith("
-            "('mandaatwijzer.guide', 'mandaatwijzer.api', 'mandaatwijzer.web', "
-            "'mandaatwijzer.registry.views._find', 'mandaatwijzer.registry.views._history', "
-            "'mandaatwijzer.registry.views._guidance'))]\n"
-            "print(sorted(bad), file=sys.stderr)\n")
+            "import json\n"
+            f"print(json.dumps(sorted(m for m in sys.modules if {which})), file=sys.stderr)\n")
     # Without coverage's measuring of subprocesses (`make test`): a measured process keeps its
     # teardown for coverage to write its data, and would not end as a command does.
     env = {key: value for key, value in os.environ.items()
            if not key.startswith("COVERAGE_PROCESS_")}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=False, timeout=60,
-                            env={**env, "MANDAATWIJZER_DATABASE_URL": "memory:"})
-    assert result.stderr.strip().splitlines()[-1] == "[]"
+                            env={**env, "MANDAATWIJZER_DATABASE_URL": url})
+    return list(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+def test_a_registry_command_imports_neither_pydantic_nor_the_guide() -> None:
+    assert _imported_by(
+        ["registry", "person", "list", "--json"], "memory:",
+        "m.split('.')[0] in ('pydantic', 'fastapi', 'starlette', 'jinja2', 'rich', 'alembic', "
+        "'yaml') or m.startswith(('mandaatwijzer.guide', 'mandaatwijzer.api', "
+        "'mandaatwijzer.web', 'mandaatwijzer.registry.views._find', "
+        "'mandaatwijzer.registry.views._history', 'mandaatwijzer.registry.views._guidance'))"
+    ) == []
+
+
+def test_a_registry_command_that_checks_no_access_imports_no_access_module(
+        tmp_path: Any) -> None:
+    """On a SQLite file (the SQL adapters, not the memory ones), a listing imports neither the
+    access index nor the access reader (about 10 ms of a command's start)."""
+    url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    assert _imported_by(["registry", "person", "list", "--json"], url,
+                        "m.startswith('mandaatwijzer.adapters.access.')") == [
+        "mandaatwijzer.adapters.access.tuning"]
+
+
+def test_the_access_packages_lazy_names_are_its_modules() -> None:
+    from mandaatwijzer.adapters import access
+    from mandaatwijzer.adapters.access import index, reader, tuning
+
+    assert access.AccessIndex is index.AccessIndex
+    assert access.AccessReader is reader.AccessReader
+    assert access.tune_for_reads is tuning.tune_for_reads
+    assert sorted(access.__all__) == sorted(access._HOMES)
+    with pytest.raises(AttributeError):
+        access.NotThere  # noqa: B018
 
 
 def test_the_views_lazy_names_are_their_imports() -> None:

@@ -28,7 +28,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import audit, orm, sign_ins, tokens
-from .access import tune_for_reads
+from .access.tuning import tune_for_reads
 
 if TYPE_CHECKING:
     from alembic.config import Config

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from sqlalchemy import Select, and_, event, func, select
 from sqlalchemy.orm import Session
@@ -39,7 +39,6 @@ from ..registry.ports import AuditEvent, Entity, EntityRef, Page, Repository
 from . import audit
 from ._holding import AllOrNothing
 from ._refusals import refusal_for
-from .access import AccessIndex, AccessReader
 from .bulk_sql import SqlBulkStore, chunks
 from .database import write_lock
 from .orm import (
@@ -54,6 +53,9 @@ from .orm import (
     work_relations,
 )
 from .sign_ins import SqlSignInStore
+
+if TYPE_CHECKING:
+    from .access import AccessIndex
 
 E = TypeVar("E")
 
@@ -154,6 +156,8 @@ class SqlRepository:
                 self._head = (transaction, self.access_index.head(connection))
             return self.access_index.facts(connection, person_id, applicant, day,
                                            self._head[1])
+        from .access.reader import AccessReader
+
         return AccessReader(connection, borrowed=True).facts(person_id, applicant, day)
 
     def mandates_given_by(self, giver: Party) -> Sequence[Mandate]:
