@@ -18,19 +18,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._access import Checked, applicants_for, awaiting_signature, check, persons_for
     from ._consequences import granting, refusal, signing, stopping, transferring, withdrawal
+    from ._downloads import USER_LISTS, Download, mandates_csv, users_csv
     from ._find import (
         MAX_QUERY,
-        USER_LISTS,
-        Download,
         Hit,
         HitKind,
         Role,
         RoleCode,
         holds_national_number,
-        mandates_csv,
         refuse_number_in_address,
         search,
-        users_csv,
     )
     from ._guidance import FLOW as GUIDED_FLOW
     from ._guidance import (
@@ -126,7 +123,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "HISTORY_LIMIT": ("_history", "HISTORY_LIMIT"),
     "MAX_QUERY": ("_find", "MAX_QUERY"),
     "OPEN_STATES": ("_mandates", "OPEN_STATES"),
-    "USER_LISTS": ("_find", "USER_LISTS"),
+    "USER_LISTS": ("_downloads", "USER_LISTS"),
     "Action": ("_guidance", "Action"),
     "ApplicantDossiers": ("_mandates", "ApplicantDossiers"),
     "AuditState": ("_history", "AuditState"),
@@ -135,7 +132,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "Colleague": ("_guidance", "Colleague"),
     "Counterpart": ("_mandates", "Counterpart"),
     "DossierRow": ("_mandates", "DossierRow"),
-    "Download": ("_find", "Download"),
+    "Download": ("_downloads", "Download"),
     "EndingMandate": ("_todo", "EndingMandate"),
     "EndingRight": ("_todo", "EndingRight"),
     "Fix": ("_why", "Fix"),
@@ -187,7 +184,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "mandate": ("_mandates", "mandate"),
     "mandate_history": ("_history", "mandate_history"),
     "mandate_row": ("_mandates", "mandate_row"),
-    "mandates_csv": ("_find", "mandates_csv"),
+    "mandates_csv": ("_downloads", "mandates_csv"),
     "mandates_of_party": ("_mandates", "mandates_of_party"),
     "memberships": ("_places", "memberships"),
     "name_of": ("_names", "name_of"),
@@ -223,7 +220,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "taken_by": ("_mandates", "taken_by"),
     "todo": ("_todo", "todo"),
     "transferring": ("_consequences", "transferring"),
-    "users_csv": ("_find", "users_csv"),
+    "users_csv": ("_downloads", "users_csv"),
     "why": ("_why", "why"),
     "why_candidates": ("_why", "why_candidates"),
     "withdrawal": ("_consequences", "withdrawal"),
