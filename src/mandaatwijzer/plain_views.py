@@ -30,24 +30,22 @@ GUIDE_FLOW = "externe-dienstverlener"
 View = dict[str, Any]
 
 
-@cache
-def _outcome_queries() -> dict[str, str]:
-    """For each outcome, the answers of the first path that reaches it."""
-    from . import guide  # here: only a decision's gaps need the guide (and its YAML)
-
-    found: dict[str, str] = {}
-    for path in guide.paths(guide.flow(GUIDE_FLOW)):
-        found.setdefault(path.outcome.id, path.query)
-    return found
-
-
 def guide_href(outcome: str | None, lang: str) -> str | None:
-    """The guide page that shows `outcome`, its answers in the address."""
-    if outcome is None or outcome not in _outcome_queries():
-        return None
-    from . import guide
+    """The guide page that shows `outcome`, its answers in the address (the flow's kept first
+    answers: no YAML read, `guide.first_answers`)."""
+    from .guide import step_href
 
-    return guide.step_href(GUIDE_FLOW, lang, _outcome_queries()[outcome])
+    queries = _first_answers()
+    if outcome is None or outcome not in queries:
+        return None
+    return step_href(GUIDE_FLOW, lang, queries[outcome])
+
+
+@cache
+def _first_answers() -> dict[str, str]:
+    from .guide import first_answers
+
+    return first_answers(GUIDE_FLOW)
 
 
 def party(value: Party | None) -> View | None:

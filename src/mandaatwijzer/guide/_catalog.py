@@ -3,31 +3,11 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import import_module
-from pathlib import Path
 
 from ._errors import FlowInvalidError, UnknownFlowError, UnknownLanguageError
+from ._folders import flows_folder, glossary_folder
 from ._loader import load_flow, load_glossary
 from ._model import LANGUAGES, Flow, Glossary
-
-
-def _root(package: str) -> Path:
-    """The folder of `package`: for a package on disk, what importlib.resources.files() gives,
-    without importing importlib.resources (about 20 ms of every cold start)."""
-    file = import_module(package).__file__
-    if file is None:  # pragma: no cover - a namespace package
-        from importlib.resources import files
-
-        return Path(str(files(package)))
-    return Path(file).parent
-
-
-def flows_folder() -> Path:
-    return _root("mandaatwijzer.flows")
-
-
-def glossary_folder() -> Path:
-    return _root("mandaatwijzer.glossary")
 
 
 @cache
