@@ -368,8 +368,15 @@ def step_import(args: argparse.Namespace, cluster: Cluster) -> int:
     try:
         if args.profile:
             out = args.folder / "import.prof"
-            done = subprocess.run([PYTHON, "-m", "cProfile", "-o", str(out), *command],
-                                  env=env, capture_output=True, text=True, check=False)
+            # A command ends its process without the teardown (cli._end_now: os._exit), which
+            # would lose the profile: here it exits as usual, and cProfile writes its file.
+            code = ("import cProfile, os, runpy, sys\n"
+                    "os._exit = sys.exit\n"
+                    f"sys.argv = {command!r}\n"
+                    "cProfile.run(\"runpy.run_path(sys.argv[0], run_name='__main__')\", "
+                    f"{str(out)!r})\n")
+            done = subprocess.run([PYTHON, "-c", code], env=env, capture_output=True,
+                                  text=True, check=False)
             import pstats
 
             stats = pstats.Stats(str(out))

@@ -146,10 +146,15 @@ def test_lookups_on_the_driver_go_in_chunks_and_find_what_the_orm_finds(
     with uow:
         fast, slow = uow.bulk(), RepositoryStore(uow.repo)
         for kind in (PersonRecord, OrganisationRecord, MandateRecord):
-            ids = {record.id for record in slow.scan(kind)} | {"nobody", "P-x", "O-x"}
+            stored = sorted(record.id for record in slow.scan(kind))
+            # A key holding a comma is no id of its own (PostgreSQL gets the keys of a chunk
+            # as one text split at its commas, or as an array when a key holds one).
+            absent = {"nobody", "P-x", "O-x", f"{stored[0]},{stored[1]}", ","}
+            ids = set(stored) | absent
             assert dict(fast.find(kind, ids)) == dict(slow.find(kind, ids))
             assert set(fast.stored_ids(kind, ids)) == set(slow.stored_ids(kind, ids))
-            assert set(fast.stored_ids(kind, ids)) == ids - {"nobody", "P-x", "O-x"}
+            assert set(fast.stored_ids(kind, ids)) == ids - absent
+            assert set(fast.stored_ids(kind, {f"{stored[0]},{stored[1]}"})) == set()
             assert fast.find(kind, []) == {}
         orgs = {record.id for record in slow.scan(OrganisationRecord)}
         assert any(org.legal_representatives
