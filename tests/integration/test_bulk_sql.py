@@ -8,9 +8,11 @@ them), export what the in-memory fallback exports, and write nothing when any ro
 from __future__ import annotations
 
 import io
+import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import Connection, Engine, func, select
 
@@ -224,3 +226,28 @@ def test_a_mandate_import_with_a_bad_last_row_leaves_no_mandate_and_no_audit_eve
     assert _count(engine, audit_events) == events
     with uow:
         assert list(uow.bulk().scan(MandateRecord)) == []
+
+
+def test_rows_the_database_refuses_fail_the_import_and_leave_nothing_written(
+        uow: SqlUnitOfWork, engine: Engine, demo_csv: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row only the database refuses (a mandate id twice, with the import's own check of
+    ids switched off): on PostgreSQL its COPY's end is confirmed before the next statement
+    (adapters/copy_ends.py), so the refusal fails the import there, in any batch, and the
+    registry stays as it was and usable."""
+    for name in ("persons", "organisations", "work-relations", "rights"):
+        _import(uow, name, demo_csv[name])
+    events = _count(engine, audit_events)
+    lines = demo_csv["mandates"].splitlines()
+    # The first mandate again as the third row: in the second batch of two rows, whose
+    # refusal comes with the next batch's first lookup; in the one batch of all rows, at the
+    # end of the writing.
+    doubled = "\n".join([*lines[:3], lines[1], *lines[3:]]) + "\n"
+    monkeypatch.setattr(importing.Mandates, "_unique", lambda self, kind, batch: [])
+    for batch_size in (2, len(lines) + 1):
+        with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
+            _import(uow, "mandates", doubled, batch_size=batch_size)
+        assert (_count(engine, mandates), _count(engine, audit_events)) == (0, events)
+    monkeypatch.undo()
+    assert _import(uow, "mandates", demo_csv["mandates"]).imported == len(lines) - 1
+    assert _count(engine, mandates) == len(lines) - 1

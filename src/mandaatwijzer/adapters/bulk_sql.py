@@ -31,6 +31,7 @@ from ..registry.bulk import (
     WorkRelationRecord,
 )
 from ..registry.model import EntityGroup, Party, PartyKind, RightKind
+from .copy_ends import CopyEnds
 from .orm import legal_representatives, mandates, organisations, persons, rights, work_relations
 
 R = TypeVar("R", PersonRecord, OrganisationRecord, WorkRelationRecord, RightRecord,
@@ -239,6 +240,9 @@ class SqlBulkStore:
             self._where, self._chunk = f" IN ({', '.join([mark] * CHUNK)})", CHUNK
         else:
             self._where, self._chunk = " = ANY(%s)", ARRAY_CHUNK
+        #: On PostgreSQL, the COPY whose end the server has not confirmed yet: every
+        #: statement on the connection waits for it first (`copy_ends`).
+        self._ends = CopyEnds()
 
     def _lookup(self, select_from: str, column: str, keys: Collection[str]
                 ) -> Iterator[tuple[Any, ...]]:
@@ -246,6 +250,7 @@ class SqlBulkStore:
         listed = list(keys)
         if not listed:
             return
+        self._ends.settle()
         cursor = self.connection.connection.cursor()
         statement = select_from + " WHERE " + column + self._where
         split = select_from + " WHERE " + column + " = ANY(string_to_array(%s, ','))"
@@ -302,6 +307,7 @@ class SqlBulkStore:
             return cast(Mapping[str, R], self._organisations(ids))
         table = _TABLES[kind]
         found: dict[str, Record] = {}
+        self._ends.settle()
         for chunk in chunks(ids):
             read = _READERS[kind]
             for row in self.connection.execute(_select(table).where(table.c.id.in_(chunk))):
@@ -319,7 +325,12 @@ class SqlBulkStore:
     @contextmanager
     def writing(self) -> Iterator[None]:
         if not self.sqlite:
-            yield
+            try:
+                yield
+            except BaseException:
+                self._ends.settle(quietly=True)
+                raise
+            self._ends.settle()
             return
         cursor = self.connection.connection.cursor()
         try:
@@ -339,12 +350,14 @@ class SqlBulkStore:
         (docs/performance.md, "10 million mandates on PostgreSQL")."""
         if not rows:
             return
+        self._ends.settle()
         cursor = self.connection.connection.cursor()
         try:
             if self.sqlite:
                 cursor.executemany(self._inserts[table], rows)
                 return
-            with cast(Any, cursor).copy(self._copies[table]) as copy:
+            with cast(Any, cursor).copy(self._copies[table],
+                                        writer=self._ends.writer(cast(Any, cursor))) as copy:
                 write_row = copy.write_row
                 for row in rows:
                     write_row(row)
@@ -417,6 +430,7 @@ class SqlBulkStore:
     # --- reading everything ----------------------------------------------------------
 
     def scan(self, kind: type[R]) -> Iterator[R]:
+        self._ends.settle()
         table = _TABLES[kind]
         streamed = self.connection.execution_options(yield_per=FETCH)
         if kind is OrganisationRecord:

@@ -77,14 +77,16 @@ def import_records(uow: UnitOfWork, clock: Clock, kind: type[Record], rows: Iter
                 read += len(batch) + len(wrong)
                 accepted, problems = checker.check(batch)
                 errors += problems
-                # Rows after an error are still written (and rolled back at the end), so
-                # that the checks of later rows see them as they would in a correct file.
-                store.insert(kind, accepted)
                 if not errors:  # else all is rolled back: no digest is needed
                     digests = [digest_of(record) for record in accepted]
                     store.keep_digests(import_id, entity, imported,
                                        [record.id for record in accepted], digests)
                     written.add(digests)
+                # Rows after an error are still written (and rolled back at the end), so
+                # that the checks of later rows see them as they would in a correct file.
+                # Written last: a store may read the next rows while the database writes
+                # these and their indexes (adapters/copy_ends.py).
+                store.insert(kind, accepted)
                 imported += len(accepted)
                 if len(errors) >= max_errors:
                     truncated = True
