@@ -151,6 +151,9 @@ def test_a_registry_command_that_checks_no_access_imports_no_access_module(
     assert _imported_by(["registry", "person", "list", "--json"], url,
                         "m.startswith('mandaatwijzer.adapters.access.')") == [
         "mandaatwijzer.adapters.access.tuning"]
+    # Nor PostgreSQL's driver (the import's COPY ends, adapters/copy_ends.py, need it there).
+    assert _imported_by(["registry", "person", "list", "--json"], url,
+                        "m.split('.')[0] == 'psycopg'") == []
 
 
 def test_a_registry_explanation_links_into_the_guide_without_loading_the_flow(

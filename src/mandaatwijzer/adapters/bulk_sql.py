@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from itertools import groupby
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Connection, Row, Select, String, Table, select, type_coerce
 
@@ -31,8 +31,10 @@ from ..registry.bulk import (
     WorkRelationRecord,
 )
 from ..registry.model import EntityGroup, Party, PartyKind, RightKind
-from .copy_ends import CopyEnds
 from .orm import legal_representatives, mandates, organisations, persons, rights, work_relations
+
+if TYPE_CHECKING:
+    from .copy_ends import CopyEnds
 
 R = TypeVar("R", PersonRecord, OrganisationRecord, WorkRelationRecord, RightRecord,
             MandateRecord)
@@ -214,6 +216,13 @@ _READERS: dict[type[Record], Callable[[Row[Any]], Record]] = {
     MandateRecord: _mandate}
 
 
+class _Confirmed:
+    """SQLite's writes: confirmed when they return, nothing left to wait for."""
+
+    def settle(self, *, quietly: bool = False) -> None:
+        return None
+
+
 class SqlBulkStore:
     """`BulkStore` on one connection (the unit of work's), inside its transaction.
 
@@ -241,8 +250,13 @@ class SqlBulkStore:
         else:
             self._where, self._chunk = " = ANY(%s)", ARRAY_CHUNK
         #: On PostgreSQL, the COPY whose end the server has not confirmed yet: every
-        #: statement on the connection waits for it first (`copy_ends`).
-        self._ends = CopyEnds()
+        #: statement on the connection waits for it first (`copy_ends`, which imports psycopg:
+        #: not for SQLite, whose writes are confirmed when they return).
+        self._ends: CopyEnds | _Confirmed = _Confirmed()
+        if not self.sqlite:
+            from .copy_ends import CopyEnds
+
+            self._ends = CopyEnds()
 
     def _lookup(self, select_from: str, column: str, keys: Collection[str]
                 ) -> Iterator[tuple[Any, ...]]:
@@ -356,8 +370,9 @@ class SqlBulkStore:
             if self.sqlite:
                 cursor.executemany(self._inserts[table], rows)
                 return
+            ends = cast("CopyEnds", self._ends)
             with cast(Any, cursor).copy(self._copies[table],
-                                        writer=self._ends.writer(cast(Any, cursor))) as copy:
+                                        writer=ends.writer(cast(Any, cursor))) as copy:
                 write_row = copy.write_row
                 for row in rows:
                     write_row(row)
