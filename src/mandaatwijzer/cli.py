@@ -22,6 +22,8 @@ import sys
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
+from . import collector
+
 if TYPE_CHECKING:
     import typer
 
@@ -474,8 +476,10 @@ def main() -> None:
     if code is not None:
         sys.exit(code)
     completing = any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ)
+    collector.pause()  # resumed once the registry is open (registry_cli._common.context)
     application = None if completing else _app_for(args)
     if application is None:
+        collector.resume(freeze=False)  # the whole application: a server, maybe
         _build_app()()
         return
     try:

@@ -209,3 +209,62 @@ def test_the_views_lazy_names_are_their_imports() -> None:
     assert imported == views._WHERE
     assert sorted(views.__all__) == sorted(views._WHERE)
     assert all(getattr(views, name) is not None for name in views.__all__)
+
+
+def _collector_after(argv: list[str], url: str) -> dict[str, Any]:
+    """Whether the cycle collector runs, and how many objects it leaves alone (frozen), once
+    `cli.main` has run the command line in a process of its own."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("import gc, json, os, sys\n"
+            f"sys.argv = ['mandaatwijzer', *{argv!r}]\n"
+            "os._exit = lambda code: None\n"
+            "from mandaatwijzer.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(json.dumps({'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count()}),"
+            " file=sys.stderr)\n")
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("COVERAGE_PROCESS_")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False, timeout=60,
+                            env={**env, "MANDAATWIJZER_DATABASE_URL": url})
+    found: dict[str, Any] = json.loads(result.stderr.strip().splitlines()[-1])
+    return found
+
+
+def test_a_registry_command_starts_without_the_cycle_collector_and_works_with_it(
+        tmp_path: Any) -> None:
+    """The start (imports, the command, the registry opened) without collections; from then
+    on the collector runs again, leaving what the start made alone (mandaatwijzer/collector.py),
+    so that an import of a million rows is collected as before."""
+    url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    after = _collector_after(["registry", "person", "list"], url)
+    assert after["enabled"] is True
+    assert after["frozen"] > 10_000  # SQLAlchemy's, typer's and the registry's objects
+    # A command line for the whole application (it may serve for days): collected as always.
+    assert _collector_after(["flow", "check"], url) == {"enabled": True, "frozen": 0}
+
+
+def test_the_collector_resumes_only_after_a_pause() -> None:
+    import gc
+
+    from mandaatwijzer import collector
+
+    assert gc.isenabled()
+    collector.resume(freeze=True)  # no pause: nothing happens
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    try:
+        collector.pause()
+        assert not gc.isenabled()
+        collector.resume(freeze=False)
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        collector.pause()
+        collector.resume(freeze=True)
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        collector.resume(freeze=True)  # once only
+    finally:
+        gc.unfreeze()
+        gc.enable()

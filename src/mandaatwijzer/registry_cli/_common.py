@@ -23,6 +23,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
+from .. import collector
 from ..bootstrap import RegistryContext, build_context
 from ..config import Settings
 from ..registry import audit, phrases, queries, views
@@ -117,6 +118,7 @@ def context() -> RegistryContext:
     found = CONTEXTS.get(url)
     if found is None:
         found = CONTEXTS[url] = build_context(Settings(database_url=url))
+        collector.resume(freeze=True)  # the start is over: cli.main paused the collector
     return found
 
 
