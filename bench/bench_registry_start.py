@@ -38,7 +38,9 @@ the rounds. Bytecode: with a cache of its own (PYTHONPYCACHEPREFIX in a temporar
 filled by the warm-up, as an installed package has) and without (PYTHONDONTWRITEBYTECODE=1,
 the package compiled at every start); `--cache yes|no|both`. `--src DIR` times another tree
 of the package (`git archive COMMIT src | tar -x -C /tmp/before`, then
-`--src /tmp/before/src`). Exit 1 when a command's median misses the target with the cache.
+`--src /tmp/before/src`); `--against DIR` times a second tree in the same rounds, each
+command right after the same one of the first, so that a change is measured without the
+drift between two runs. Exit 1 when a command's median misses the target with the cache.
 """
 
 from __future__ import annotations
@@ -324,18 +326,29 @@ def bench(name: str, db: Path, large: bool, folder: Path, args: argparse.Namespa
     runs.update({key: ([python, "-m", "mandaatwijzer", *case.args], case)
                  for key, case in cases.items()})
     timings = {key: Timing() for key in runs}
+    # With --against, each command of the other tree runs right after the same command of
+    # this one, in the same rounds: a change's effect, without the drift between two runs.
+    other_cache = (tempfile.TemporaryDirectory(prefix="mw-pycache-")
+                   if with_cache and args.against else None)
+    other_env = (_env(dict(os.environ), Path(other_cache.name) if other_cache else None,
+                      args.against, db) if args.against else None)
+    other = {key: Timing() for key in runs} if other_env else {}
     load_at_start = os.getloadavg()[0]
     for round_ in range(args.warmup + args.runs):
         for key, (command, case) in runs.items():
-            load = os.getloadavg()[0]
-            wall, cpu = run_once(command, env, case)
-            if round_ >= args.warmup:
-                timing = timings[key]
-                timing.wall.append(wall)
-                timing.cpu.append(cpu)
-                timing.load.append(load)
-    if cache_dir:
-        cache_dir.cleanup()
+            for run_env, found in ((env, timings), (other_env, other)):
+                if run_env is None:
+                    continue
+                load = os.getloadavg()[0]
+                wall, cpu = run_once(command, run_env, case)
+                if round_ >= args.warmup:
+                    timing = found[key]
+                    timing.wall.append(wall)
+                    timing.cpu.append(cpu)
+                    timing.load.append(load)
+    for directory in (cache_dir, other_cache):
+        if directory:
+            directory.cleanup()
 
     print()
     print(f"registry: {name} ({db.stat().st_size / 1e6:.0f} MB); bytecode cache: "
@@ -347,23 +360,31 @@ def bench(name: str, db: Path, large: bool, folder: Path, args: argparse.Namespa
           f"{'cpu':>8}  {'load':<11}(ms)")
     met = True
     for key, (_command, case) in runs.items():
-        timing = timings[key]
-        median = statistics.median(timing.wall)
-        kind = case.kind if case else "ref"
-        missed = case is not None and median > TARGET_MS
-        met = met and not missed
-        print(f"{key:<38}{kind:<9}{median:>8.0f}{statistics.fmean(timing.wall):>8.0f}"
-              f"{min(timing.wall):>8.0f}{max(timing.wall):>8.0f}"
-              f"{statistics.fmean(timing.cpu):>8.0f}  "
-              f"{min(timing.load):.2f}-{max(timing.load):.2f}"
-              f"{'  > target' if missed else ''}")
+        for label, found in ((key, timings), (f"  against: {args.against}", other)):
+            if key not in found:
+                continue
+            timing = found[key]
+            median = statistics.median(timing.wall)
+            kind = case.kind if case else "ref"
+            missed = case is not None and median > TARGET_MS
+            if found is timings:
+                met = met and not missed
+            print(f"{label[:37]:<38}{kind:<9}{median:>8.0f}{statistics.fmean(timing.wall):>8.0f}"
+                  f"{min(timing.wall):>8.0f}{max(timing.wall):>8.0f}"
+                  f"{statistics.fmean(timing.cpu):>8.0f}  "
+                  f"{min(timing.load):.2f}-{max(timing.load):.2f}"
+                  f"{'  > target' if missed else ''}")
     for key, why in left_out.items():
         print(f"{key:<38}{why}")
-    registry = [statistics.median(timings[k].wall) for k in cases]
-    if registry:
-        print(f"registry commands: median of medians {statistics.median(registry):.0f} ms, "
-              f"slowest {max(registry):.0f} ms; target: every median <= {TARGET_MS:.0f} ms: "
-              f"{'met' if met else 'NOT met'}")
+    for tree, found in ((args.src or "this tree", timings), (args.against, other)):
+        registry = [statistics.median(found[k].wall) for k in cases if k in found]
+        if registry:
+            print(f"registry commands of {tree}: median of medians "
+                  f"{statistics.median(registry):.0f} ms, slowest {max(registry):.0f} ms, "
+                  f"{sum(m <= TARGET_MS for m in registry)} of {len(registry)} within "
+                  f"{TARGET_MS:.0f} ms")
+    print(f"target (every median <= {TARGET_MS:.0f} ms, {args.src or 'this tree'}): "
+          f"{'met' if met else 'NOT met'}")
     return met
 
 
@@ -377,6 +398,9 @@ def main() -> int:
     parser.add_argument("--cache", choices=("yes", "no", "both"), default="both",
                         help="bytecode cache: yes, no or both (default both)")
     parser.add_argument("--src", type=Path, help="time the package in this folder instead")
+    parser.add_argument("--against", type=Path,
+                        help="also time the package in this folder, each command right after "
+                        "the same command of the other tree (before/after a change)")
     parser.add_argument("--only", nargs="*", help="only the commands containing one of these")
     args = parser.parse_args()
 
