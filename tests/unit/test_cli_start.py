@@ -255,15 +255,18 @@ def test_the_collector_resumes_only_after_a_pause() -> None:
 
     assert gc.isenabled()
     collector.resume(freeze=True)  # no pause: nothing happens
-    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
     try:
         collector.pause()
         assert not gc.isenabled()
         collector.resume(freeze=False)
-        assert gc.isenabled() and gc.get_freeze_count() == 0
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
         collector.pause()
         collector.resume(freeze=True)
-        assert gc.isenabled() and gc.get_freeze_count() > 0
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
         collector.resume(freeze=True)  # once only
     finally:
         gc.unfreeze()

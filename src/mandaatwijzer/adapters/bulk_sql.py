@@ -162,14 +162,16 @@ def _party(party: Party | None) -> tuple[str | None, str | None]:
     return (party.kind.value, party.id) if party is not None else (None, None)
 
 
-def _party_of(kind: str | None, key: str | None) -> Party | None:
-    if kind is None and key is None:
-        return None
-    return Party(PartyKind(cast(str, kind)), cast(str, key))
+# The readers take a row apart by position (a row's attributes and an enum's lookup by value
+# cost three times the rest: 13,000 rights 35 -> 12 ms); `_select` gives the columns in the
+# table's order, which the assertions after it check.
+_RIGHT_KINDS = {kind.value: kind for kind in RightKind}
+_PARTY_KINDS = {kind.value: kind for kind in PartyKind}
 
 
-def _person(row: Row[Any]) -> PersonRecord:
-    return PersonRecord(row.id, row.national_number, row.name, bool(row.has_eid))
+def _person(row: Sequence[Any]) -> PersonRecord:
+    key, number, name, has_eid = row
+    return PersonRecord(key, number, name, bool(has_eid))
 
 
 def _organisation(row: Row[Any], representatives: Sequence[str]) -> OrganisationRecord:
@@ -177,25 +179,31 @@ def _organisation(row: Row[Any], representatives: Sequence[str]) -> Organisation
                               row.enterprise_number, tuple(sorted(representatives)))
 
 
-def _work_relation(row: Row[Any]) -> WorkRelationRecord:
-    return WorkRelationRecord(row.id, row.person_id, row.organisation_id, row.start_on,
-                              row.end_on, row.user_type)
+def _work_relation(row: Sequence[Any]) -> WorkRelationRecord:
+    return WorkRelationRecord(*row)
 
 
-def _right(row: Row[Any]) -> RightRecord:
-    return RightRecord(row.id, row.work_relation_id, RightKind(row.kind), row.granted_by,
-                       row.start_on, row.end_on, row.withdrawn_on, row.withdrawn_by)
+def _right(row: Sequence[Any]) -> RightRecord:
+    key, relation, kind, granted_by, start, end, withdrawn_on, withdrawn_by = row
+    return RightRecord(key, relation, _RIGHT_KINDS[kind], granted_by, start, end,
+                       withdrawn_on, withdrawn_by)
 
 
-def _mandate(row: Row[Any]) -> MandateRecord:
+def _party_of(kind: str | None, key: str | None) -> Party | None:
+    if kind is None and key is None:
+        return None
+    return Party(_PARTY_KINDS[cast(str, kind)], cast(str, key))
+
+
+def _mandate(row: Sequence[Any]) -> MandateRecord:
+    (key, giver_kind, giver_id, taker_kind, taker_id, start, end, created_by, created_at, kind,
+     giver_by, giver_at, taker_by, taker_at, stopped_by, stopped_at, moved_kind, moved_id,
+     successor, pending_kind, pending_id, predecessor) = row
     return MandateRecord(
-        row.id, Party(PartyKind(row.giver_kind), row.giver_id),
-        Party(PartyKind(row.taker_kind), row.taker_id), row.start_on, row.end_on,
-        row.created_by, row.created_at, row.type, row.giver_signed_by, row.giver_signed_at,
-        row.taker_signed_by, row.taker_signed_at, row.stopped_by, row.stopped_at,
-        _party_of(row.transferred_to_kind, row.transferred_to_id), row.successor_id,
-        _party_of(row.pending_transfer_to_kind, row.pending_transfer_to_id),
-        row.predecessor_id)
+        key, Party(_PARTY_KINDS[giver_kind], giver_id), Party(_PARTY_KINDS[taker_kind], taker_id),
+        start, end, created_by, created_at, kind, giver_by, giver_at, taker_by, taker_at,
+        stopped_by, stopped_at, _party_of(moved_kind, moved_id), successor,
+        _party_of(pending_kind, pending_id), predecessor)
 
 
 def _select(table: Table) -> Select[Any]:
@@ -211,7 +219,19 @@ def _select(table: Table) -> Select[Any]:
     return select(*columns)
 
 
-_READERS: dict[type[Record], Callable[[Row[Any]], Record]] = {
+def _names(table: Table) -> list[str]:
+    return [column.name for column in _select(table).selected_columns]
+
+
+assert _names(persons) == ["id", "national_number", "name", "has_eid"]
+assert _names(work_relations) == ["id", "person_id", "organisation_id", "start_on", "end_on",
+                                  "user_type"]
+assert _names(rights) == ["id", "work_relation_id", "kind", "granted_by", "start_on", "end_on",
+                          "withdrawn_on", "withdrawn_by"]
+assert _names(mandates) == list(_MANDATE_COLUMNS)
+
+
+_READERS: dict[type[Record], Callable[[Sequence[Any]], Record]] = {
     PersonRecord: _person, WorkRelationRecord: _work_relation, RightRecord: _right,
     MandateRecord: _mandate}
 
