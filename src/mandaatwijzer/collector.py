@@ -7,7 +7,8 @@ runs hundreds of times meanwhile and walks them again and again, about 40 ms of 
 it builds the command; once the registry is opened, `resume` freezes what the start made (the
 collector never walks those objects again: they live as long as the process) and collects
 from there on, so a long command (an import of a million rows) runs with the collector as
-usual. A process that never resumes is a short one: it ends with its command.
+usual (frozen objects are still freed by their reference counts; only cycles among them stay).
+A process that never resumes is a short one: it ends with its command. ADR 0015.
 """
 
 from __future__ import annotations
