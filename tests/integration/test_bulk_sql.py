@@ -251,3 +251,45 @@ def test_rows_the_database_refuses_fail_the_import_and_leave_nothing_written(
     monkeypatch.undo()
     assert _import(uow, "mandates", demo_csv["mandates"]).imported == len(lines) - 1
     assert _count(engine, mandates) == len(lines) - 1
+
+
+def test_a_file_that_fails_while_a_batch_is_being_written_leaves_nothing_written(
+        uow: SqlUnitOfWork, engine: Engine, demo_csv: dict[str, str]) -> None:
+    """The file cannot be read further while the server still writes the batch before (on
+    PostgreSQL its COPY's end not yet confirmed): the read's error is the import's, and the
+    transaction is rolled back."""
+    for name in ("persons", "organisations", "work-relations", "rights"):
+        _import(uow, name, demo_csv[name])
+    fmt = csv_formats.FORMATS["mandates"]
+
+    def rows() -> Any:
+        for number, parsed in enumerate(csv_formats.read(fmt, io.StringIO(demo_csv["mandates"]))):
+            if number == 5:  # after two batches of two: the second one is being written
+                raise OSError("the disk went away")
+            yield parsed
+
+    with pytest.raises(OSError, match="the disk went away"):
+        bulk.import_records(uow, Clock(), MandateRecord, rows(), batch_size=2)
+    assert _count(engine, mandates) == 0
+    assert _import(uow, "mandates", demo_csv["mandates"]).imported == \
+        demo_csv["mandates"].count("\n") - 1
+
+
+def test_a_row_that_cannot_be_sent_ends_its_copy_and_leaves_nothing_written(
+        uow: SqlUnitOfWork, engine: Engine, demo_csv: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A value the driver cannot send ends the COPY with that error (psycopg's way, waiting for
+    the server), and the import fails with it; nothing is written."""
+    for name in ("persons", "organisations", "work-relations", "rights"):
+        _import(uow, name, demo_csv[name])
+    rows_of = SqlBulkStore._mandate_rows
+    monkeypatch.setattr(SqlBulkStore, "_mandate_rows",
+                        lambda self, records: [*rows_of(self, records)[:-1],
+                                               (object(),) * len(bulk_sql._MANDATE_COLUMNS)])
+    with pytest.raises(Exception, match="object") as failed:
+        _import(uow, "mandates", demo_csv["mandates"], batch_size=3)
+    assert not isinstance(failed.value, ImportRefusedError)
+    monkeypatch.undo()
+    assert _count(engine, mandates) == 0
+    assert _import(uow, "mandates", demo_csv["mandates"]).imported == \
+        demo_csv["mandates"].count("\n") - 1
