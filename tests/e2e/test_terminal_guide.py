@@ -466,25 +466,35 @@ def test_prefilled_answers_that_reach_an_outcome_show_it_at_once() -> None:
     assert result.stdout.startswith("\nOutcome\n")
 
 
+def _interruptible() -> None:
+    """In the child before it runs: Ctrl-C as a terminal sends it. A job started in the
+    background by a shell without job control (`make test &`) ignores SIGINT, its children
+    inherit that, and Python then leaves SIGINT ignored: the guide would never see it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_ends_with_exit_code_130_and_one_line() -> None:
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "mandaatwijzer", "guide"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
-    assert process.stdout is not None
-    seen = b""
-    deadline = time.monotonic() + 30
-    while not seen.endswith(b"Je keuze: ") and time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 1)
-        if ready:
-            seen += os.read(process.stdout.fileno(), 4096)
-    process.send_signal(signal.SIGINT)
-    # Its end first, then its output: `communicate` closes its input at once, and a guide
-    # that reads the end of its input before it handles the signal ends as at an early end
-    # of input (exit 1), a race the machine's load decides.
-    process.wait(timeout=30)
-    out, err = process.communicate(timeout=30)
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"}, preexec_fn=_interruptible,
+    ) as process:
+        try:
+            assert process.stdout is not None
+            seen = b""
+            deadline = time.monotonic() + 30
+            while not seen.endswith(b"Je keuze: ") and time.monotonic() < deadline:
+                ready, _, _ = select.select([process.stdout], [], [], 1)
+                if ready:
+                    seen += os.read(process.stdout.fileno(), 4096)
+            process.send_signal(signal.SIGINT)
+            # Its end first, then its output: `communicate` closes its input at once, and a
+            # guide that read the end of its input before the signal would end with exit 1.
+            process.wait(timeout=30)
+            out, err = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
     assert process.returncode == 130
     assert err.decode() == "mandaatwijzer: onderbroken\n"
     assert (seen + out).decode().endswith("Je keuze: \n")
