@@ -188,7 +188,7 @@ def test_the_access_packages_lazy_names_are_its_modules() -> None:
     assert access.AccessIndex is index.AccessIndex
     assert access.AccessReader is reader.AccessReader
     assert access.tune_for_reads is tuning.tune_for_reads
-    assert sorted(access.__all__) == sorted(access._HOMES)
+    assert sorted(access.__all__) == sorted(access._WHERE)
     with pytest.raises(AttributeError):
         access.NotThere  # noqa: B018
 
@@ -204,7 +204,7 @@ def test_the_views_lazy_names_are_their_imports() -> None:
 
     tree = ast.parse(Path(views.__file__).read_text(encoding="utf-8"))
     imported = {alias.asname or alias.name: (node.module, alias.name)
-                for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level
+                for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1
                 for alias in node.names}
     assert imported == views._WHERE
     assert sorted(views.__all__) == sorted(views._WHERE)

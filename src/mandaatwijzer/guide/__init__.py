@@ -9,6 +9,8 @@ needs the kept first answers of the flow and no YAML (`_first_answers`).
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
+from ..lazy_names import lazy_names as _lazy_names
+
 if _TYPE_CHECKING:
     from ._catalog import flow, flow_ids, glossary, language
     from ._checker import Problem, check
@@ -123,78 +125,64 @@ __all__ = [
 #: A caller that needs one part of the guide imports that part and no other (a registry
 #: command's link into the guide reads the kept first answers, without YAML or the engine).
 _WHERE = {
-    "AnswerError": ("._errors", "AnswerError"),
-    "EXPORT_FORMATS": ("._export", "FORMATS"),
-    "Flow": ("._model", "Flow"),
-    "FlowFormatError": ("._errors", "FlowFormatError"),
-    "FlowInvalidError": ("._errors", "FlowInvalidError"),
-    "Glossary": ("._model", "Glossary"),
-    "GuideError": ("._errors", "GuideError"),
-    "InvalidValueError": ("._errors", "InvalidValueError"),
-    "LANGUAGES": ("._model", "LANGUAGES"),
-    "MalformedQueryError": ("._errors", "MalformedQueryError"),
-    "NotOnPathError": ("._errors", "NotOnPathError"),
-    "Outcome": ("._model", "Outcome"),
-    "Path": ("._paths", "Path"),
-    "Problem": ("._checker", "Problem"),
-    "Question": ("._model", "Question"),
-    "Replay": ("._engine", "Replay"),
-    "State": ("._engine", "State"),
-    "Step": ("._engine", "Step"),
-    "UnknownFlowError": ("._errors", "UnknownFlowError"),
-    "UnknownLanguageError": ("._errors", "UnknownLanguageError"),
-    "UnknownQuestionError": ("._errors", "UnknownQuestionError"),
-    "answer": ("._engine", "answer"),
-    "api_state_href": ("._urls", "api_state_href"),
-    "back": ("._engine", "back"),
-    "change": ("._engine", "change"),
-    "change_href": ("._urls", "change_href"),
-    "check": ("._checker", "check"),
-    "diagram_href": ("._urls", "diagram_href"),
-    "flow": ("._catalog", "flow"),
-    "flow_ids": ("._catalog", "flow_ids"),
-    "first_answers": ("._first_answers", "first_answers"),
-    "flows_folder": ("._folders", "flows_folder"),
-    "from_query": ("._engine", "from_query"),
-    "glossary": ("._catalog", "glossary"),
-    "glossary_href": ("._urls", "glossary_href"),
-    "glossary_link": ("._view", "glossary_link"),
-    "howto_href": ("._urls", "howto_href"),
-    "howto_pages": ("._howto", "packaged"),
-    "language": ("._catalog", "language"),
-    "load_flow": ("._loader", "load_flow"),
-    "load_glossary": ("._loader", "load_glossary"),
-    "node_view": ("._view", "node_view"),
-    "organisation_href": ("._urls", "organisation_href"),
-    "outline": ("._export", "outline"),
-    "parse_query": ("._query", "parse_query"),
-    "parse_query_lenient": ("._query", "parse_query_lenient"),
-    "paths": ("._paths", "paths"),
-    "render_svg": ("._diagram", "render_svg"),
-    "replay": ("._engine", "replay"),
-    "resolve": ("._engine", "resolve"),
-    "restart": ("._engine", "restart"),
-    "start": ("._engine", "start"),
-    "start_href": ("._urls", "start_href"),
-    "state_view": ("._view", "state_view"),
-    "step_href": ("._urls", "step_href"),
-    "to_query": ("._query", "to_query"),
-    "walk": ("._paths", "walk"),
+    "AnswerError": ("_errors", "AnswerError"),
+    "EXPORT_FORMATS": ("_export", "FORMATS"),
+    "Flow": ("_model", "Flow"),
+    "FlowFormatError": ("_errors", "FlowFormatError"),
+    "FlowInvalidError": ("_errors", "FlowInvalidError"),
+    "Glossary": ("_model", "Glossary"),
+    "GuideError": ("_errors", "GuideError"),
+    "InvalidValueError": ("_errors", "InvalidValueError"),
+    "LANGUAGES": ("_model", "LANGUAGES"),
+    "MalformedQueryError": ("_errors", "MalformedQueryError"),
+    "NotOnPathError": ("_errors", "NotOnPathError"),
+    "Outcome": ("_model", "Outcome"),
+    "Path": ("_paths", "Path"),
+    "Problem": ("_checker", "Problem"),
+    "Question": ("_model", "Question"),
+    "Replay": ("_engine", "Replay"),
+    "State": ("_engine", "State"),
+    "Step": ("_engine", "Step"),
+    "UnknownFlowError": ("_errors", "UnknownFlowError"),
+    "UnknownLanguageError": ("_errors", "UnknownLanguageError"),
+    "UnknownQuestionError": ("_errors", "UnknownQuestionError"),
+    "answer": ("_engine", "answer"),
+    "api_state_href": ("_urls", "api_state_href"),
+    "back": ("_engine", "back"),
+    "change": ("_engine", "change"),
+    "change_href": ("_urls", "change_href"),
+    "check": ("_checker", "check"),
+    "diagram_href": ("_urls", "diagram_href"),
+    "flow": ("_catalog", "flow"),
+    "flow_ids": ("_catalog", "flow_ids"),
+    "first_answers": ("_first_answers", "first_answers"),
+    "flows_folder": ("_folders", "flows_folder"),
+    "from_query": ("_engine", "from_query"),
+    "glossary": ("_catalog", "glossary"),
+    "glossary_href": ("_urls", "glossary_href"),
+    "glossary_link": ("_view", "glossary_link"),
+    "howto_href": ("_urls", "howto_href"),
+    "howto_pages": ("_howto", "packaged"),
+    "language": ("_catalog", "language"),
+    "load_flow": ("_loader", "load_flow"),
+    "load_glossary": ("_loader", "load_glossary"),
+    "node_view": ("_view", "node_view"),
+    "organisation_href": ("_urls", "organisation_href"),
+    "outline": ("_export", "outline"),
+    "parse_query": ("_query", "parse_query"),
+    "parse_query_lenient": ("_query", "parse_query_lenient"),
+    "paths": ("_paths", "paths"),
+    "render_svg": ("_diagram", "render_svg"),
+    "replay": ("_engine", "replay"),
+    "resolve": ("_engine", "resolve"),
+    "restart": ("_engine", "restart"),
+    "start": ("_engine", "start"),
+    "start_href": ("_urls", "start_href"),
+    "state_view": ("_view", "state_view"),
+    "step_href": ("_urls", "step_href"),
+    "to_query": ("_query", "to_query"),
+    "walk": ("_paths", "walk"),
 }
 
 if not _TYPE_CHECKING:  # for mypy, the imports above declare these names
-
-    def __getattr__(name: str) -> object:
-        try:
-            module, attribute = _WHERE[name]
-        except KeyError:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-        from importlib import import_module
-
-        value = getattr(import_module(module, __name__), attribute)
-        globals()[name] = value  # once imported, an ordinary attribute
-        return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+    __getattr__, __dir__ = _lazy_names(__name__, _WHERE)

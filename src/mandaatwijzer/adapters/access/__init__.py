@@ -8,8 +8,9 @@ command's start; docs/performance.md, "Registry commands: the start").
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ...lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from .index import AccessIndex
@@ -18,13 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["AccessIndex", "AccessReader", "tune_for_reads"]
 
-_HOMES = {"AccessIndex": ".index", "AccessReader": ".reader", "tune_for_reads": ".tuning"}
+_WHERE = {"AccessIndex": ("index", "AccessIndex"), "AccessReader": ("reader", "AccessReader"),
+          "tune_for_reads": ("tuning", "tune_for_reads")}
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(home, __name__), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # for mypy, the imports above declare these names
+    __getattr__, __dir__ = lazy_names(__name__, _WHERE)

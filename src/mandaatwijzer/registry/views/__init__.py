@@ -12,8 +12,9 @@ command line imports the reads it makes and not the others (issue 15: a command'
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ...lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from ._access import Checked, applicants_for, awaiting_signature, check, persons_for
@@ -227,18 +228,8 @@ _WHERE: dict[str, tuple[str, str]] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    found = _WHERE.get(name)
-    if found is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attribute = found
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+if not TYPE_CHECKING:  # for mypy, the imports above declare these names
+    __getattr__, __dir__ = lazy_names(__name__, _WHERE)
 
 
 __all__ = [
