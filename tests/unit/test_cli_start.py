@@ -103,26 +103,26 @@ def test_plain_values_convert_as_typer_converts_them(where: str, command: Any,
         assert type(found[1]) is type(expected[1]), (where, param.name, value)
 
 
-def _imported_by(argv: list[str], url: str, which: str, exits: tuple[int, ...] = (0,)
-                 ) -> list[str]:
-    """The modules a registry command imports that `which` (an expression over a module's
-    name `m`) selects, in a process of its own, on the database at `url`; the command must end
-    its process without the teardown (`os._exit` with one of `exits`)."""
+def _after(argv: list[str], url: str, report: str, exits: tuple[int, ...] | None = (0,)
+           ) -> Any:
+    """The value of the expression `report` (JSON) once `cli.main` has run the command line
+    in a process of its own, on the database at `url`. With `exits`, the command must end its
+    process without the teardown (`os._exit` with one of them); None: it may end either way."""
     import json
     import os
     import subprocess
     import sys
 
-    code = ("import sys\n"
+    ending = "" if exits is None else \
+        f"assert len(ended) == 1 and ended[0] in {exits!r}, ended\n"
+    code = ("import gc, json, os, sys\n"
             f"sys.argv = ['mandaatwijzer', *{argv!r}]\n"
-            "import os\n"
             "ended = []\n"
             "os._exit = ended.append  # the command ends its process without the teardown\n"
             "from mandaatwijzer.cli import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            f"assert len(ended) == 1 and ended[0] in {exits!r}, ended\n"
-            "import json\n"
-            f"print(json.dumps(sorted(m for m in sys.modules if {which})), file=sys.stderr)\n")
+            f"{ending}"
+            f"print(json.dumps({report}), file=sys.stderr)\n")
     # Without coverage's measuring of subprocesses (`make test`): a measured process keeps its
     # teardown for coverage to write its data, and would not end as a command does.
     env = {key: value for key, value in os.environ.items()
@@ -130,7 +130,14 @@ def _imported_by(argv: list[str], url: str, which: str, exits: tuple[int, ...] =
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=False, timeout=60,
                             env={**env, "MANDAATWIJZER_DATABASE_URL": url})
-    return list(json.loads(result.stderr.strip().splitlines()[-1]))
+    return json.loads(result.stderr.strip().splitlines()[-1])
+
+
+def _imported_by(argv: list[str], url: str, which: str, exits: tuple[int, ...] = (0,)
+                 ) -> list[str]:
+    """The modules a registry command imports that `which` (an expression over a module's
+    name `m`) selects; the command must end as `_after` says."""
+    return list(_after(argv, url, f"sorted(m for m in sys.modules if {which})", exits))
 
 
 def test_a_registry_command_imports_neither_pydantic_nor_the_guide() -> None:
@@ -214,24 +221,8 @@ def test_the_views_lazy_names_are_their_imports() -> None:
 def _collector_after(argv: list[str], url: str) -> dict[str, Any]:
     """Whether the cycle collector runs, and how many objects it leaves alone (frozen), once
     `cli.main` has run the command line in a process of its own."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    code = ("import gc, json, os, sys\n"
-            f"sys.argv = ['mandaatwijzer', *{argv!r}]\n"
-            "os._exit = lambda code: None\n"
-            "from mandaatwijzer.cli import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(json.dumps({'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count()}),"
-            " file=sys.stderr)\n")
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("COVERAGE_PROCESS_")}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=False, timeout=60,
-                            env={**env, "MANDAATWIJZER_DATABASE_URL": url})
-    found: dict[str, Any] = json.loads(result.stderr.strip().splitlines()[-1])
+    found: dict[str, Any] = _after(
+        argv, url, "{'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count()}", None)
     return found
 
 
