@@ -75,12 +75,11 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import dataset  # noqa: E402
 import postgres  # noqa: E402
+from bench_audit import COMMAND, exported  # noqa: E402
 
 from _machine import describe  # noqa: E402
 
-COMMAND = str(ROOT / ".venv/bin/mandaatwijzer")
 PYTHON = str(ROOT / ".venv/bin/python")
-KINDS = ("persons", "organisations", "work-relations", "rights")
 DAY = dataset.DAY
 P99_GOAL_MS = 5.0
 SECRET_KEY = "bench-10m-not-a-secret"
@@ -270,12 +269,7 @@ def step_registry(args: argparse.Namespace, cluster: Cluster) -> int:
         dataset.write(f"sqlite:///{base}", dataset.Dataset(size),
                       [t for t in dataset.TABLES if t != "mandates"])
         log(f"SQLite registry without mandates in {time.perf_counter() - started:.0f} s")
-    files = {kind: folder / f"{kind}.csv" for kind in KINDS}
-    env = dict(os.environ, MANDAATWIJZER_DATABASE_URL=f"sqlite:///{base}")
-    for kind, path in files.items():
-        if not path.exists():
-            subprocess.run([COMMAND, "registry", "export", kind, str(path)], env=env,
-                           check=True, capture_output=True)
+    files = exported(base, folder)
     mandates = folder / "mandates.csv"
     if not mandates.exists():
         started = time.perf_counter()

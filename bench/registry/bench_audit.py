@@ -49,18 +49,25 @@ def _load() -> str:
     return Path("/proc/loadavg").read_text(encoding="utf-8").split()[0]
 
 
-def _files(folder: Path, rows: int) -> dict[str, Path]:
-    """The CSV of every kind: the base registry's exported, the mandates generated."""
-    base = folder / "base.sqlite3"
-    if not base.exists():
-        dataset.write(f"sqlite:///{base}", dataset.Dataset(),
-                      [t for t in dataset.TABLES if t != "mandates"])
+def exported(base: Path, folder: Path) -> dict[str, Path]:
+    """The CSV file of every kind but the mandates, in `folder`, exported from the registry at
+    `base` with `mandaatwijzer registry export` (a file already there is kept)."""
     files = {kind: folder / f"{kind}.csv" for kind in KINDS}
     env = dict(os.environ, MANDAATWIJZER_DATABASE_URL=f"sqlite:///{base}")
     for kind, path in files.items():
         if not path.exists():
             subprocess.run([COMMAND, "registry", "export", kind, str(path)], env=env,
                            check=True, capture_output=True)
+    return files
+
+
+def _files(folder: Path, rows: int) -> dict[str, Path]:
+    """The CSV of every kind: the base registry's exported, the mandates generated."""
+    base = folder / "base.sqlite3"
+    if not base.exists():
+        dataset.write(f"sqlite:///{base}", dataset.Dataset(),
+                      [t for t in dataset.TABLES if t != "mandates"])
+    files = exported(base, folder)
     files["mandates"] = folder / f"mandates-{rows}.csv"
     if not files["mandates"].exists():
         dataset.write_mandates_csv(files["mandates"],
