@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Self
 
 from ..registry.access import AccessFacts
+from ..registry.errors import NotFoundError
 from ..registry.identifiers import EnterpriseNumber, NationalNumber
 from ..registry.model import (
     Dossier,
@@ -110,6 +111,15 @@ class MemoryRepository:
 
     def access_facts(self, person_id: str, applicant: Party, day: date) -> AccessFacts:
         return gather_facts(self, person_id, applicant, day)
+
+    def access_facts_many(self, person_id: str, applicants: Iterable[Party],
+                          day: date) -> Sequence[AccessFacts]:
+        if self.person(person_id) is None:
+            raise NotFoundError("person", person_id)
+        listed = list(dict.fromkeys(applicants))
+        existing = self.names(listed)
+        return [gather_facts(self, person_id, applicant, day)
+                for applicant in listed if applicant in existing]
 
     def mandates_given_by(self, giver: Party) -> Sequence[Mandate]:
         return [m for m in self._mandates() if m.giver == giver]

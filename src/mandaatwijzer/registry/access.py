@@ -279,6 +279,22 @@ def decide(facts: AccessFacts, day: date) -> Decision:
     is given, so a reader may load those on demand.
     """
     person, applicant = facts.person, facts.applicant
+    routes, gaps = _routes(facts, day)
+    if routes:
+        return Decision(person.id, applicant.id, day, tuple(routes), ())
+    return Decision(person.id, applicant.id, day, (),
+                    tuple(gap for found in gaps for gap in found()))
+
+
+def allows(facts: AccessFacts, day: date) -> bool:
+    """Whether `decide` allows, without working out a denial's explanation (a listing keeps
+    the applicants this allows; a denial reads nothing more)."""
+    return bool(_routes(facts, day)[0])
+
+
+def _routes(facts: AccessFacts, day: date) -> tuple[list[Route], list[Gaps]]:
+    """The routes that hold, and the gaps of those that do not, each worked out on call."""
+    person, applicant = facts.person, facts.applicant
     routes: list[Route] = []
     gaps: list[Gaps] = []
     applicant_is_person = isinstance(applicant, Person)
@@ -316,10 +332,7 @@ def decide(facts: AccessFacts, day: date) -> Decision:
             applicant.entity_group is EntityGroup.LOCAL_GOVERNMENT:
         gaps.append(partial(_local_government, applicant))
 
-    if routes:
-        return Decision(person.id, applicant.id, day, tuple(routes), ())
-    return Decision(person.id, applicant.id, day, (),
-                    tuple(gap for found in gaps for gap in found()))
+    return routes, gaps
 
 
 def _not_legal_representative(person: Person, applicant: Organisation) -> tuple[Gap]:
@@ -585,4 +598,4 @@ def _no_provider(facts: AccessFacts, gave_any: bool) -> Gap:
                guide_outcome=OUTCOME_CONCLUDE_MANDATE)
 
 
-__all__ = ["AccessFacts", "Decision", "Employment", "Gap", "Link", "Route", "decide"]
+__all__ = ["AccessFacts", "Decision", "Employment", "Gap", "Link", "Route", "allows", "decide"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -98,6 +98,12 @@ class Repository(Protocol):
     def access_facts(self, person_id: str, applicant: Party, day: date) -> AccessFacts:
         """What `may_manage` decides on (`queries.gather_facts` reads it through the methods
         above; a repository may read it faster)."""
+        ...
+    def access_facts_many(self, person_id: str, applicants: Iterable[Party],
+                          day: date) -> Sequence[AccessFacts]:
+        """`access_facts` for each of `applicants` that exists, in their order, each once (a
+        listing decides for a provider's thousand clients: a repository may read the
+        person's side once for them all). No person `person_id`: `NotFoundError`."""
         ...
 
 

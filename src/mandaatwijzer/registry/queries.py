@@ -9,7 +9,7 @@ from functools import partial
 from typing import TypeVar
 
 from . import rules
-from .access import AccessFacts, Decision, Employment, decide
+from .access import AccessFacts, Decision, Employment, allows, decide
 from .errors import ValidationError
 from .model import (
     Mandate,
@@ -141,7 +141,11 @@ def _kiosk_mandates(mandates: Iterable[Mandate], day: date) -> list[Mandate]:
 
 def applicants_for(repo: Repository, person_id: str, day: date, offset: int = 0,
                    limit: int = 50) -> Page[Applicant]:
-    """The applicants whose dossiers the person may manage: themself first, then by name."""
+    """The applicants whose dossiers the person may manage: themself first, then by name.
+
+    The candidates: the person, the organisations they represent or work for, and the giver
+    of every mandate those employers or the person took (a provider's thousand clients, read
+    without the mandates, whose facts the decisions read at once)."""
     check_paging(offset, limit)
     person = rules.person(repo, person_id)
     candidates = [person.party, *(org.party for org in repo.organisations_represented_by(
@@ -150,13 +154,11 @@ def applicants_for(repo: Repository, person_id: str, day: date, offset: int = 0,
         if relation.active(day):
             employer = Party(PartyKind.ORGANISATION, relation.organisation_id)
             candidates.append(employer)
-            candidates += [m.giver for m in _kiosk_mandates(repo.mandates_taken_by(employer),
-                                                            day)]
-    candidates += [m.giver for m in _kiosk_mandates(repo.mandates_taken_by(person.party), day)]
-    parties = list(dict.fromkeys(candidates))
-    names = repo.names(parties)  # a provider's staff have hundreds of candidates
-    found = [Applicant(party, names[party]) for party in parties
-             if party in names and may_manage(repo, person.id, party, day).allowed]
+            candidates += repo.givers_to(employer)
+    candidates += repo.givers_to(person.party)
+    found = [Applicant(facts.applicant.party, facts.applicant.name)
+             for facts in repo.access_facts_many(person.id, candidates, day)
+             if allows(facts, day)]
     found.sort(key=lambda a: (a.party != person.party, a.name.lower(), a.party.id))
     return _page(found, offset, limit)
 

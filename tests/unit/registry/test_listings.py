@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from mandaatwijzer.registry import services
+from mandaatwijzer.registry.access import decide
 from mandaatwijzer.registry.errors import (
     ConflictError,
     NotFoundError,
@@ -221,6 +222,25 @@ def test_the_applicants_listed_are_exactly_those_may_manage_allows(busy: Busy) -
         allowed_persons = {p.id for p in people
                            if may_manage(repo, p.id, applicant, TODAY).allowed}
         assert persons == allowed_persons, applicant
+
+
+def test_the_facts_of_many_applicants_are_each_applicants_once_in_order(busy: Busy) -> None:
+    """`Repository.access_facts_many`, which the listing of applicants decides on: the facts
+    of each applicant the registry holds, once, in the order asked; an unknown person is not
+    found even when no applicant is."""
+    cast = busy.cast
+    repo = cast.world.repo
+    unknown = person_party("P-9999999")
+    asked = [unknown, busy.helper.party, cast.applicant.party, busy.theater.party,
+             busy.helper.party]
+    found = repo.access_facts_many(cast.mandate_executor.id, asked, TODAY)
+    assert [f.applicant.party for f in found] == [busy.helper.party, cast.applicant.party,
+                                                 busy.theater.party]
+    assert [decide(f, TODAY) for f in found] == [
+        may_manage(repo, cast.mandate_executor.id, a, TODAY) for a in asked[1:4]]
+    for applicants in ([], asked):
+        with pytest.raises(NotFoundError):
+            repo.access_facts_many("P-9999999", applicants, TODAY)
 
 
 # --- paging ----------------------------------------------------------------------------------

@@ -70,6 +70,7 @@ class _HasId(Protocol):
 
 H = TypeVar("H", bound=_HasId)
 K = TypeVar("K")
+A = TypeVar("A")
 
 
 def _replaced(items: tuple[H, ...], item: H) -> tuple[H, ...]:
@@ -372,6 +373,15 @@ class _State:
                            self.takers,
                            names[0], names[1], route_mandates)
 
+    def facts_many(self, person_id: str, applicants: Iterable[Party],
+                   day: date) -> list[AccessFacts]:
+        if person_id not in self.persons:
+            raise NotFoundError("person", person_id)
+        persons, organisations = self.persons, self.organisations
+        return [self.facts(person_id, applicant, day) for applicant in dict.fromkeys(applicants)
+                if applicant.id in (persons if applicant.kind is PartyKind.PERSON
+                                    else organisations)]
+
     def admin_names(self, day: date, org_id: str) -> tuple[str, ...]:
         persons = self.persons
         return tuple(sorted(persons[a.person_id].entity.name
@@ -563,18 +573,34 @@ class AccessIndex:
               head: tuple[int, str] | None = None) -> AccessFacts:
         """The facts on the state the connection sees, or at `head` (`head()` read before in
         the caller's transaction: a page that checks a thousand applicants reads it once)."""
+        return self._answer(connection, head,
+                            lambda state: state.facts(person_id, applicant, day),
+                            lambda reader: reader.facts(person_id, applicant, day))
+
+    def facts_many(self, connection: sqlite3.Connection | psycopg.Connection[Any],
+                   person_id: str, applicants: Iterable[Party], day: date,
+                   head: tuple[int, str] | None = None) -> list[AccessFacts]:
+        """`facts` for each of `applicants` that exists, in their order, each once."""
+        listed = list(applicants)
+        return self._answer(connection, head,
+                            lambda state: state.facts_many(person_id, listed, day),
+                            lambda reader: reader.facts_many(person_id, listed, day))
+
+    def _answer(self, connection: sqlite3.Connection | psycopg.Connection[Any],
+                head: tuple[int, str] | None, on_state: Callable[[_State], A],
+                on_reader: Callable[[AccessReader], A]) -> A:
         if self._loading and self._state is None:
             # Still loading at start: the reader answers, in a few statements.
-            return AccessReader(connection, borrowed=True).facts(person_id, applicant, day)
+            return on_reader(AccessReader(connection, borrowed=True))
         source = _Source(connection)
         if head is None:
             head = source.head()
         with self._lock:
             state = self._current(source, head)
             if state is not None:
-                return state.facts(person_id, applicant, day)
+                return on_state(state)
         # The caller's transaction began before changes the index holds: its own view.
-        return AccessReader(connection, borrowed=True).facts(person_id, applicant, day)
+        return on_reader(AccessReader(connection, borrowed=True))
 
     def reload(self) -> None:
         """Load everything again (after changes written without audit events)."""

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-PARAMETERS = ("person", "applicant", "kind", "day", "organisation", "id", "seq")
+PARAMETERS = ("person", "applicant", "kind", "day", "organisation", "id", "seq", "persons",
+              "organisations")
 
 #: Text columns after the tag and the two sort keys.
 WIDTH = 22
@@ -39,6 +40,13 @@ class Dialect:
 
     def day(self) -> str:
         return "CAST(:day AS date)" if self.postgresql else ":day"
+
+    def listed(self, parameter: str) -> str:
+        """The ids of a parameter that holds them as a JSON array of texts, as a subquery (one
+        statement, prepared once, for any number of ids)."""
+        if self.postgresql:
+            return f"SELECT json_array_elements_text(CAST(:{parameter} AS json))"
+        return f"SELECT value FROM json_each(:{parameter})"
 
     def parameters(self, statement: str) -> str:
         """`:name` parameters in the driver's style (psycopg: `%(name)s`)."""
@@ -85,9 +93,20 @@ _INVOLVED = ("SELECT taker_id FROM mandates WHERE giver_id = :applicant AND give
              f"AND taker_kind = 'organisation' UNION {_EMPLOYERS} UNION {_APPLICANT_ORGANISATION}")
 
 
+def _employments_arm(d: Dialect) -> str:
+    """The person's work relations, each with its organisation and rights (tag E)."""
+    t = d.day_text
+    return _arm("E", ("w.seq", "COALESCE(r.seq, 0)"),
+                ["w.id", "w.organisation_id", t("w.start_on"), t("w.end_on"), "w.user_type",
+                 "o.name", "o.entity_group", "o.enterprise_number", "r.id", "r.kind",
+                 "r.granted_by", t("r.start_on"), t("r.end_on"), t("r.withdrawn_on"),
+                 "r.withdrawn_by"],
+                "FROM work_relations w JOIN organisations o ON o.id = w.organisation_id\n"
+                " LEFT JOIN rights r ON r.work_relation_id = w.id WHERE w.person_id = :person")
+
+
 def _route_facts(d: Dialect) -> str:
     """What every decision reads (tags P, A, O, R, E, M)."""
-    t = d.day_text
     person = ["id", "national_number", "name", d.flag("has_eid")]
     return _union(
         _arm("P", ("0", "0"), person, "FROM persons WHERE id = :person"),
@@ -98,13 +117,7 @@ def _route_facts(d: Dialect) -> str:
         _arm("R", ("0", "0"), ["organisation_id", "person_id"],
              f"FROM legal_representatives WHERE organisation_id IN "
              f"({_APPLICANT_ORGANISATION} UNION {_EMPLOYERS})"),
-        _arm("E", ("w.seq", "COALESCE(r.seq, 0)"),
-             ["w.id", "w.organisation_id", t("w.start_on"), t("w.end_on"), "w.user_type",
-              "o.name", "o.entity_group", "o.enterprise_number", "r.id", "r.kind",
-              "r.granted_by", t("r.start_on"), t("r.end_on"), t("r.withdrawn_on"),
-              "r.withdrawn_by"],
-             "FROM work_relations w JOIN organisations o ON o.id = w.organisation_id\n"
-             " LEFT JOIN rights r ON r.work_relation_id = w.id WHERE w.person_id = :person"),
+        _employments_arm(d),
         # The mandates that can open a route: to the person, or to an organisation the person
         # has a work relation with (seeks on mandates (giver_id, giver_kind, taker_kind,
         # taker_id)).
@@ -114,6 +127,32 @@ def _route_facts(d: Dialect) -> str:
         _arm("M", ("m.seq", "0"), mandate_values(d),
              f"FROM mandates m WHERE {_GIVEN} AND m.taker_kind = 'organisation' "
              f"AND m.taker_id IN ({_EMPLOYERS})"))
+
+
+def _many_facts(d: Dialect) -> str:
+    """What every decision of one person on many applicants reads, at once (tags P, A, O, R,
+    E, M): the applicants `:persons` and `:organisations` (JSON arrays of ids), and each
+    mandate's giver after its values."""
+    person = ["id", "national_number", "name", d.flag("has_eid")]
+    persons, organisations = d.listed("persons"), d.listed("organisations")
+    given = (f"m.type = 'KIOSK' AND (m.giver_kind = 'person' AND m.giver_id IN ({persons})"
+             f" OR m.giver_kind = 'organisation' AND m.giver_id IN ({organisations}))")
+    values = [*mandate_values(d), "m.giver_kind", "m.giver_id"]
+    return _union(
+        _arm("P", ("0", "0"), person, "FROM persons WHERE id = :person"),
+        _arm("A", ("0", "0"), person, f"FROM persons WHERE id IN ({persons})"),
+        _arm("O", ("0", "0"), ["id", "enterprise_number", "name", "NULL", "entity_group"],
+             f"FROM organisations WHERE id IN ({organisations})"),
+        _arm("R", ("0", "0"), ["organisation_id", "person_id"],
+             f"FROM legal_representatives WHERE organisation_id IN "
+             f"({organisations} UNION {_EMPLOYERS})"),
+        _employments_arm(d),
+        _arm("M", ("m.seq", "0"), values,
+             f"FROM mandates m WHERE m.taker_kind = 'person' AND m.taker_id = :person "
+             f"AND {given}"),
+        _arm("M", ("m.seq", "0"), values,
+             f"FROM mandates m WHERE m.taker_kind = 'organisation' "
+             f"AND m.taker_id IN ({_EMPLOYERS}) AND {given}"))
 
 
 def _managers_arm(d: Dialect, organisations: str) -> str:
@@ -157,6 +196,8 @@ def _denial_facts(d: Dialect) -> str:
 @dataclass(frozen=True, slots=True)
 class Statements:
     route_facts: str
+    #: `route_facts` of one person on many applicants.
+    many_facts: str
     denial_facts: str
     #: The mandate administrators of one organisation (`:organisation`), same row shape.
     mandate_managers: str
@@ -166,7 +207,8 @@ class Statements:
 def statements(postgresql: bool) -> Statements:
     d = Dialect(postgresql)
     return Statements(
-        d.parameters(_route_facts(d)), d.parameters(_denial_facts(d)),
+        d.parameters(_route_facts(d)), d.parameters(_many_facts(d)),
+        d.parameters(_denial_facts(d)),
         d.parameters(_union(_managers_arm(d, "= :organisation"))))
 
 

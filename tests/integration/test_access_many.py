@@ -1,0 +1,115 @@
+"""One person's decisions on many applicants at once (`Repository.access_facts_many`, what the
+listing of a provider's clients reads) are the decisions one at a time, explanations included;
+and the listing names every party the decision allows, and no other.
+
+On the small generated registry of test_access_sql.py, on SQLite and PostgreSQL: the reader on
+its own connection, and a unit of work with and without the access index.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from mandaatwijzer.adapters.access import AccessIndex, AccessReader
+from mandaatwijzer.adapters.database import session_factory
+from mandaatwijzer.adapters.sql import SqlUnitOfWork
+from mandaatwijzer.registry import queries
+from mandaatwijzer.registry.access import allows, decide
+from mandaatwijzer.registry.errors import NotFoundError
+from mandaatwijzer.registry.model import Party, PartyKind
+
+from . import generated
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "registry"))
+
+import dataset
+import sample
+
+DAYS = (dataset.DAY, dataset.DAY - timedelta(days=400), dataset.DAY + timedelta(days=400))
+MISSING = (Party(PartyKind.PERSON, "P-9999999"), Party(PartyKind.ORGANISATION, "O-9999999"),
+           Party(PartyKind.ORGANISATION, "P-0000001"))  # a person's id as an organisation's
+
+
+@pytest.fixture
+def reader(engine: Engine) -> Iterator[AccessReader]:
+    generated.fill(engine, seed=11)
+    opened = AccessReader.connect(generated.url(engine))
+    yield opened
+    opened.close()
+
+
+def _units(engine: Engine) -> dict[str, SqlUnitOfWork]:
+    return {"reader": SqlUnitOfWork(session_factory(engine)),
+            "index": SqlUnitOfWork(session_factory(engine), AccessIndex.for_engine(engine))}
+
+
+def _asked(reader: AccessReader) -> dict[str, list[Party]]:
+    """Per person: the applicants of their sampled pairs (every route, most gaps), and those
+    of other persons' pairs (mostly denials)."""
+    pairs = sample.pairs(reader.connection, 250, seed=9)
+    others = [applicant for _, applicant in pairs[:40]]
+    asked: dict[str, list[Party]] = {}
+    for person_id, applicant in pairs:
+        asked.setdefault(person_id, []).append(applicant)
+    return {person_id: [*mine, *others] for person_id, mine in list(asked.items())[:12]}
+
+
+def test_the_decisions_at_once_are_those_one_at_a_time(reader: AccessReader,
+                                                       engine: Engine) -> None:
+    units = _units(engine)
+    allowed = denied = 0
+    for day in DAYS:
+        for person_id, applicants in _asked(reader).items():
+            # Each applicant once, in the order asked; those the registry lacks left out.
+            asked = [*MISSING[:1], *applicants, applicants[0], *MISSING[1:]]
+            expected = [reader.may_manage(person_id, a, day) for a in dict.fromkeys(applicants)]
+            own = [decide(f, day) for f in reader.facts_many(person_id, asked, day)]
+            assert own == expected, (person_id, day)
+            for name, uow in units.items():
+                with uow:
+                    found = uow.repo.access_facts_many(person_id, asked, day)
+                    assert [allows(f, day) for f in found] == [d.allowed for d in expected]
+                    assert [decide(f, day) for f in found] == expected, (name, person_id, day)
+            allowed += sum(d.allowed for d in expected)
+            denied += sum(not d.allowed for d in expected)
+    assert allowed > 100  # both outcomes, many times
+    assert denied > 100
+
+
+def test_an_unknown_person_is_not_found_whoever_is_asked_about(reader: AccessReader,
+                                                               engine: Engine) -> None:
+    for asked in ([], [Party(PartyKind.PERSON, "P-0000001")]):
+        with pytest.raises(NotFoundError, match="P-9999999"):
+            reader.facts_many("P-9999999", asked, dataset.DAY)
+        for uow in _units(engine).values():
+            with uow, pytest.raises(NotFoundError, match="P-9999999"):
+                uow.repo.access_facts_many("P-9999999", asked, dataset.DAY)
+
+
+def test_the_listing_names_every_party_the_decision_allows(reader: AccessReader,
+                                                           engine: Engine) -> None:
+    """`queries.applicants_for` gathers candidates and keeps those allowed: compared here with
+    a decision on every person and organisation of the registry, for persons of every kind
+    (a provider's staff with many clients, representatives, applicants with a mandate)."""
+    persons = [row[0] for row in reader.connection.execute(
+        "SELECT id FROM persons ORDER BY seq").fetchall()]
+    parties = [*(Party(PartyKind.PERSON, p) for p in persons),
+               *(Party(PartyKind.ORGANISATION, row[0]) for row in reader.connection.execute(
+                   "SELECT id FROM organisations ORDER BY seq").fetchall())]
+    chosen = list(dict.fromkeys(person for person, _ in
+                                sample.pairs(reader.connection, 250, seed=9)))[:6]
+    units = _units(engine)
+    for person_id in chosen:
+        for day in DAYS[:2]:
+            expected = {a for a in parties if reader.may_manage(person_id, a, day).allowed}
+            for name, uow in units.items():
+                with uow:
+                    page = queries.applicants_for(uow.repo, person_id, day, 0, queries.MAX_PAGE)
+                assert page.total == len(expected) < queries.MAX_PAGE
+                assert {a.party for a in page.items} == expected, (name, person_id, day)
