@@ -36,7 +36,7 @@ from ..model import (
 from ..phrases import _
 from ..policy import Viewer
 from ..ports import AuditEvent, EntityRef, Repository, UnitOfWork
-from ._mandates import MandateRow, by_creation, mandate_row
+from ._mandates import MandateRow, by_creation, mandate_row, mandate_rows
 from ._names import name_of
 
 #: The newest entries a history shows (a person's sign-ins add up).
@@ -206,7 +206,7 @@ def person_history(uow: UnitOfWork, viewer: Viewer, person_id: str, day: date) -
     mandates = [m for m in by_creation([*repo.mandates_given_by(found.party),
                                         *repo.mandates_taken_by(found.party)])
                 if sees_mandate(m)]
-    rows = [mandate_row(repo, m, day) for m in mandates]
+    rows = mandate_rows(repo, mandates, day)
     for row in rows:
         about[("mandate", row.id)] = _describe(row)
     entities: list[EntityRef] = [("person", found.id), *about]

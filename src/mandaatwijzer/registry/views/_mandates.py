@@ -12,7 +12,7 @@ from ..model import Dossier, Mandate, MandateStatus, Organisation, Party, PartyK
 from ..phrases import N_, Phrase
 from ..policy import Viewer
 from ..ports import Repository
-from ._names import name_of, party_of
+from ._names import name_of, names_of, party_of
 
 #: The states in which a mandate can still be stopped.
 OPEN_STATES = (MandateStatus.ACTIVE, MandateStatus.AWAITING_GIVER, MandateStatus.AWAITING_TAKER)
@@ -49,10 +49,18 @@ class MandateRow:
 
 
 def mandate_row(repo: Repository, mandate: Mandate, day: date) -> MandateRow:
-    pending = mandate.pending_transfer_to
-    return MandateRow(mandate, mandate.status(day), name_of(repo, mandate.giver),
-                      name_of(repo, mandate.taker),
-                      name_of(repo, pending) if pending is not None else None)
+    return mandate_rows(repo, (mandate,), day)[0]
+
+
+def mandate_rows(repo: Repository, mandates: Iterable[Mandate], day: date) -> list[MandateRow]:
+    """The rows of the mandates, in their order, their parties' names read at once (a
+    provider's thousand mandates would read each side's entity on its own)."""
+    listed = list(mandates)
+    names = names_of(repo, [side for m in listed
+                            for side in (m.giver, m.taker, m.pending_transfer_to)])
+    return [MandateRow(m, m.status(day), names[m.giver], names[m.taker],
+                       None if m.pending_transfer_to is None else names[m.pending_transfer_to])
+            for m in listed]
 
 
 def mandates_of_party(repo: Repository, party: Party) -> list[Mandate]:
@@ -65,16 +73,16 @@ def mandates_of_sides(repo: Repository, sides: Iterable[Party], day: date) -> li
     """The mandates the parties gave or took, oldest first."""
     mandates = [m for side in sides
                 for m in [*repo.mandates_given_by(side), *repo.mandates_taken_by(side)]]
-    return [mandate_row(repo, m, day) for m in by_creation(mandates)]
+    return mandate_rows(repo, by_creation(mandates), day)
 
 
 def given_by(repo: Repository, party: Party, day: date) -> list[MandateRow]:
-    return [mandate_row(repo, m, day) for m in by_creation(repo.mandates_given_by(party))]
+    return mandate_rows(repo, by_creation(repo.mandates_given_by(party)), day)
 
 
 def taken_by(repo: Repository, party: Party, day: date) -> list[MandateRow]:
     """The mandates the party took (a provider's clients'), oldest first."""
-    return [mandate_row(repo, m, day) for m in by_creation(repo.mandates_taken_by(party))]
+    return mandate_rows(repo, by_creation(repo.mandates_taken_by(party)), day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +114,7 @@ def _awaits(mandate: Mandate, party: Party, day: date) -> bool:
 def awaiting_from(repo: Repository, viewer_id: str, party: Party, day: date) -> list[MandateRow]:
     """The mandates that await the viewer's signature for `party`, oldest first."""
     awaiting = queries.awaiting_signature(repo, viewer_id, day, 0, queries.MAX_PAGE)
-    return [mandate_row(repo, m, day) for m in awaiting.items if _awaits(m, party, day)]
+    return mandate_rows(repo, [m for m in awaiting.items if _awaits(m, party, day)], day)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,7 @@ from datetime import date, timedelta
 from .. import policy, queries, requests, rules
 from ..model import Mandate, MandateStatus, Party, Person, Right
 from ..ports import Repository
-from ._mandates import MandateRow, by_creation, mandate_row
-from ._names import name_of
+from ._mandates import MandateRow, by_creation, mandate_rows
 
 #: How far ahead an end is worth a reminder, in days.
 ENDING_WITHIN = 30
@@ -85,16 +84,15 @@ def _signatures(repo: Repository, person: Person,
     acceptance (`queries.awaiting_signature`: nothing without an eID)."""
     signatures, transfers = [], []
     awaiting = queries.awaiting_signature(repo, person.id, day, 0, queries.MAX_PAGE)
-    for mandate in awaiting.items:
-        status = mandate.status(day)
-        pending = mandate.pending_transfer_to
-        if pending is not None and status is MandateStatus.ACTIVE:
-            transfers.append(Signature(mandate_row(repo, mandate, day), pending,
-                                       name_of(repo, pending)))
-            continue
-        side = mandate.giver if status is MandateStatus.AWAITING_GIVER else mandate.taker
-        signatures.append(Signature(mandate_row(repo, mandate, day), side,
-                                    name_of(repo, side)))
+    for row in mandate_rows(repo, awaiting.items, day):
+        mandate, pending = row.mandate, row.mandate.pending_transfer_to
+        if pending is not None and row.status is MandateStatus.ACTIVE:
+            assert row.pending_name is not None
+            transfers.append(Signature(row, pending, row.pending_name))
+        elif row.status is MandateStatus.AWAITING_GIVER:
+            signatures.append(Signature(row, mandate.giver, row.giver_name))
+        else:
+            signatures.append(Signature(row, mandate.taker, row.taker_name))
     return signatures, transfers
 
 
@@ -130,7 +128,7 @@ def _mandates_ending(repo: Repository, person: Person, day: date) -> list[Ending
     for side in _signing_sides(repo, person, day):
         mandates += [m for m in [*repo.mandates_given_by(side), *repo.mandates_taken_by(side)]
                      if m.in_force(day) and _ends_soon(m.period.end, day)]
-    found = [EndingMandate(mandate_row(repo, m, day)) for m in by_creation(mandates)]
+    found = [EndingMandate(row) for row in mandate_rows(repo, by_creation(mandates), day)]
     found.sort(key=lambda e: e.ends)
     return found
 
