@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,10 +19,11 @@ from sqlalchemy import Engine
 from mandaatwijzer.adapters.access import AccessIndex, AccessReader
 from mandaatwijzer.adapters.database import session_factory
 from mandaatwijzer.adapters.sql import SqlUnitOfWork
-from mandaatwijzer.registry import queries
+from mandaatwijzer.registry import consequences, queries, services
 from mandaatwijzer.registry.access import allows, decide
 from mandaatwijzer.registry.errors import NotFoundError
-from mandaatwijzer.registry.model import Party, PartyKind
+from mandaatwijzer.registry.model import Party, PartyKind, RightKind
+from mandaatwijzer.registry.ports import Clock
 
 from . import generated
 
@@ -113,3 +114,60 @@ def test_the_listing_names_every_party_the_decision_allows(reader: AccessReader,
                     page = queries.applicants_for(uow.repo, person_id, day, 0, queries.MAX_PAGE)
                 assert page.total == len(expected) < queries.MAX_PAGE
                 assert {a.party for a in page.items} == expected, (name, person_id, day)
+
+
+def _executor_with_most_clients(reader: AccessReader) -> tuple[str, str, str, str]:
+    """(right, work relation, holder, an active local administrator of the provider) of an
+    active `SSM Mandaatuitvoerder` at the provider that took the most mandates."""
+    day = dataset.DAY.isoformat()
+    found = reader.connection.execute(
+        "SELECT r.id, w.id, w.person_id, a.person_id FROM rights r"
+        " JOIN work_relations w ON w.id = r.work_relation_id"
+        " JOIN local_admins a ON a.organisation_id = w.organisation_id"
+        " WHERE r.kind = 'SSM Mandaatuitvoerder' AND r.withdrawn_on IS NULL"
+        f" AND r.start_on <= '{day}' AND (r.end_on IS NULL OR r.end_on >= '{day}')"
+        f" AND w.start_on <= '{day}' AND (w.end_on IS NULL OR w.end_on >= '{day}')"
+        " AND a.withdrawn_on IS NULL AND a.person_id <> w.person_id"
+        " ORDER BY (SELECT count(*) FROM mandates m WHERE m.taker_id = w.organisation_id"
+        "           AND m.taker_kind = 'organisation') DESC, r.id").fetchone()
+    assert found is not None
+    right_id, relation_id, holder, admin = found
+    return right_id, relation_id, holder, admin
+
+
+def test_a_withdrawal_and_a_grant_name_exactly_whose_dossiers_change_hands(
+        reader: AccessReader, engine: Engine) -> None:
+    """The confirmations of a right withdrawn and granted again (which read the facts of all
+    the holder's applicants at once) name exactly the applicants the holder loses and then
+    gains when the change is made: the listing before and after, compared."""
+    right_id, relation_id, holder, admin = _executor_with_most_clients(reader)
+    clock = Clock(datetime.combine(dataset.DAY, time(9), UTC))
+    day = dataset.DAY
+    units = _units(engine)
+
+    def listed(uow: SqlUnitOfWork) -> set[Party]:
+        with uow:
+            return {a.party for a in queries.every_applicant_for(uow.repo, holder, day)}
+
+    def named(access: tuple[consequences.Access, ...]) -> set[Party]:
+        assert {a.person_id for a in access} <= {holder}
+        return {a.party for found in access for a in found.applicants}
+
+    before = listed(units["index"])
+    lost = {}
+    for name, uow in units.items():
+        with uow:
+            lost[name] = named(consequences.withdrawal(uow.repo, right_id, day, admin).lost)
+    services.withdraw_right(units["reader"], clock, admin, right_id, day)
+    after = listed(units["index"])
+    assert lost["index"] == lost["reader"] == before - after
+    assert len(before - after) > 20  # a provider's clients, not the holder's own
+
+    gained = {}
+    for name, uow in units.items():
+        with uow:
+            gained[name] = named(consequences.granting(
+                uow.repo, relation_id, RightKind.MANDATE_EXECUTOR, day, None, admin).gained)
+    services.grant_right(units["reader"], clock, admin, relation_id,
+                         RightKind.MANDATE_EXECUTOR.value, day)
+    assert gained["index"] == gained["reader"] == listed(units["index"]) - after == before - after

@@ -18,10 +18,9 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import TypeVar
 
 from . import queries, rules
-from .access import AccessFacts, decide
+from .access import AccessFacts, allows
 from .errors import NotFoundError
 from .model import (
     Mandate,
@@ -36,9 +35,8 @@ from .model import (
     Signature,
     new_id,
 )
-from .ports import Page, Repository
+from .ports import Repository
 
-T = TypeVar("T")
 #: Rewrites the facts of one decision as they would be after the change.
 Change = Callable[[AccessFacts], AccessFacts]
 
@@ -247,29 +245,34 @@ def _with_mandates(changed: Mandate, *added: Mandate,
 
 
 def _differences(repo: Repository, pairs: Iterable[tuple[str, Party]], day: date,
-                 change: Change, *, gained: bool) -> tuple[Access, ...]:
+                 change: Change, *, gained: bool, rights_only: bool = False) -> tuple[Access, ...]:
     """For each (person, applicant): kept when the change turns a yes into a no (`gained`
-    False) or a no into a yes (`gained` True); grouped by person, by name."""
-    found: dict[str, list[queries.Applicant]] = {}
+    False) or a no into a yes (`gained` True); grouped by person, by name.
+
+    Each pair's facts are read once and decided on as they are and as the change would leave
+    them. A change of a person's rights alone (`rights_only`) reads the facts of all of a
+    person's applicants at once (`Repository.access_facts_many`); a mandate's change reads
+    every mandate of its applicant, each pair through the port."""
+    asked: dict[str, list[Party]] = {}
+    for person_id, applicant in dict.fromkeys(pairs):
+        asked.setdefault(person_id, []).append(applicant)
     # The organisations' names are the same for every pair: read once (`queries.Names`).
     names: queries.Names = {}
-    for person_id, applicant in dict.fromkeys(pairs):
-        facts = queries.gather_facts(repo, person_id, applicant, day, names)
-        # One read, decided as it is and as the change would leave it.
-        before = decide(facts, day).allowed
-        after = decide(change(facts), day).allowed
-        if before != after and after is gained:
-            found.setdefault(person_id, []).append(_applicant(repo, applicant))
+    found: dict[str, list[queries.Applicant]] = {}
+    for person_id, applicants in asked.items():
+        read = (repo.access_facts_many(person_id, applicants, day) if rights_only else
+                [queries.gather_facts(repo, person_id, a, day, names) for a in applicants])
+        for facts in read:
+            after = allows(change(facts), day)
+            if after is gained and allows(facts, day) is not after:
+                found.setdefault(person_id, []).append(
+                    queries.Applicant(facts.applicant.party, facts.applicant.name))
     accesses = []
-    for person_id, applicants in found.items():
+    for person_id, kept in found.items():
         person = rules.person(repo, person_id)
-        applicants.sort(key=lambda a: (a.name.lower(), a.party.id))
-        accesses.append(Access(person.id, person.name, tuple(applicants)))
+        kept.sort(key=lambda a: (a.name.lower(), a.party.id))
+        accesses.append(Access(person.id, person.name, tuple(kept)))
     return tuple(sorted(accesses, key=lambda a: (a.person_name.lower(), a.person_id)))
-
-
-def _applicant(repo: Repository, party: Party) -> queries.Applicant:
-    return queries.Applicant(party, _name(repo, party))
 
 
 def _name(repo: Repository, party: Party) -> str:
@@ -278,23 +281,9 @@ def _name(repo: Repository, party: Party) -> str:
     return entity.name if entity is not None else party.id
 
 
-def _everyone(page_of: Callable[[int, int], Page[T]]) -> list[T]:
-    """Every item of a paged listing."""
-    items: list[T] = []
-    offset = 0
-    while True:
-        page = page_of(offset, queries.MAX_PAGE)
-        items += page.items
-        if not page.has_next:
-            return items
-        offset += queries.MAX_PAGE
-
-
 def _managers_of(repo: Repository, applicant: Party, day: date) -> list[tuple[str, Party]]:
     """(person, applicant) for everyone who may manage the applicant's dossiers on `day`."""
-    persons = _everyone(lambda offset, limit: queries.persons_for(repo, applicant, day,
-                                                                  offset, limit))
-    return [(p.id, applicant) for p in persons]
+    return [(p.id, applicant) for p in queries.every_person_for(repo, applicant, day)]
 
 
 def _staff_of(repo: Repository, taker: Party, applicant: Party,
@@ -386,10 +375,9 @@ def withdrawal(repo: Repository, right_id: str, on: date, actor_id: str) -> With
     lost: tuple[Access, ...] = ()
     if right.withdrawn_on is None:
         withdrawn = replace(right, withdrawn_on=on, withdrawn_by=actor_id)
-        applicants = _everyone(lambda offset, limit: queries.applicants_for(
-            repo, holder.id, day, offset, limit))
+        applicants = queries.every_applicant_for(repo, holder.id, day)
         lost = _differences(repo, [(holder.id, a.party) for a in applicants], day,
-                            _with_right(withdrawn), gained=False)
+                            _with_right(withdrawn), gained=False, rights_only=True)
     return Withdrawal(right.id, right.kind, holder.id, holder.name, org.id, org.name, day,
                       lost, right.withdrawn_on)
 
@@ -405,9 +393,9 @@ def granting(repo: Repository, work_relation_id: str, kind: RightKind, start: da
     holder = rules.person(repo, relation.person_id)
     org = rules.organisation(repo, relation.organisation_id)
     right = Right(new_id("R"), relation.id, kind, actor_id, Period(start, end))
-    applicants = [org.party, *(m.giver for m in repo.mandates_taken_by(org.party))]
+    applicants = [org.party, *repo.givers_to(org.party)]
     gained = _differences(repo, [(holder.id, a) for a in applicants], start,
-                          _with_new_right(right), gained=True)
+                          _with_new_right(right), gained=True, rights_only=True)
     return Granting(relation.id, kind, holder.id, holder.name, org.id, org.name, start, end,
                     gained)
 

@@ -141,12 +141,17 @@ def _kiosk_mandates(mandates: Iterable[Mandate], day: date) -> list[Mandate]:
 
 def applicants_for(repo: Repository, person_id: str, day: date, offset: int = 0,
                    limit: int = 50) -> Page[Applicant]:
-    """The applicants whose dossiers the person may manage: themself first, then by name.
+    """The applicants whose dossiers the person may manage: themself first, then by name."""
+    check_paging(offset, limit)
+    return _page(every_applicant_for(repo, person_id, day), offset, limit)
+
+
+def every_applicant_for(repo: Repository, person_id: str, day: date) -> list[Applicant]:
+    """`applicants_for`, every one (a confirmation lists all whose access a change ends).
 
     The candidates: the person, the organisations they represent or work for, and the giver
     of every mandate those employers or the person took (a provider's thousand clients, read
     without the mandates, whose facts the decisions read at once)."""
-    check_paging(offset, limit)
     person = rules.person(repo, person_id)
     candidates = [person.party, *(org.party for org in repo.organisations_represented_by(
         person.id))]
@@ -160,13 +165,18 @@ def applicants_for(repo: Repository, person_id: str, day: date, offset: int = 0,
              for facts in repo.access_facts_many(person.id, candidates, day)
              if allows(facts, day)]
     found.sort(key=lambda a: (a.party != person.party, a.name.lower(), a.party.id))
-    return _page(found, offset, limit)
+    return found
 
 
 def persons_for(repo: Repository, applicant: Party, day: date, offset: int = 0,
                 limit: int = 50) -> Page[Person]:
     """The persons who may manage the applicant's dossiers, by name."""
     check_paging(offset, limit)
+    return _page(every_person_for(repo, applicant, day), offset, limit)
+
+
+def every_person_for(repo: Repository, applicant: Party, day: date) -> list[Person]:
+    """`persons_for`, every one."""
     candidates: list[str] = []
     if applicant.kind is PartyKind.PERSON:
         candidates.append(rules.person(repo, applicant.id).id)
@@ -185,7 +195,7 @@ def persons_for(repo: Repository, applicant: Party, day: date, offset: int = 0,
         if person is not None and may_manage(repo, person.id, applicant, day).allowed:
             found.append(person)
     found.sort(key=lambda p: (p.name.lower(), p.id))
-    return _page(found, offset, limit)
+    return found
 
 
 def _staff(repo: Repository, org_id: str, day: date) -> list[str]:
