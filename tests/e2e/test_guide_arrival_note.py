@@ -39,3 +39,18 @@ def test_the_question_it_leads_to_says_where_the_guide_goes_next(lang: str) -> N
 def test_no_other_page_of_the_guide_shows_it(answers: str) -> None:
     page = text(C.get(f"{BASE}/step?{answers}").text)
     assert _line("nl") not in page
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_api_gives_the_line_with_the_node_it_leads_to_and_nowhere_else(lang: str) -> None:
+    """The JSON API has the shape of `mandaatwijzer guide --json`: the line is the node's
+    `arrival`, with where it comes from (inferred: the seed has no box for it)."""
+    state = "/api/flows/externe-dienstverlener/state"
+    node = C.get(state, params={"answers": AT_WIL_MANDAAT, "lang": lang}).json()["node"]
+    assert node["arrival"] == {"question": "is-lokale-beheerder", "answer": "nee",
+                               "text": _line(lang), "source": "inferred"}
+    expected = guide.state_view(guide.from_query(guide.flow("externe-dienstverlener"),
+                                                 AT_WIL_MANDAAT), guide.glossary(), lang)
+    assert node == expected["node"]
+    elsewhere = C.get(state, params={"answers": "eid=ja&rol=lokale-beheerder", "lang": lang})
+    assert "arrival" not in elsewhere.json()["node"]

@@ -20,12 +20,23 @@ class Link(BaseModel):
     term: str | None = None
 
 
+class Arrival(BaseModel):
+    """The line that says where the last answer led, when the flow has one for it."""
+
+    question: str = Field(description="The question last answered")
+    answer: str
+    text: str
+    source: str = Field(description="seed, inferred, translation or project")
+
+
 class Node(BaseModel):
     id: str
     kind: Literal["question", "outcome"]
     text: str
     source: str
     note: str | None = None
+    arrival: Arrival | None = Field(
+        None, description="Where the last answer led; absent when the flow says nothing there")
     options: list[Option]
     links: list[Link]
 
