@@ -99,6 +99,18 @@ class Registry:
         with self.ctx.units() as uow:
             return uow.repo.persons(0, 10).total
 
+    def linked_at(self, subject: str) -> datetime:
+        """When the provider's subject was (last) linked to its person."""
+        if self.memory is not None:
+            return self.memory.committed.sign_in_subjects[(ISSUER, subject)][1]
+        assert self.engine is not None
+        with self.engine.connect() as connection:
+            found: datetime = connection.execute(
+                select(sign_in_subjects.c.linked_at).where(
+                    sign_in_subjects.c.issuer == ISSUER,
+                    sign_in_subjects.c.subject == subject)).scalar_one()
+            return found
+
     def count(self, table: str) -> int | None:
         """Rows of a table on SQL; None on the fake."""
         if self.engine is None:
@@ -254,6 +266,9 @@ def test_a_new_subject_for_a_known_number_is_linked_to_the_same_person(
     assert signin.person_of_subject(units(), ISSUER, "sub-anna") == first.person_id
     assert signin.person_of_subject(units(), ISSUER, "sub-anna-new-account") == first.person_id
     assert registry.count("sign_in_subjects") in (2, None)
+    # Each linked at its sign-in, on the registry's clock (not the machine's).
+    assert registry.linked_at("sub-anna") == at(0).now()
+    assert registry.linked_at("sub-anna-new-account") == at(1).now()
 
 
 def test_a_refused_sign_in_writes_nothing(registry: Registry) -> None:
@@ -376,9 +391,10 @@ def test_a_subject_linked_again_moves_to_the_new_person(registry: Registry) -> N
                             subject="sub-bert").person_id
     uow = registry.ctx.units()
     with uow.changing():
-        uow.sign_ins().link_subject(ISSUER, "sub-anna", bert)
+        uow.sign_ins().link_subject(ISSUER, "sub-anna", bert, at(5).now())
         uow.commit()
     assert signin.person_of_subject(registry.ctx.units(), ISSUER, "sub-anna") == bert
+    assert registry.linked_at("sub-anna") == at(5).now()
     assert signin.person_of_subject(registry.ctx.units(), ISSUER, "sub-bert") == bert
     assert anna != bert
     assert registry.count("sign_in_subjects") in (2, None)
@@ -400,13 +416,13 @@ def test_two_transactions_linking_one_new_subject_at_once_both_succeed(
         try:
             with Session(registry.engine) as session:
                 second_started.set()
-                SqlSignInStore(session).link_subject(ISSUER, "sub-new", bert)
+                SqlSignInStore(session).link_subject(ISSUER, "sub-new", bert, T0)
                 session.commit()
         except BaseException as error:  # reported below
             failures.append(error)
 
     with Session(registry.engine) as first:
-        SqlSignInStore(first).link_subject(ISSUER, "sub-new", anna)
+        SqlSignInStore(first).link_subject(ISSUER, "sub-new", anna, T0)
         worker = threading.Thread(target=second)
         worker.start()
         second_started.wait(5)

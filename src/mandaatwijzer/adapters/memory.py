@@ -6,7 +6,7 @@ import copy
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Self
 
@@ -199,8 +199,8 @@ class MemorySignInStore:
         found = self._working().sign_in_subjects.get((issuer, subject))
         return None if found is None else found[0]
 
-    def link_subject(self, issuer: str, subject: str, person_id: str) -> None:
-        self._working().sign_in_subjects[(issuer, subject)] = (person_id, datetime.now(UTC))
+    def link_subject(self, issuer: str, subject: str, person_id: str, at: datetime) -> None:
+        self._working().sign_in_subjects[(issuer, subject)] = (person_id, at)
 
 
 class MemoryUnitOfWork(AllOrNothing):

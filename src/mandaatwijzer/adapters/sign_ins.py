@@ -14,7 +14,7 @@ violation (under the writers' turn they cannot meet anyway; the upsert holds wit
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -110,10 +110,10 @@ class SqlSignInStore:
         ).scalar_one_or_none()
         return found
 
-    def link_subject(self, issuer: str, subject: str, person_id: str) -> None:
+    def link_subject(self, issuer: str, subject: str, person_id: str, at: datetime) -> None:
         self._session.flush()
         values = {"issuer": issuer, "subject": subject, "person_id": person_id,
-                  "linked_at": datetime.now(UTC)}
+                  "linked_at": at}
         dialect = self._session.connection().dialect.name
         upsert: Any
         # The dialects' modules here, not at the top: every command opens the registry, and

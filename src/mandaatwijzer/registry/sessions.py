@@ -84,6 +84,6 @@ class SignInStore(Protocol):
         """The person a provider's subject (`iss`, `sub`) signed in as before, if any."""
         ...
 
-    def link_subject(self, issuer: str, subject: str, person_id: str) -> None:
-        """Remember (or move) the provider's subject to this person."""
+    def link_subject(self, issuer: str, subject: str, person_id: str, at: datetime) -> None:
+        """Remember (or move) the provider's subject to this person, at `at`."""
         ...

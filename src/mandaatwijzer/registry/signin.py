@@ -202,7 +202,7 @@ def _identify(uow: UnitOfWork, clock: Clock, identity: Identity,
         _end_sessions(uow, clock, SIGN_IN, person.id, "end_session_record_changed")
     store = uow.sign_ins()
     if store.person_of_subject(identity.issuer, identity.subject) != person.id:
-        store.link_subject(identity.issuer, identity.subject, person.id)
+        store.link_subject(identity.issuer, identity.subject, person.id, clock.now())
     return person.id, registered
 
 
