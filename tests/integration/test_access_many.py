@@ -171,3 +171,44 @@ def test_a_withdrawal_and_a_grant_name_exactly_whose_dossiers_change_hands(
     services.grant_right(units["reader"], clock, admin, relation_id,
                          RightKind.MANDATE_EXECUTOR.value, day)
     assert gained["index"] == gained["reader"] == listed(units["index"]) - after == before - after
+
+
+def test_a_stop_names_exactly_who_loses_the_applicants_dossiers(reader: AccessReader,
+                                                                engine: Engine) -> None:
+    """The confirmation of a mandate stopped (each executor's facts read through
+    `access_facts_many`, the mandate swapped for its stopped copy) names exactly the persons
+    who may no longer manage its giver's dossiers once it is stopped: of a mandate in force
+    whose stop takes someone's access (a giver's other mandates often keep it)."""
+    day = dataset.DAY.isoformat()
+    candidates = reader.connection.execute(
+        "SELECT m.id, m.giver_id FROM mandates m JOIN persons p ON p.id = m.giver_id"
+        " WHERE m.giver_kind = 'person' AND m.taker_kind = 'organisation'"
+        " AND m.type = 'KIOSK' AND p.has_eid AND m.giver_signed_at IS NOT NULL"
+        " AND m.taker_signed_at IS NOT NULL AND m.stopped_at IS NULL"
+        " AND m.successor_id IS NULL AND m.pending_transfer_to_id IS NULL"
+        f" AND m.start_on <= '{day}' AND (m.end_on IS NULL OR m.end_on >= '{day}')"
+        " ORDER BY m.seq").fetchall()
+    now = datetime.combine(dataset.DAY, time(9), UTC)
+    units = _units(engine)
+
+    def lost(uow: SqlUnitOfWork, mandate_id: str, giver: Party) -> set[str]:
+        with uow:
+            access = consequences.stopping(uow.repo, mandate_id, now, giver.id).lost
+        assert all([a.party for a in found.applicants] == [giver] for found in access)
+        return {found.person_id for found in access}
+
+    def persons(uow: SqlUnitOfWork, giver: Party) -> set[str]:
+        with uow:
+            return {p.id for p in queries.every_person_for(uow.repo, giver, dataset.DAY)}
+
+    for mandate_id, giver_id in candidates[:40]:
+        giver = Party(PartyKind.PERSON, giver_id)
+        named = lost(units["index"], mandate_id, giver)
+        if named:
+            break
+    else:
+        pytest.fail("no mandate among the first 40 whose stop takes anyone's access")
+    assert lost(units["reader"], mandate_id, giver) == named
+    before = persons(units["index"], giver)
+    services.stop_mandate(units["reader"], Clock(now), giver_id, mandate_id)
+    assert before - persons(units["index"], giver) == named

@@ -15,7 +15,7 @@ The functions take no viewer: `views` applies the read policy (`views.withdrawal
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -234,35 +234,52 @@ def _with_mandates(changed: Mandate, *added: Mandate,
         found = [changed if m.id == changed.id else m for m in mandates]
         return found + [m for m in added if m.giver == applicant.party]
 
+    new_takers = {org.id: org for org in takers}
+
     def change(facts: AccessFacts) -> AccessFacts:
         route = facts.route_mandates
         return replace(facts, mandates=tuple(swap(facts.mandates, facts.applicant)),
                        route_mandates=None if route is None else
                        tuple(swap(route, facts.applicant)),
-                       takers={**facts.takers, **{org.id: org for org in takers}})
+                       takers=_Over(new_takers, facts.takers) if new_takers else facts.takers)
 
     return change
 
 
+class _Over(Mapping[str, Organisation]):
+    """`added` over `base`, read only: the access index's takers are every organisation of
+    the registry, not to be copied for each pair."""
+
+    def __init__(self, added: Mapping[str, Organisation],
+                 base: Mapping[str, Organisation]) -> None:
+        self.added, self.base = added, base
+
+    def __getitem__(self, key: str) -> Organisation:
+        found = self.added.get(key)
+        return self.base[key] if found is None else found
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.added
+        yield from (key for key in self.base if key not in self.added)
+
+    def __len__(self) -> int:
+        return len(self.added) + sum(1 for key in self.base if key not in self.added)
+
+
 def _differences(repo: Repository, pairs: Iterable[tuple[str, Party]], day: date,
-                 change: Change, *, gained: bool, rights_only: bool = False) -> tuple[Access, ...]:
+                 change: Change, *, gained: bool) -> tuple[Access, ...]:
     """For each (person, applicant): kept when the change turns a yes into a no (`gained`
     False) or a no into a yes (`gained` True); grouped by person, by name.
 
-    Each pair's facts are read once and decided on as they are and as the change would leave
-    them. A change of a person's rights alone (`rights_only`) reads the facts of all of a
-    person's applicants at once (`Repository.access_facts_many`); a mandate's change reads
-    every mandate of its applicant, each pair through the port."""
+    Each pair's facts are read once, those of all of a person's applicants at once
+    (`Repository.access_facts_many`), and decided on as they are and as the change would
+    leave them."""
     asked: dict[str, list[Party]] = {}
     for person_id, applicant in dict.fromkeys(pairs):
         asked.setdefault(person_id, []).append(applicant)
-    # The organisations' names are the same for every pair: read once (`queries.Names`).
-    names: queries.Names = {}
     found: dict[str, list[queries.Applicant]] = {}
     for person_id, applicants in asked.items():
-        read = (repo.access_facts_many(person_id, applicants, day) if rights_only else
-                [queries.gather_facts(repo, person_id, a, day, names) for a in applicants])
-        for facts in read:
+        for facts in repo.access_facts_many(person_id, applicants, day):
             after = allows(change(facts), day)
             if after is gained and allows(facts, day) is not after:
                 found.setdefault(person_id, []).append(
@@ -377,7 +394,7 @@ def withdrawal(repo: Repository, right_id: str, on: date, actor_id: str) -> With
         withdrawn = replace(right, withdrawn_on=on, withdrawn_by=actor_id)
         applicants = queries.every_applicant_for(repo, holder.id, day)
         lost = _differences(repo, [(holder.id, a.party) for a in applicants], day,
-                            _with_right(withdrawn), gained=False, rights_only=True)
+                            _with_right(withdrawn), gained=False)
     return Withdrawal(right.id, right.kind, holder.id, holder.name, org.id, org.name, day,
                       lost, right.withdrawn_on)
 
@@ -395,7 +412,7 @@ def granting(repo: Repository, work_relation_id: str, kind: RightKind, start: da
     right = Right(new_id("R"), relation.id, kind, actor_id, Period(start, end))
     applicants = [org.party, *repo.givers_to(org.party)]
     gained = _differences(repo, [(holder.id, a) for a in applicants], start,
-                          _with_new_right(right), gained=True, rights_only=True)
+                          _with_new_right(right), gained=True)
     return Granting(relation.id, kind, holder.id, holder.name, org.id, org.name, start, end,
                     gained)
 
