@@ -26,7 +26,7 @@ from ..registry.model import (
     WorkRelation,
 )
 from ..registry.ports import AuditEvent, Entity, EntityRef, Page, Repository, UnitOfWork
-from ..registry.queries import gather_facts
+from ..registry.queries import Names, gather_facts
 from ..registry.sessions import SignInSession, SignInStore
 from ._holding import AllOrNothing
 
@@ -118,7 +118,8 @@ class MemoryRepository:
             raise NotFoundError("person", person_id)
         listed = list(dict.fromkeys(applicants))
         existing = self.names(listed)
-        return [gather_facts(self, person_id, applicant, day)
+        names: Names = {}  # the organisations' administrators, read once for all
+        return [gather_facts(self, person_id, applicant, day, names)
                 for applicant in listed if applicant in existing]
 
     def mandates_given_by(self, giver: Party) -> Sequence[Mandate]:

@@ -54,7 +54,8 @@ def _admin_names(repo: Repository, org_id: str, day: date) -> tuple[str, ...]:
 
 #: The names of an organisation's local administrators ("admins") and holders of SSM
 #: Mandaatbeheerder ("managers") on one day, by (organisation, which): kept by a caller that
-#: gathers the facts of many pairs about the same organisations (`consequences`).
+#: gathers the facts of many pairs about the same organisations (the memory fake's
+#: `access_facts_many`).
 Names = dict[tuple[str, str], tuple[str, ...]]
 
 
