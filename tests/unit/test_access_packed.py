@@ -6,7 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from mandaatwijzer.adapters.access.packed import MandatesGiven, Tables, _micros, _moment
-from mandaatwijzer.adapters.access.reader import Parties, build_mandate
+from mandaatwijzer.adapters.access.records import Parties, build_mandate
 from mandaatwijzer.registry.model import Mandate, MandateStatus, Party, PartyKind
 
 GIVER = ("person", "P-giver")

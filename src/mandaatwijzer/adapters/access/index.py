@@ -36,14 +36,13 @@ from ...registry.model import (
     WorkRelation,
 )
 from .packed import NOTHING_GIVEN, MandatesGiven, Tables
-from .reader import (
-    AccessReader,
+from .reader import AccessReader, rows
+from .records import (
     build_local_admin,
     build_organisation,
     build_person,
     build_relation,
     build_right,
-    rows,
 )
 from .statements import Dialect, mandate_values
 

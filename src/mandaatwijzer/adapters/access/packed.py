@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, overload
 
 from ...registry.model import Mandate, Party, PartyKind, Period, Signature
-from .reader import day, moment
+from .records import day, moment
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -132,7 +132,7 @@ class Tables:
 
 class _PackedMandate(Mandate):
     """A mandate made from its record, its values in slots (read at C speed whether or not
-    the ORM maps `Mandate`, as `reader._record_class`'s), and when it was made turned into a
+    the ORM maps `Mandate`, as `records._record_class`'s), and when it was made turned into a
     `datetime` only when asked for (a decision never reads it)."""
 
     __slots__ = ("created", "created_by", "giver", "giver_signature", "id", "pending_transfer_to",
@@ -172,7 +172,7 @@ def _signature(by: str, micros: int) -> Signature:
 
 
 def _micros(stored: str | None) -> int:
-    """A stored moment (`reader.moment`) in microseconds since 1970."""
+    """A stored moment (`records.moment`) in microseconds since 1970."""
     return _NO_MOMENT if stored is None else (moment(stored) - _EPOCH) // _MICROSECOND
 
 
