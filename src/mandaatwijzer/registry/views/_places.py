@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .. import policy, queries, rules
-from ..model import EntityGroup, Organisation, Party, Person, Right, WorkRelation
+from ..model import EntityGroup, Organisation, Party, PartyKind, Person, Right, WorkRelation
 from ..ports import Repository
 from ._mandates import MandateRow, mandates_of_sides
 from ._names import names_of
@@ -89,14 +89,13 @@ def checker_choices(repo: Repository, person: Person,
     # The givers' names are read at once below (a provider takes a thousand mandates or
     # more); each keeps its place in the listing meanwhile.
     givers: list[Party] = []
+    staff: list[Party] = []  # their names too, read at once (a provider's hundred users)
     for membership in memberships(repo, person, day):
         org = membership.organisation
         applicants[org.id] = org.name
         if membership.authority:
-            for relation in repo.work_relations_at(org.id):
-                holder = repo.person(relation.person_id)
-                if holder is not None:
-                    persons[holder.id] = holder.name
+            staff += [Party(PartyKind.PERSON, relation.person_id)
+                      for relation in repo.work_relations_at(org.id)]
         for giver in repo.givers_to(org.party):
             applicants.setdefault(giver.id, "")
             givers.append(giver)
@@ -106,6 +105,7 @@ def checker_choices(repo: Repository, person: Person,
     named = names_of(repo, givers)
     for giver in givers:
         applicants[giver.id] = named[giver]
+    persons.update((member.id, name) for member, name in repo.names(staff).items())
     # Every applicant `queries.applicants_for` would add is listed already: the person, the
     # organisations they represent or work for, and the givers of the mandates those (and the
     # person) took; deciding access for each of a provider's thousand clients is left to the
