@@ -212,3 +212,54 @@ def test_a_stop_names_exactly_who_loses_the_applicants_dossiers(reader: AccessRe
     before = persons(units["index"], giver)
     services.stop_mandate(units["reader"], Clock(now), giver_id, mandate_id)
     assert before - persons(units["index"], giver) == named
+
+
+def test_the_decisions_of_many_persons_at_once_are_those_one_at_a_time(
+        reader: AccessReader, engine: Engine) -> None:
+    """`access_facts_of_persons`, the other way round: one applicant, many persons (a
+    mandate's executors, the persons who may manage an applicant's dossiers)."""
+    pairs = sample.pairs(reader.connection, 250, seed=9)
+    asked: dict[Party, list[str]] = {}
+    for person_id, applicant in pairs:
+        asked.setdefault(applicant, []).append(person_id)
+    others = [person_id for person_id, _ in pairs[:40]]
+    known = {row[0] for row in reader.connection.execute("SELECT id FROM persons").fetchall()}
+    units = _units(engine)
+    allowed = denied = 0
+    for day in DAYS:
+        for applicant, mine in list(asked.items())[:12]:
+            persons = ["P-9999999", *mine, *others, mine[0], applicant.id]
+            expected = [reader.may_manage(p, applicant, day)
+                        for p in dict.fromkeys([*mine, *others, applicant.id]) if p in known]
+            own = [decide(f, day) for f in reader.facts_of_persons(persons, applicant, day)]
+            assert own == expected, (applicant, day)
+            for name, uow in units.items():
+                with uow:
+                    found = uow.repo.access_facts_of_persons(persons, applicant, day)
+                    assert [allows(f, day) for f in found] == [d.allowed for d in expected]
+                    assert [decide(f, day) for f in found] == expected, (name, applicant, day)
+            allowed += sum(d.allowed for d in expected)
+            denied += sum(not d.allowed for d in expected)
+    assert allowed > 30  # both outcomes, many times
+    assert denied > 100
+    for missing in MISSING:
+        with pytest.raises(NotFoundError, match=missing.id):
+            reader.facts_of_persons(["P-0000001"], missing, dataset.DAY)
+        for uow in units.values():
+            with uow, pytest.raises(NotFoundError, match=missing.id):
+                uow.repo.access_facts_of_persons([], missing, dataset.DAY)
+
+
+def test_the_listing_of_persons_names_every_person_the_decision_allows(
+        reader: AccessReader, engine: Engine) -> None:
+    persons = [row[0] for row in reader.connection.execute(
+        "SELECT id FROM persons ORDER BY seq").fetchall()]
+    chosen = list(dict.fromkeys(applicant for _, applicant in
+                                sample.pairs(reader.connection, 250, seed=9)))[:6]
+    units = _units(engine)
+    for applicant in chosen:
+        expected = {p for p in persons if reader.may_manage(p, applicant, dataset.DAY).allowed}
+        for name, uow in units.items():
+            with uow:
+                found = queries.every_person_for(uow.repo, applicant, dataset.DAY)
+            assert {p.id for p in found} == expected, (name, applicant)

@@ -122,6 +122,14 @@ class MemoryRepository:
         return [gather_facts(self, person_id, applicant, day, names)
                 for applicant in listed if applicant in existing]
 
+    def access_facts_of_persons(self, persons: Iterable[str], applicant: Party,
+                                day: date) -> Sequence[AccessFacts]:
+        if applicant not in self.names([applicant]):
+            raise NotFoundError(applicant.kind.value, applicant.id)
+        names: Names = {}  # the organisations' administrators, read once for all
+        return [gather_facts(self, person_id, applicant, day, names)
+                for person_id in dict.fromkeys(persons) if self.person(person_id) is not None]
+
     def mandates_given_by(self, giver: Party) -> Sequence[Mandate]:
         return [m for m in self._mandates() if m.giver == giver]
 

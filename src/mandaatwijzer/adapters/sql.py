@@ -166,6 +166,17 @@ class SqlRepository:
 
         return AccessReader(connection, borrowed=True).facts_many(person_id, applicants, day)
 
+    def access_facts_of_persons(self, persons: Iterable[str], applicant: Party,
+                                day: date) -> Sequence[AccessFacts]:
+        """As `access_facts`, the applicant's side read once for every person."""
+        connection, quiet = self._access_connection()
+        if quiet and self.access_index is not None:
+            return self.access_index.facts_of_persons(connection, persons, applicant, day,
+                                                      self._index_head(connection))
+        from .access.reader import AccessReader
+
+        return AccessReader(connection, borrowed=True).facts_of_persons(persons, applicant, day)
+
     def _access_connection(self) -> tuple[Connection, bool]:
         """The unit of work's DBAPI connection, and whether the unit of work is quiet: it
         changed nothing yet (else what it changed so far is flushed, for raw statements)."""

@@ -15,7 +15,7 @@ The functions take no viewer: `views` applies the read policy (`views.withdrawal
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -271,24 +271,33 @@ def _differences(repo: Repository, pairs: Iterable[tuple[str, Party]], day: date
     """For each (person, applicant): kept when the change turns a yes into a no (`gained`
     False) or a no into a yes (`gained` True); grouped by person, by name.
 
-    Each pair's facts are read once, those of all of a person's applicants at once
-    (`Repository.access_facts_many`), and decided on as they are and as the change would
-    leave them."""
-    asked: dict[str, list[Party]] = {}
-    for person_id, applicant in dict.fromkeys(pairs):
-        asked.setdefault(person_id, []).append(applicant)
-    found: dict[str, list[queries.Applicant]] = {}
-    for person_id, applicants in asked.items():
-        for facts in repo.access_facts_many(person_id, applicants, day):
+    Each pair's facts are read once, and decided on as they are and as the change would leave
+    them: a person's applicants at once (`Repository.access_facts_many`), or, when the pairs
+    share their applicants rather than their persons (a mandate's executors), an applicant's
+    persons at once (`access_facts_of_persons`)."""
+    listed = list(dict.fromkeys(pairs))
+    by_person: dict[str, list[Party]] = {}
+    by_applicant: dict[Party, list[str]] = {}
+    for person_id, applicant in listed:
+        by_person.setdefault(person_id, []).append(applicant)
+        by_applicant.setdefault(applicant, []).append(person_id)
+    reads: Iterable[Sequence[AccessFacts]] = (
+        (repo.access_facts_of_persons(persons, applicant, day)
+         for applicant, persons in by_applicant.items())
+        if len(by_applicant) < len(by_person) else
+        (repo.access_facts_many(person_id, applicants, day)
+         for person_id, applicants in by_person.items()))
+    found: dict[tuple[str, str], list[queries.Applicant]] = {}
+    for read in reads:
+        for facts in read:
             after = allows(change(facts), day)
             if after is gained and allows(facts, day) is not after:
-                found.setdefault(person_id, []).append(
+                found.setdefault((facts.person.id, facts.person.name), []).append(
                     queries.Applicant(facts.applicant.party, facts.applicant.name))
     accesses = []
-    for person_id, kept in found.items():
-        person = rules.person(repo, person_id)
+    for (person_id, name), kept in found.items():
         kept.sort(key=lambda a: (a.name.lower(), a.party.id))
-        accesses.append(Access(person.id, person.name, tuple(kept)))
+        accesses.append(Access(person_id, name, tuple(kept)))
     return tuple(sorted(accesses, key=lambda a: (a.person_name.lower(), a.person_id)))
 
 

@@ -105,6 +105,12 @@ class Repository(Protocol):
         listing decides for a provider's thousand clients: a repository may read the
         person's side once for them all). No person `person_id`: `NotFoundError`."""
         ...
+    def access_facts_of_persons(self, persons: Iterable[str], applicant: Party,
+                                day: date) -> Sequence[AccessFacts]:
+        """`access_facts` of each of `persons` that exists on one applicant, in their order,
+        each once (a provider's thousand executors: the applicant's side read once). No such
+        applicant: `NotFoundError`."""
+        ...
 
 
 class UnitOfWork(Protocol):

@@ -381,6 +381,15 @@ class _State:
                 if applicant.id in (persons if applicant.kind is PartyKind.PERSON
                                     else organisations)]
 
+    def facts_of_persons(self, persons: Iterable[str], applicant: Party,
+                         day: date) -> list[AccessFacts]:
+        if (applicant.id not in (self.persons if applicant.kind is PartyKind.PERSON
+                                 else self.organisations)):
+            raise NotFoundError(applicant.kind.value, applicant.id)
+        known = self.persons
+        return [self.facts(person_id, applicant, day) for person_id in dict.fromkeys(persons)
+                if person_id in known]
+
     def admin_names(self, day: date, org_id: str) -> tuple[str, ...]:
         persons = self.persons
         return tuple(sorted(persons[a.person_id].entity.name
@@ -584,6 +593,15 @@ class AccessIndex:
         return self._answer(connection, head,
                             lambda state: state.facts_many(person_id, listed, day),
                             lambda reader: reader.facts_many(person_id, listed, day))
+
+    def facts_of_persons(self, connection: sqlite3.Connection | psycopg.Connection[Any],
+                         persons: Iterable[str], applicant: Party, day: date,
+                         head: tuple[int, str] | None = None) -> list[AccessFacts]:
+        """`facts` for each of `persons` that exists, in their order, each once."""
+        listed = list(persons)
+        return self._answer(connection, head,
+                            lambda state: state.facts_of_persons(listed, applicant, day),
+                            lambda reader: reader.facts_of_persons(listed, applicant, day))
 
     def _answer(self, connection: sqlite3.Connection | psycopg.Connection[Any],
                 head: tuple[int, str] | None, on_state: Callable[[_State], A],

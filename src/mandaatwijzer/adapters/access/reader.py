@@ -148,10 +148,22 @@ class AccessReader:
         """The facts of `facts` for each of `applicants` that exists, in their order, each
         once: what the person's side of a decision needs read once for them all, in one
         statement, and a denial's part per applicant as `facts` reads it."""
+        return self._loaded(partial(self._many, person_id, applicants, day))
+
+    def facts_of_persons(self, persons: Iterable[str], applicant: Party,
+                         day: date) -> list[AccessFacts]:
+        """The facts of `facts` for each of `persons` that exists, in their order, each once,
+        on one applicant: read in one statement for them all (the applicant's mandates once),
+        and a denial's part per person as `facts` reads it."""
+        return self._loaded(partial(self._of_persons, persons, applicant, day))
+
+    def _loaded(self, read: Callable[[], list[AccessFacts]]) -> list[AccessFacts]:
+        """What `read` reads; on a connection of the reader's own, each denial's part too,
+        before the read transaction ends."""
         if self.borrowed:
-            return self._many(person_id, applicants, day)
+            return read()
         try:
-            found = self._many(person_id, applicants, day)
+            found = read()
             for facts in found:
                 len(facts.mandates)
             return found
@@ -193,6 +205,43 @@ class AccessReader:
             found.append(self._assemble(
                 build, {**params, "applicant": applicant.id, "kind": applicant.kind.value},
                 person, entity, employments, tuple(route)))
+        return found
+
+    def _of_persons(self, persons: Iterable[str], applicant: Party,
+                    day: date) -> list[AccessFacts]:
+        listed = list(dict.fromkeys(persons))
+        params: dict[str, Any] = {"applicant": applicant.id, "kind": applicant.kind.value,
+                                  "day": day.isoformat(), "persons": json.dumps(listed)}
+        if self._sqlite and not self.borrowed:
+            self.connection.execute("BEGIN")
+        shared = _PersonSide()
+        tagged = _by_tag(self._rows(self._statements.persons_facts, params))
+        shared.add_representatives(tagged.get("R", ()))
+        entity = _FactsBuilder(applicant, shared).applicant_entity(tagged)
+        relations: dict[str, list[Any]] = {}
+        for row in tagged.get("E", ()):
+            relations.setdefault(row[15], []).append(row)
+        given = _FactsBuilder(applicant, shared).mandates(tagged.get("M", []))
+        rows_of = {row[0]: row for row in tagged.get("P", ())}
+        found: list[AccessFacts] = []
+        for person_id in listed:
+            row = rows_of.get(person_id)
+            if row is None:
+                continue
+            key, number, name, has_eid, *_ = row
+            person = build_person(key, number, name, has_eid)
+            side = _PersonSide(shared)
+            employments = side.employments(person_id, relations.get(person_id, []))
+            # The mandates that can open a route: to the person, or to an employer.
+            takers = {Party(PartyKind.PERSON, person_id),
+                      *(Party(PartyKind.ORGANISATION, org) for org in side.employers)}
+            route = tuple(m for m in given if m.taker in takers)
+            build = _FactsBuilder(applicant, side)
+            build.built.update((mandate.id, mandate) for mandate in route)
+            found.append(self._assemble(
+                build, {**params, "person": person_id}, person,
+                person if isinstance(entity, Person) and entity.id == person_id else entity,
+                employments, route))
         return found
 
     def _assemble(self, build: _FactsBuilder, params: dict[str, Any], person: Person,
@@ -351,11 +400,16 @@ class _PersonSide:
     """What the decisions of one person share: the organisations built so far (with their
     legal representatives, filled as rows name them), the person's employers, the parties."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared: _PersonSide | None = None) -> None:
+        """`shared`: another person's side whose organisations and parties this one shares
+        (the decisions of many persons on one applicant)."""
         self.organisations: dict[str, Organisation] = {}
         self.representatives: dict[str, set[str]] = {}
-        self.employers: list[str] = []
         self.parties = Parties()
+        if shared is not None:
+            self.organisations, self.representatives = shared.organisations, shared.representatives
+            self.parties = shared.parties
+        self.employers: list[str] = []
 
     def organisation(self, org_id: str, name: str, group: str,
                      number: str | None) -> Organisation:
@@ -445,6 +499,15 @@ class _FactsBuilder:
         person = side.person(tagged.get("P"))
         if person is None:
             raise NotFoundError("person", person_id)
+        applicant = self.applicant_entity(tagged)
+        if isinstance(applicant, Person) and applicant.id == person.id:
+            applicant = person
+        return (person, applicant, side.employments(person_id, tagged.get("E", [])),
+                self.mandates(tagged.get("M", [])))
+
+    def applicant_entity(self, tagged: dict[str, list[Any]]) -> Person | Organisation:
+        """The applicant, from its row (tag O or A), or `NotFoundError`."""
+        side = self.side
         applicant: Person | Organisation | None
         if "O" in tagged:
             key, number, name, _, group, *_ = tagged["O"][0]
@@ -453,10 +516,7 @@ class _FactsBuilder:
             applicant = side.person(tagged.get("A"))
         if applicant is None:
             raise NotFoundError(self.applicant.kind.value, self.applicant.id)
-        if isinstance(applicant, Person) and applicant.id == person.id:
-            applicant = person
-        return (person, applicant, side.employments(person_id, tagged.get("E", [])),
-                self.mandates(tagged.get("M", [])))
+        return applicant
 
     def mandates(self, rows: list[Any]) -> tuple[Mandate, ...]:
         parties, built = self.side.parties, self.built

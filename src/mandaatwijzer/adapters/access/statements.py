@@ -93,40 +93,43 @@ _INVOLVED = ("SELECT taker_id FROM mandates WHERE giver_id = :applicant AND give
              f"AND taker_kind = 'organisation' UNION {_EMPLOYERS} UNION {_APPLICANT_ORGANISATION}")
 
 
-def _employments_arm(d: Dialect) -> str:
-    """The person's work relations, each with its organisation and rights (tag E)."""
+def _employments_arm(d: Dialect, persons: str = "= :person") -> str:
+    """The work relations of the person (`persons`: the condition on their id), each with its
+    organisation and rights, and the person's id last (tag E)."""
     t = d.day_text
     return _arm("E", ("w.seq", "COALESCE(r.seq, 0)"),
                 ["w.id", "w.organisation_id", t("w.start_on"), t("w.end_on"), "w.user_type",
                  "o.name", "o.entity_group", "o.enterprise_number", "r.id", "r.kind",
                  "r.granted_by", t("r.start_on"), t("r.end_on"), t("r.withdrawn_on"),
-                 "r.withdrawn_by"],
+                 "r.withdrawn_by", "w.person_id"],
                 "FROM work_relations w JOIN organisations o ON o.id = w.organisation_id\n"
-                " LEFT JOIN rights r ON r.work_relation_id = w.id WHERE w.person_id = :person")
+                f" LEFT JOIN rights r ON r.work_relation_id = w.id WHERE w.person_id {persons}")
 
 
-def _route_facts(d: Dialect) -> str:
-    """What every decision reads (tags P, A, O, R, E, M)."""
+def _route_facts(d: Dialect, persons: str = "= :person") -> str:
+    """What every decision reads (tags P, A, O, R, E, M): of the person `:person`, or of the
+    persons whose ids meet `persons` (many persons on one applicant, `persons_facts`)."""
     person = ["id", "national_number", "name", d.flag("has_eid")]
+    employers = f"SELECT organisation_id FROM work_relations WHERE person_id {persons}"
     return _union(
-        _arm("P", ("0", "0"), person, "FROM persons WHERE id = :person"),
+        _arm("P", ("0", "0"), person, f"FROM persons WHERE id {persons}"),
         _arm("A", ("0", "0"), person,
              "FROM persons WHERE id = :applicant AND :kind = 'person'"),
         _arm("O", ("0", "0"), ["id", "enterprise_number", "name", "NULL", "entity_group"],
              "FROM organisations WHERE id = :applicant AND :kind = 'organisation'"),
         _arm("R", ("0", "0"), ["organisation_id", "person_id"],
              f"FROM legal_representatives WHERE organisation_id IN "
-             f"({_APPLICANT_ORGANISATION} UNION {_EMPLOYERS})"),
-        _employments_arm(d),
+             f"({_APPLICANT_ORGANISATION} UNION {employers})"),
+        _employments_arm(d, persons),
         # The mandates that can open a route: to the person, or to an organisation the person
         # has a work relation with (seeks on mandates (giver_id, giver_kind, taker_kind,
         # taker_id)).
         _arm("M", ("m.seq", "0"), mandate_values(d),
              f"FROM mandates m WHERE {_GIVEN} AND m.taker_kind = 'person' "
-             "AND m.taker_id = :person"),
+             f"AND m.taker_id {persons}"),
         _arm("M", ("m.seq", "0"), mandate_values(d),
              f"FROM mandates m WHERE {_GIVEN} AND m.taker_kind = 'organisation' "
-             f"AND m.taker_id IN ({_EMPLOYERS})"))
+             f"AND m.taker_id IN ({employers})"))
 
 
 def _many_facts(d: Dialect) -> str:
@@ -198,6 +201,8 @@ class Statements:
     route_facts: str
     #: `route_facts` of one person on many applicants.
     many_facts: str
+    #: `route_facts` of many persons on one applicant.
+    persons_facts: str
     denial_facts: str
     #: The mandate administrators of one organisation (`:organisation`), same row shape.
     mandate_managers: str
@@ -208,6 +213,7 @@ def statements(postgresql: bool) -> Statements:
     d = Dialect(postgresql)
     return Statements(
         d.parameters(_route_facts(d)), d.parameters(_many_facts(d)),
+        d.parameters(_route_facts(d, f"IN ({d.listed('persons')})")),
         d.parameters(_denial_facts(d)),
         d.parameters(_union(_managers_arm(d, "= :organisation"))))
 
