@@ -28,20 +28,10 @@ def mandate_json(mandate: Mandate, day: date) -> dict[str, Any]:
     return mandate_view(mandate, day)
 
 
-#: Each status's text, translated when asked for (a provider's thousand mandates, a line each).
-_STATUS_TEXTS: dict[MandateStatus, Callable[[], str]] = {
-    MandateStatus.AWAITING_GIVER: lambda: _("awaiting the giver's signature"),
-    MandateStatus.AWAITING_TAKER: lambda: _("awaiting the taker's signature"),
-    MandateStatus.ACTIVE: lambda: _("active"),
-    MandateStatus.STOPPED: lambda: _("stopped"),
-    MandateStatus.EXPIRED: lambda: _("expired"),
-    MandateStatus.TRANSFERRED: lambda: _("transferred"),
-}
-
-
 def status_text(status: MandateStatus) -> str:
-    text = _STATUS_TEXTS.get(status)
-    return status.value if text is None else text()
+    """The status in the command's language (the core's phrases, `services.STATUSES`)."""
+    found = services.STATUSES.get(status)
+    return status.value if found is None else str(found)
 
 
 def _sides(mandates: Iterable[Mandate]) -> Iterator[Party | None]:
