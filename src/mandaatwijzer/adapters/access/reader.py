@@ -199,12 +199,11 @@ class AccessReader:
             entity = entities.get(applicant)
             if entity is None:
                 continue
-            build = _FactsBuilder(applicant, side)
-            route = given.get(applicant, ())
-            build.built.update((mandate.id, mandate) for mandate in route)
+            route = tuple(given.get(applicant, ()))
             found.append(self._assemble(
-                build, {**params, "applicant": applicant.id, "kind": applicant.kind.value},
-                person, entity, employments, tuple(route)))
+                _FactsBuilder(applicant, side, route),
+                {**params, "applicant": applicant.id, "kind": applicant.kind.value},
+                person, entity, employments, route))
         return found
 
     def _of_persons(self, persons: Iterable[str], applicant: Party,
@@ -217,11 +216,12 @@ class AccessReader:
         shared = _PersonSide()
         tagged = _by_tag(self._rows(self._statements.persons_facts, params))
         shared.add_representatives(tagged.get("R", ()))
-        entity = _FactsBuilder(applicant, shared).applicant_entity(tagged)
+        applicant_side = _FactsBuilder(applicant, shared)
+        entity = applicant_side.applicant_entity(tagged)
+        given = applicant_side.mandates(tagged.get("M", []))
         relations: dict[str, list[Any]] = {}
         for row in tagged.get("E", ()):
             relations.setdefault(row[15], []).append(row)
-        given = _FactsBuilder(applicant, shared).mandates(tagged.get("M", []))
         rows_of = {row[0]: row for row in tagged.get("P", ())}
         found: list[AccessFacts] = []
         for person_id in listed:
@@ -236,10 +236,8 @@ class AccessReader:
             takers = {Party(PartyKind.PERSON, person_id),
                       *(Party(PartyKind.ORGANISATION, org) for org in side.employers)}
             route = tuple(m for m in given if m.taker in takers)
-            build = _FactsBuilder(applicant, side)
-            build.built.update((mandate.id, mandate) for mandate in route)
             found.append(self._assemble(
-                build, {**params, "person": person_id}, person,
+                _FactsBuilder(applicant, side, route), {**params, "person": person_id}, person,
                 person if isinstance(entity, Person) and entity.id == person_id else entity,
                 employments, route))
         return found
@@ -485,11 +483,12 @@ class _FactsBuilder:
     """Domain objects from the rows of one decision's statements (the person's side shared
     with other decisions of the same person, when given)."""
 
-    def __init__(self, applicant: Party, side: _PersonSide | None = None) -> None:
+    def __init__(self, applicant: Party, side: _PersonSide | None = None,
+                 built: Iterable[Mandate] = ()) -> None:
         self.applicant = applicant
         self.side = _PersonSide() if side is None else side
         #: Mandates built from the first statement's rows, found again in the denial's.
-        self.built: dict[str, Mandate] = {}
+        self.built: dict[str, Mandate] = {mandate.id: mandate for mandate in built}
 
     def route_facts(self, person_id: str, rows: list[Any]) -> tuple[
             Person, Person | Organisation, tuple[Employment, ...], tuple[Mandate, ...]]:

@@ -84,7 +84,12 @@ def mandate_values(d: Dialect) -> list[str]:
 
 
 _GIVEN = "m.giver_id = :applicant AND m.giver_kind = :kind AND m.type = 'KIOSK'"
-_EMPLOYERS = "SELECT organisation_id FROM work_relations WHERE person_id = :person"
+def _employers_of(persons: str) -> str:
+    """The organisations of the work relations of the persons whose ids meet `persons`."""
+    return f"SELECT organisation_id FROM work_relations WHERE person_id {persons}"
+
+
+_EMPLOYERS = _employers_of("= :person")
 _APPLICANT_ORGANISATION = \
     "SELECT id FROM organisations WHERE id = :applicant AND :kind = 'organisation'"
 #: The organisations whose people a denial names: the takers (any type of mandate: a superset,
@@ -110,7 +115,7 @@ def _route_facts(d: Dialect, persons: str = "= :person") -> str:
     """What every decision reads (tags P, A, O, R, E, M): of the person `:person`, or of the
     persons whose ids meet `persons` (many persons on one applicant, `persons_facts`)."""
     person = ["id", "national_number", "name", d.flag("has_eid")]
-    employers = f"SELECT organisation_id FROM work_relations WHERE person_id {persons}"
+    employers = _employers_of(persons)
     return _union(
         _arm("P", ("0", "0"), person, f"FROM persons WHERE id {persons}"),
         _arm("A", ("0", "0"), person,
