@@ -59,11 +59,12 @@ if TYPE_CHECKING:
 
     import psycopg
 
-    from .access import AccessIndex
+    from .access import AccessIndex, AccessReader
 
     Connection = sqlite3.Connection | psycopg.Connection[Any]
 
 E = TypeVar("E")
+F = TypeVar("F")
 
 
 class SqlRepository:
@@ -147,35 +148,37 @@ class SqlRepository:
         """The facts from the access index (`access.AccessIndex`) when there is one and this unit of
         work changed nothing yet; otherwise in a few indexed statements on this unit of work's
         own connection and transaction (`access.AccessReader`), which see its changes so far."""
-        connection, quiet = self._access_connection()
-        if quiet and self.access_index is not None:
-            return self.access_index.facts(connection, person_id, applicant, day,
-                                           self._index_head(connection))
-        from .access.reader import AccessReader
-
-        return AccessReader(connection, borrowed=True).facts(person_id, applicant, day)
+        return self._access(
+            lambda index, connection, head: index.facts(connection, person_id, applicant, day,
+                                                        head),
+            lambda reader: reader.facts(person_id, applicant, day))
 
     def access_facts_many(self, person_id: str, applicants: Iterable[Party],
                           day: date) -> Sequence[AccessFacts]:
         """As `access_facts`, the person's side read once for every applicant."""
-        connection, quiet = self._access_connection()
-        if quiet and self.access_index is not None:
-            return self.access_index.facts_many(connection, person_id, applicants, day,
-                                                self._index_head(connection))
-        from .access.reader import AccessReader
-
-        return AccessReader(connection, borrowed=True).facts_many(person_id, applicants, day)
+        return self._access(
+            lambda index, connection, head: index.facts_many(connection, person_id, applicants,
+                                                             day, head),
+            lambda reader: reader.facts_many(person_id, applicants, day))
 
     def access_facts_of_persons(self, persons: Iterable[str], applicant: Party,
                                 day: date) -> Sequence[AccessFacts]:
         """As `access_facts`, the applicant's side read once for every person."""
+        return self._access(
+            lambda index, connection, head: index.facts_of_persons(connection, persons,
+                                                                   applicant, day, head),
+            lambda reader: reader.facts_of_persons(persons, applicant, day))
+
+    def _access(self, from_index: Callable[[AccessIndex, Connection, tuple[int, str]], F],
+                from_reader: Callable[[AccessReader], F]) -> F:
+        """What the access index answers when there is one and this unit of work is quiet;
+        else what the reader reads on its connection, in its transaction."""
         connection, quiet = self._access_connection()
         if quiet and self.access_index is not None:
-            return self.access_index.facts_of_persons(connection, persons, applicant, day,
-                                                      self._index_head(connection))
+            return from_index(self.access_index, connection, self._index_head(connection))
         from .access.reader import AccessReader
 
-        return AccessReader(connection, borrowed=True).facts_of_persons(persons, applicant, day)
+        return from_reader(AccessReader(connection, borrowed=True))
 
     def _access_connection(self) -> tuple[Connection, bool]:
         """The unit of work's DBAPI connection, and whether the unit of work is quiet: it
