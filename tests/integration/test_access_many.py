@@ -9,8 +9,9 @@ its own connection, and a unit of work with and without the access index.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from datetime import UTC, datetime, time, timedelta
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from operator import methodcaller
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,10 @@ from mandaatwijzer.adapters.access import AccessIndex, AccessReader
 from mandaatwijzer.adapters.database import session_factory
 from mandaatwijzer.adapters.sql import SqlUnitOfWork
 from mandaatwijzer.registry import consequences, queries, services
-from mandaatwijzer.registry.access import allows, decide
+from mandaatwijzer.registry.access import AccessFacts, Decision, allows, decide
 from mandaatwijzer.registry.errors import NotFoundError
 from mandaatwijzer.registry.model import Party, PartyKind, RightKind
-from mandaatwijzer.registry.ports import Clock
+from mandaatwijzer.registry.ports import Clock, Repository
 
 from . import generated
 
@@ -61,6 +62,21 @@ def _asked(reader: AccessReader) -> dict[str, list[Party]]:
     return {person_id: [*mine, *others] for person_id, mine in list(asked.items())[:12]}
 
 
+def _decide_as_one_at_a_time(expected: list[Decision], day: date,
+                             units: dict[str, SqlUnitOfWork], own: Sequence[AccessFacts],
+                             read: Callable[[Repository], Sequence[AccessFacts]],
+                             asked: object) -> None:
+    """The facts read at once (`own`, on the reader's own connection; `read`, through each
+    unit of work) decide as the decisions one at a time did (`expected`), explanations
+    included, and `allows` says what each decision says."""
+    assert [decide(f, day) for f in own] == expected, (asked, day)
+    for name, uow in units.items():
+        with uow:
+            found = read(uow.repo)
+            assert [allows(f, day) for f in found] == [d.allowed for d in expected]
+            assert [decide(f, day) for f in found] == expected, (name, asked, day)
+
+
 def test_the_decisions_at_once_are_those_one_at_a_time(reader: AccessReader,
                                                        engine: Engine) -> None:
     units = _units(engine)
@@ -70,13 +86,9 @@ def test_the_decisions_at_once_are_those_one_at_a_time(reader: AccessReader,
             # Each applicant once, in the order asked; those the registry lacks left out.
             asked = [*MISSING[:1], *applicants, applicants[0], *MISSING[1:]]
             expected = [reader.may_manage(person_id, a, day) for a in dict.fromkeys(applicants)]
-            own = [decide(f, day) for f in reader.facts_many(person_id, asked, day)]
-            assert own == expected, (person_id, day)
-            for name, uow in units.items():
-                with uow:
-                    found = uow.repo.access_facts_many(person_id, asked, day)
-                    assert [allows(f, day) for f in found] == [d.allowed for d in expected]
-                    assert [decide(f, day) for f in found] == expected, (name, person_id, day)
+            _decide_as_one_at_a_time(
+                expected, day, units, reader.facts_many(person_id, asked, day),
+                methodcaller("access_facts_many", person_id, asked, day), person_id)
             allowed += sum(d.allowed for d in expected)
             denied += sum(not d.allowed for d in expected)
     assert allowed > 100  # both outcomes, many times
@@ -231,13 +243,10 @@ def test_the_decisions_of_many_persons_at_once_are_those_one_at_a_time(
             persons = ["P-9999999", *mine, *others, mine[0], applicant.id]
             expected = [reader.may_manage(p, applicant, day)
                         for p in dict.fromkeys([*mine, *others, applicant.id]) if p in known]
-            own = [decide(f, day) for f in reader.facts_of_persons(persons, applicant, day)]
-            assert own == expected, (applicant, day)
-            for name, uow in units.items():
-                with uow:
-                    found = uow.repo.access_facts_of_persons(persons, applicant, day)
-                    assert [allows(f, day) for f in found] == [d.allowed for d in expected]
-                    assert [decide(f, day) for f in found] == expected, (name, applicant, day)
+            _decide_as_one_at_a_time(
+                expected, day, units, reader.facts_of_persons(persons, applicant, day),
+                methodcaller("access_facts_of_persons", persons, applicant, day),
+                applicant)
             allowed += sum(d.allowed for d in expected)
             denied += sum(not d.allowed for d in expected)
     assert allowed > 30  # both outcomes, many times
